@@ -1,0 +1,45 @@
+/**
+ * The workstation store's interface, as the main-process services see it. The implementation
+ * (src/main/store/store.ts) is better-sqlite3; tests, the harness, the seed generator and the
+ * benchmarks all use this same interface.
+ */
+import type { IntakeDraft, IntakeValues, CallerHistory, CaseDetail, SearchResult } from '../../shared/schemas';
+import type { TaxonomyNode } from '../../shared/domain';
+
+export interface StoreOptions {
+  /** the SQLite file; ':memory:' for throwaway stores in tests */
+  file: string;
+  /** workstation code used in provisional case numbers (W001-20261127-0001) */
+  workstation: string;
+  /** default landline area code for bare local numbers */
+  defaultAreaCode?: string;
+  /** clock, injectable for tests */
+  now?: () => number;
+}
+
+export interface SaveResult {
+  caseId: number;
+  localNo: string;
+  createdAt: number;
+}
+
+export interface Store {
+  readonly schemaVersion: number;
+  readonly clientId: string;
+
+  /** 受理: contact + case + outbox row + search index, one durable transaction */
+  saveIntake(values: IntakeValues, operator: string): SaveResult;
+  callerHistory(phoneText: string, opts?: { limit?: number }): CallerHistory;
+  search(q: string, limit: number): SearchResult;
+  getCase(id: number): CaseDetail | null;
+
+  loadDraft(key: string): { draft: IntakeDraft; updatedAt: number } | null;
+  saveDraft(key: string, draft: IntakeDraft): { updatedAt: number };
+  clearDraft(key: string): boolean;
+
+  /** replace the category tree and region list (from resources or configuration) */
+  loadTaxonomy(categories: TaxonomyNode[], regions: TaxonomyNode[]): void;
+  taxonomy(): { categories: TaxonomyNode[]; regions: TaxonomyNode[] };
+
+  close(): void;
+}

@@ -1,0 +1,146 @@
+/**
+ * Data shapes that cross the renderer ↔ main boundary. Validation messages are i18n keys
+ * (see src/renderer/src/i18n): the shared layer never hard-codes a display language.
+ */
+import { z } from 'zod';
+import { Channel, CaseStatus, HandlingMode, RequestType, Satisfaction, Urgency } from './domain';
+import { normalizePhone } from './phone';
+
+export const LIMITS = {
+  callerName: 50,
+  address: 200,
+  content: 4000,
+  answer: 4000,
+  searchQuery: 200,
+  draftBytes: 64 * 1024,
+} as const;
+
+const trimmed = (max: number, tooLong: string) => z.string().trim().max(max, { message: tooLong });
+
+export const PhoneInput = z
+  .string({ message: 'phone.required' })
+  .trim()
+  .min(1, { message: 'phone.required' })
+  .max(40, { message: 'phone.invalid' })
+  .refine((v) => normalizePhone(v).ok, { message: 'phone.invalid' });
+
+/** What the operator submits from the intake screen (受理). */
+export const IntakeInput = z
+  .object({
+    phone: PhoneInput,
+    callerName: trimmed(LIMITS.callerName, 'callerName.tooLong').default(''),
+    channel: Channel.default('hotline'),
+    requestType: RequestType.or(z.literal('')).refine((v) => v !== '', { message: 'requestType.required' }),
+    categoryCode: z.string().trim().min(1, { message: 'category.required' }).max(32),
+    regionCode: z.string().trim().min(1, { message: 'region.required' }).max(32),
+    address: trimmed(LIMITS.address, 'address.tooLong').default(''),
+    content: z
+      .string()
+      .trim()
+      .min(1, { message: 'content.required' })
+      .min(5, { message: 'content.tooShort' })
+      .max(LIMITS.content, { message: 'content.tooLong' }),
+    urgency: Urgency.default('normal'),
+    handlingMode: HandlingMode.or(z.literal('')).refine((v) => v !== '', { message: 'handlingMode.required' }),
+    /** the answer given on the spot, for 直接答复 */
+    answer: trimmed(LIMITS.answer, 'answer.tooLong').default(''),
+    /** 保密: the caller's number is never shown to units */
+    confidential: z.boolean().default(false),
+  })
+  .superRefine((v, ctx) => {
+    if (v.handlingMode === 'direct' && v.answer.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['answer'], message: 'answer.required' });
+    }
+  });
+export type IntakeInput = z.input<typeof IntakeInput>;
+export type IntakeValues = z.output<typeof IntakeInput>;
+
+/** The unfinished intake, autosaved as typed; every field may be empty or half-typed. */
+export const IntakeDraft = z.object({
+  phone: z.string().max(40).default(''),
+  callerName: z.string().max(200).default(''),
+  channel: z.string().max(32).default('hotline'),
+  requestType: z.string().max(32).default(''),
+  categoryCode: z.string().max(32).default(''),
+  regionCode: z.string().max(32).default(''),
+  address: z.string().max(1000).default(''),
+  content: z.string().max(LIMITS.content * 2).default(''),
+  urgency: z.string().max(32).default('normal'),
+  handlingMode: z.string().max(32).default(''),
+  answer: z.string().max(LIMITS.answer * 2).default(''),
+  confidential: z.boolean().default(false),
+});
+export type IntakeDraft = z.output<typeof IntakeDraft>;
+
+export const CaseSummary = z.object({
+  id: z.number().int(),
+  localNo: z.string(),
+  officialNo: z.string().nullable(),
+  phone: z.string(),
+  callerName: z.string(),
+  channel: Channel,
+  requestType: RequestType,
+  categoryCode: z.string(),
+  categoryName: z.string(),
+  regionCode: z.string(),
+  regionName: z.string(),
+  address: z.string(),
+  summary: z.string(),
+  status: CaseStatus,
+  handlingMode: HandlingMode,
+  urgency: Urgency,
+  createdAt: z.number().int(),
+  lastFollowUp: Satisfaction.nullable(),
+  confidential: z.boolean(),
+});
+export type CaseSummary = z.infer<typeof CaseSummary>;
+
+export const ContactRecord = z.object({
+  id: z.number().int(),
+  caseId: z.number().int(),
+  phone: z.string(),
+  callerName: z.string(),
+  channel: Channel,
+  requestType: RequestType,
+  content: z.string(),
+  operator: z.string(),
+  createdAt: z.number().int(),
+});
+export type ContactRecord = z.infer<typeof ContactRecord>;
+
+export const CaseDetail = CaseSummary.extend({
+  content: z.string(),
+  answer: z.string(),
+  operator: z.string(),
+  contacts: z.array(ContactRecord),
+});
+export type CaseDetail = z.infer<typeof CaseDetail>;
+
+/** 来电历史: what the operator sees while the caller is still greeting. */
+export const CallerHistory = z.object({
+  /** normalised number, or null when the text is not (yet) a phone number */
+  phone: z.string().nullable(),
+  known: z.boolean(),
+  callerName: z.string().nullable(),
+  labels: z.array(z.string()),
+  totalCalls: z.number().int(),
+  callsLast30Days: z.number().int(),
+  /** open work orders first (newest first) */
+  openCases: z.array(CaseSummary),
+  /** then the most recent cases of this number, newest first (open ones included) */
+  recentCases: z.array(CaseSummary),
+});
+export type CallerHistory = z.infer<typeof CallerHistory>;
+
+export const SearchQuery = z.object({
+  q: z.string().max(20_000),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+export const SearchResult = z.object({
+  /** how the query was understood */
+  kind: z.enum(['empty', 'case_no', 'phone', 'phone_suffix', 'text', 'too_short']),
+  results: z.array(CaseSummary),
+  /** i18n key of a plain message for the operator, when there is something to say */
+  message: z.string().nullable(),
+});
+export type SearchResult = z.infer<typeof SearchResult>;

@@ -56,7 +56,7 @@ export function normalizePhone(raw: string, options: NormalizeOptions = {}): Nor
     .trim();
   if (text === '') return { ok: false, reason: 'empty' };
 
-  let [main, extension] = text.split(EXTENSION_SPLIT, 2) as [string, string | undefined];
+  const [main, extension] = text.split(EXTENSION_SPLIT, 2) as [string, string | undefined];
   if (!/^[+\d\s\-().]*$/.test(main) || (extension !== undefined && !/^\d{1,6}$/.test(extension))) {
     return { ok: false, reason: 'invalid_chars' };
   }

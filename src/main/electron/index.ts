@@ -1,0 +1,77 @@
+/**
+ * The Electron adapter: window, IPC and lifecycle around the platform-independent application
+ * (src/main/services/app.ts). Kept thin on purpose: everything it calls also runs under plain
+ * Node in tests and the browser harness.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IPC_CHANNEL } from '../../shared/contract';
+import { dispatch } from '../services/dispatch';
+import { startApp, type AppContext } from '../services/app';
+import { hardenApp, isAppUrl, secureWebPreferences } from './security';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererDir = join(here, '../renderer');
+const preloadFile = join(here, '../preload/index.cjs');
+const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(here, '../../resources');
+
+let context: AppContext | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 1200,
+    minHeight: 720,
+    title: '热线工作台',
+    show: false,
+    webPreferences: secureWebPreferences(preloadFile),
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  if (process.env.ELECTRON_RENDERER_URL) void mainWindow.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else void mainWindow.loadFile(join(rendererDir, 'index.html'));
+  mainWindow.on('closed', () => (mainWindow = null));
+}
+
+function registerIpc(ctx: AppContext): void {
+  ipcMain.handle(IPC_CHANNEL, (event, method: unknown, input: unknown) => {
+    // only our own top-level page may call the contract
+    const frame = event.senderFrame;
+    if (!frame || frame.parent !== null || !isAppUrl(frame.url, rendererDir)) {
+      return { ok: false, error: { code: 'unauthorized', message: 'caller is not the application window' } };
+    }
+    return dispatch(ctx.handlers, method, input, { transport: 'electron' }, {
+      onInternalError: (m, e) => console.error(`[${m}]`, e),
+    });
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  hardenApp(rendererDir);
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  app.whenReady().then(() => {
+    const dataDir = process.env.HOTLINE_DATA_DIR ?? app.getPath('userData');
+    try {
+      context = startApp({ dataDir, resourcesDir });
+    } catch (e) {
+      dialog.showErrorBox('热线工作台无法启动', (e as Error).message);
+      app.exit(1);
+      return;
+    }
+    Menu.setApplicationMenu(null);
+    registerIpc(context);
+    createWindow();
+  });
+  app.on('window-all-closed', () => {
+    context?.close();
+    context = null;
+    app.quit();
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Every Electron hardening step in one place (after Actual Budget's security.ts):
+ * - windows: context isolation, the sandbox, no Node in the renderer, web security on;
+ * - no navigation away from the app, no redirects, no new windows, no <webview>;
+ * - no permission (camera, notifications, geolocation…) is granted to web content;
+ * - contract calls are accepted only from our own top frame (checked in ipc.ts).
+ * The renderer's CSP is the <meta> in src/renderer/index.html; file:// pages also get it as a
+ * response header here so it holds even if the markup is changed.
+ */
+import { app, session, shell, type WebContents, type WebPreferences } from 'electron';
+import { pathToFileURL } from 'node:url';
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function secureWebPreferences(preload: string): WebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+    navigateOnDragDrop: false,
+  };
+}
+
+/** True when a URL belongs to the app's own renderer (the built files, or the dev server). */
+export function isAppUrl(url: string, rendererDir: string): boolean {
+  const devServer = process.env.ELECTRON_RENDERER_URL;
+  if (devServer && url.startsWith(devServer)) return true;
+  return url.startsWith(pathToFileURL(rendererDir).href + '/');
+}
+
+export function hardenApp(rendererDir: string): void {
+  app.on('web-contents-created', (_event, contents: WebContents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isAppUrl(url, rendererDir)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      // links to public https pages open in the system browser, never inside the app
+      if (url.startsWith('https://')) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+
+  app.whenReady().then(() => {
+    const ses = session.defaultSession;
+    ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    ses.setPermissionCheckHandler(() => false);
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      callback({
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+      });
+    });
+  });
+}

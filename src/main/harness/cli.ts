@@ -1,0 +1,68 @@
+/**
+ * `npm run dev:browser -- --data DIR --port N [--no-build] [--workstation W001] [--operator 张三]`
+ *
+ * Builds the renderer (unless --no-build), starts the same main-process application Electron
+ * starts (store, taxonomy, handler table) on DIR, and serves it to a browser on 127.0.0.1:N.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startApp } from '../services/app';
+import { startHarness } from './server';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+function fail(message: string): never {
+  process.stderr.write(`dev:browser: ${message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string', default: join(root, '.data') },
+      port: { type: 'string', default: '5174' },
+      'no-build': { type: 'boolean', default: false },
+      workstation: { type: 'string' },
+      operator: { type: 'string' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0–65535, got ${values.port}`);
+
+  const rendererDir = join(root, 'out', 'renderer');
+  if (!values['no-build'] || !existsSync(join(rendererDir, 'index.html'))) {
+    process.stdout.write('building the renderer…\n');
+    const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) fail('renderer build failed');
+  }
+
+  const overrides: Record<string, string> = {};
+  if (values.workstation) overrides.workstation = values.workstation;
+  if (values.operator) overrides.operator = values.operator;
+  const app = startApp({ dataDir: resolve(values.data), resourcesDir: join(root, 'resources'), overrides });
+  const harness = await startHarness({
+    handlers: app.handlers,
+    rendererDir,
+    port,
+    onInternalError: (method, error) => process.stderr.write(`[${method}] ${(error as Error).stack ?? error}\n`),
+  });
+  process.stdout.write(`Hotline Desk (browser harness) ready: ${harness.url}\n`);
+  process.stdout.write(`data: ${app.dataDir}\n`);
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await harness.close();
+    app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => fail((e as Error).message));

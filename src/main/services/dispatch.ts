@@ -1,0 +1,69 @@
+/**
+ * The one entry point for contract calls, shared by the Electron IPC adapter and the browser
+ * harness: it checks the method name, validates the input against the contract's schema before
+ * any handler runs, and turns every failure into an Envelope error (never a thrown exception
+ * across the boundary, never a raw stack trace in the UI).
+ */
+import type { z } from 'zod';
+import {
+  contract,
+  isMethod,
+  type ContractError,
+  type Envelope,
+  type Method,
+  type MethodOutput,
+  type MethodParsedInput,
+} from '../../shared/contract';
+
+export interface CallContext {
+  transport: 'electron' | 'browser';
+}
+
+export type Handler<M extends Method> = (
+  input: MethodParsedInput<M>,
+  ctx: CallContext,
+) => MethodOutput<M> | Promise<MethodOutput<M>>;
+export type HandlerTable = { [M in Method]: Handler<M> };
+
+/** Flattens zod issues to { "field.path": "i18n.key" }: the first message per field wins. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join('.') : '_';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+export interface DispatchOptions {
+  /** log hook for unexpected failures (a bug or I/O error): the renderer only sees a summary */
+  onInternalError?: (method: string, error: unknown) => void;
+}
+
+export async function dispatch(
+  handlers: HandlerTable,
+  method: unknown,
+  rawInput: unknown,
+  ctx: CallContext,
+  options: DispatchOptions = {},
+): Promise<Envelope<unknown>> {
+  if (!isMethod(method)) {
+    const error: ContractError = { code: 'unknown_method', message: `unknown method: ${String(method).slice(0, 64)}` };
+    return { ok: false, error };
+  }
+  const parsed = contract[method].input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: 'invalid_input', message: `invalid input for ${method}`, fields: fieldErrors(parsed.error) },
+    };
+  }
+  try {
+    const handler = handlers[method] as Handler<Method>;
+    const data = await handler(parsed.data as never, ctx);
+    return { ok: true, data };
+  } catch (error) {
+    options.onInternalError?.(method, error);
+    return { ok: false, error: { code: 'internal', message: `${method} failed` } };
+  }
+}

@@ -22,7 +22,9 @@ export const PhoneInput = z
   .trim()
   .min(1, { message: 'phone.required' })
   .max(40, { message: 'phone.invalid' })
-  .refine((v) => normalizePhone(v).ok, { message: 'phone.invalid' });
+  .refine((v) => normalizePhone(v).ok, { message: 'phone.invalid' })
+  // prefault (not default): a missing value is parsed as '' and so reported as "required"
+  .prefault('');
 
 /** What the operator submits from the intake screen (受理). */
 export const IntakeInput = z
@@ -30,18 +32,25 @@ export const IntakeInput = z
     phone: PhoneInput,
     callerName: trimmed(LIMITS.callerName, 'callerName.tooLong').default(''),
     channel: Channel.default('hotline'),
-    requestType: RequestType.or(z.literal('')).refine((v) => v !== '', { message: 'requestType.required' }),
-    categoryCode: z.string().trim().min(1, { message: 'category.required' }).max(32),
-    regionCode: z.string().trim().min(1, { message: 'region.required' }).max(32),
+    requestType: RequestType.or(z.literal(''))
+      .refine((v) => v !== '', { message: 'requestType.required' })
+      .transform((v) => v as RequestType)
+      .prefault(''),
+    categoryCode: z.string().trim().min(1, { message: 'category.required' }).max(32).prefault(''),
+    regionCode: z.string().trim().min(1, { message: 'region.required' }).max(32).prefault(''),
     address: trimmed(LIMITS.address, 'address.tooLong').default(''),
     content: z
       .string()
       .trim()
       .min(1, { message: 'content.required' })
       .min(5, { message: 'content.tooShort' })
-      .max(LIMITS.content, { message: 'content.tooLong' }),
+      .max(LIMITS.content, { message: 'content.tooLong' })
+      .prefault(''),
     urgency: Urgency.default('normal'),
-    handlingMode: HandlingMode.or(z.literal('')).refine((v) => v !== '', { message: 'handlingMode.required' }),
+    handlingMode: HandlingMode.or(z.literal(''))
+      .refine((v) => v !== '', { message: 'handlingMode.required' })
+      .transform((v) => v as HandlingMode)
+      .prefault(''),
     /** the answer given on the spot, for 直接答复 */
     answer: trimmed(LIMITS.answer, 'answer.tooLong').default(''),
     /** 保密: the caller's number is never shown to units */

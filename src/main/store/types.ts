@@ -4,7 +4,7 @@
  * benchmarks all use this same interface.
  */
 import type { IntakeDraft, IntakeValues, CallerHistory, CaseDetail, SearchResult } from '../../shared/schemas';
-import type { TaxonomyNode } from '../../shared/domain';
+import type { CaseStatus, Channel, HandlingMode, RequestType, TaxonomyNode, Urgency } from '../../shared/domain';
 
 export interface StoreOptions {
   /** the SQLite file; ':memory:' for throwaway stores in tests */
@@ -42,4 +42,48 @@ export interface Store {
   taxonomy(): { categories: TaxonomyNode[]; regions: TaxonomyNode[] };
 
   close(): void;
+}
+
+/**
+ * The outbox row written with every intake (name 'case.create'), in the same transaction as
+ * the case: everything the server needs to create the case and its first contact. The uuids
+ * are the idempotency keys: a mutation pushed twice creates nothing twice.
+ */
+export interface CaseCreateMutation {
+  case: {
+    uuid: string;
+    /** provisional number, W001-20261127-0042 */
+    localNo: string;
+    workstation: string;
+    /** normalised (src/shared/phone.ts) */
+    phone: string;
+    /** '' when none was given */
+    phoneExt: string;
+    callerName: string;
+    channel: Channel;
+    requestType: RequestType;
+    categoryCode: string;
+    regionCode: string;
+    address: string;
+    content: string;
+    answer: string;
+    urgency: Urgency;
+    handlingMode: HandlingMode;
+    status: CaseStatus;
+    confidential: boolean;
+    operator: string;
+    /** epoch ms */
+    createdAt: number;
+  };
+  contact: {
+    uuid: string;
+    phone: string;
+    phoneExt: string;
+    callerName: string;
+    channel: Channel;
+    requestType: RequestType;
+    content: string;
+    operator: string;
+    createdAt: number;
+  };
 }

@@ -1,0 +1,123 @@
+/**
+ * 受理 (intake) and case detail.
+ *
+ * saveIntake writes the case, its first contact, the caller's profile, the search index and
+ * the outbox mutation that will carry it to the server in ONE transaction: the outbox can never
+ * miss a case, nor carry one that was rolled back.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CaseDetail, ContactRecord, IntakeValues } from '../../shared/schemas';
+import type { CaseStatus } from '../../shared/domain';
+import { normalizePhone } from '../../shared/phone';
+import type { Db } from './db';
+import type { CaseIndexer } from './case-index';
+import { StoreInputError } from './errors';
+import { chinaDay, formatLocalNo } from './local-no';
+import { SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './summary';
+import type { CaseCreateMutation, SaveResult } from './types';
+
+export interface CaseContext {
+  workstation: string;
+  defaultAreaCode: string;
+  now: () => number;
+  indexer: CaseIndexer;
+}
+
+/** Digits reversed, so that a number's last digits are a prefix of its key. */
+export const reverseDigits = (phone: string): string => phone.split('').reverse().join('');
+
+export function createCases(db: Db, ctx: CaseContext) {
+  const nextSeq = db.prepare<[string, string], { last: number }>(`
+    INSERT INTO local_seq (workstation, day, last) VALUES (?, ?, 1)
+    ON CONFLICT (workstation, day) DO UPDATE SET last = last + 1
+    RETURNING last`);
+  const insertCase = db.prepare(`
+    INSERT INTO cases (uuid, local_no, phone, phone_ext, caller_name, channel, request_type, category_code,
+      region_code, address, content, answer, urgency, handling_mode, status, confidential, operator,
+      created_at, updated_at, origin)
+    VALUES (@uuid, @localNo, @phone, @phoneExt, @callerName, @channel, @requestType, @categoryCode,
+      @regionCode, @address, @content, @answer, @urgency, @handlingMode, @status, @confidential, @operator,
+      @createdAt, @createdAt, 'local')`);
+  const insertContact = db.prepare(`
+    INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
+    VALUES (@uuid, @caseId, @phone, @phoneExt, @callerName, @channel, @requestType, @content, @operator, @createdAt)`);
+  // the latest name given wins; an anonymous call keeps the name known before
+  const upsertCaller = db.prepare(`
+    INSERT INTO callers (phone, phone_rev, name, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (phone) DO UPDATE SET
+      name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,
+      last_seen = max(last_seen, excluded.last_seen)`);
+  const insertOutbox = db.prepare('INSERT INTO outbox (name, args, created_at) VALUES (?, ?, ?)');
+
+  const selectCase = db.prepare<[number], SummaryRow & { content: string; answer: string; operator: string }>(`
+    SELECT ${SUMMARY_COLUMNS}, c.content AS content, c.answer AS answer, c.operator AS operator
+    FROM cases c ${SUMMARY_JOINS} WHERE c.id = ?`);
+  const selectContacts = db.prepare<[number], ContactRecord>(`
+    SELECT id, case_id AS caseId, phone, caller_name AS callerName, channel, request_type AS requestType,
+      content, operator, created_at AS createdAt
+    FROM contacts WHERE case_id = ? ORDER BY created_at, id`);
+
+  const save = db.transaction((values: IntakeValues, operator: string): SaveResult => {
+    const phone = normalizePhone(values.phone, { defaultAreaCode: ctx.defaultAreaCode });
+    if (!phone.ok) throw new StoreInputError('phone.invalid');
+    const createdAt = ctx.now();
+    const day = chinaDay(createdAt);
+    const seq = nextSeq.get(ctx.workstation, day)!.last;
+    const localNo = formatLocalNo(ctx.workstation, day, seq);
+    // 直接答复 closes the case on the spot; 转办 waits for dispatch to a unit
+    const status: CaseStatus = values.handlingMode === 'direct' ? 'closed' : 'pending_dispatch';
+    const mutation: CaseCreateMutation = {
+      case: {
+        uuid: randomUUID(),
+        localNo,
+        workstation: ctx.workstation,
+        phone: phone.number,
+        phoneExt: phone.extension ?? '',
+        callerName: values.callerName,
+        channel: values.channel,
+        requestType: values.requestType,
+        categoryCode: values.categoryCode,
+        regionCode: values.regionCode,
+        address: values.address,
+        content: values.content,
+        answer: values.answer,
+        urgency: values.urgency,
+        handlingMode: values.handlingMode,
+        status,
+        confidential: values.confidential,
+        operator,
+        createdAt,
+      },
+      contact: {
+        uuid: randomUUID(),
+        phone: phone.number,
+        phoneExt: phone.extension ?? '',
+        callerName: values.callerName,
+        channel: values.channel,
+        requestType: values.requestType,
+        content: values.content,
+        operator,
+        createdAt,
+      },
+    };
+    const c = mutation.case;
+    const caseId = Number(insertCase.run({ ...c, confidential: c.confidential ? 1 : 0 }).lastInsertRowid);
+    insertContact.run({ ...mutation.contact, caseId });
+    upsertCaller.run(c.phone, reverseDigits(c.phone), c.callerName, createdAt, createdAt);
+    ctx.indexer.put(caseId, c);
+    insertOutbox.run('case.create', JSON.stringify(mutation), createdAt);
+    return { caseId, localNo, createdAt };
+  });
+
+  return {
+    saveIntake(values: IntakeValues, operator: string): SaveResult {
+      return save.immediate(values, operator);
+    },
+
+    getCase(id: number): CaseDetail | null {
+      const row = selectCase.get(id);
+      if (!row) return null;
+      return { ...toSummary(row), content: row.content, answer: row.answer, operator: row.operator, contacts: selectContacts.all(id) };
+    },
+  };
+}

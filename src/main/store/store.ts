@@ -1,0 +1,63 @@
+/**
+ * The workstation store (本地工单库): one SQLite file, opened here with its pragmas, migrated,
+ * and exposed through the Store interface (types.ts). Each concern lives in its own module:
+ * cases.ts (intake, detail), callers.ts (history), search.ts, drafts.ts, taxonomy.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_AREA_CODE } from '../../shared/phone';
+import { createCaseIndexer } from './case-index';
+import { createCallers } from './callers';
+import { createCases } from './cases';
+import { openDatabase, type Db } from './db';
+import { createDrafts } from './drafts';
+import { migrate } from './migrations';
+import { createSearch } from './search';
+import { createTaxonomy } from './taxonomy';
+import type { Store, StoreOptions } from './types';
+
+/** The store plus its connection, for main-process code that owns a table of its own (sync). */
+export interface SqliteStore extends Store {
+  readonly db: Db;
+}
+
+/** This installation's identity towards the server, made once when the file is created. */
+function ensureClientId(db: Db, workstation: string): string {
+  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('client_id', ?)").run(randomUUID());
+  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('workstation', ?)").run(workstation);
+  return db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'client_id'").get()!.value;
+}
+
+export function openStore(opts: StoreOptions): SqliteStore {
+  const db = openDatabase(opts.file);
+  try {
+    const schemaVersion = migrate(db, opts.file);
+    const clientId = db.transaction(() => ensureClientId(db, opts.workstation)).immediate();
+    const now = opts.now ?? Date.now;
+    const defaultAreaCode = opts.defaultAreaCode ?? DEFAULT_AREA_CODE;
+    const cases = createCases(db, { workstation: opts.workstation, defaultAreaCode, now, indexer: createCaseIndexer(db) });
+    const callers = createCallers(db, { defaultAreaCode, now });
+    const search = createSearch(db, { defaultAreaCode });
+    const drafts = createDrafts(db, now);
+    const taxonomy = createTaxonomy(db);
+    return {
+      db,
+      schemaVersion,
+      clientId,
+      saveIntake: cases.saveIntake,
+      getCase: cases.getCase,
+      callerHistory: callers.callerHistory,
+      search: search.search,
+      loadDraft: drafts.loadDraft,
+      saveDraft: drafts.saveDraft,
+      clearDraft: drafts.clearDraft,
+      loadTaxonomy: taxonomy.loadTaxonomy,
+      taxonomy: taxonomy.taxonomy,
+      close: () => {
+        if (db.open) db.close();
+      },
+    };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,488 @@
+/**
+ * 受理: the intake form, built for the keyboard. Tab order follows the call (number, name, type,
+ * category, region, address, content, urgency, handling, answer), then the rarely changed
+ * channel and 保密. Ctrl+Enter saves from anywhere outside a dialog; Esc clears, asking first
+ * when something was typed. Validation is the shared zod schema; errors sit beside their field
+ * and nothing typed is ever dropped.
+ */
+import { zodResolver } from '@hookform/resolvers/zod';
+import { App, Button, Checkbox, Col, Form, Input, Radio, Row } from 'antd';
+import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { Controller, useForm, useWatch, type FieldErrors } from 'react-hook-form';
+import { CHANNELS, HANDLING_MODES, REQUEST_TYPES, URGENCIES } from '../../../../shared/domain';
+import { IntakeInput, type IntakeValues } from '../../../../shared/schemas';
+import { backend } from '../../api/backend';
+import { errorText, formatTime, useT } from '../../i18n';
+import { useReference } from '../../state/reference';
+import { useStatus } from '../../state/status';
+import { IDS, focusById, isComposing, isInDialog } from '../../ui/focus';
+import { PickSelect } from '../../ui/PickSelect';
+import { ENUM_INITIALS, enumOptions } from '../../ui/pickOptions';
+import { useHistory } from '../history/historyStore';
+import { EMPTY_INTAKE, createDraftAutosave, fromDraft, isBlank, type IntakeForm as IntakeFormValues } from './draft';
+
+const FORM_ID = 'intake-form';
+const fieldId = (name: keyof IntakeFormValues) => (name === 'phone' ? IDS.phone : `intake-${name}`);
+const errorId = (name: keyof IntakeFormValues) => `${fieldId(name)}-error`;
+
+export function IntakeForm() {
+  const t = useT();
+  const { modal } = App.useApp();
+  const categories = useReference((s) => s.categories);
+  const regions = useReference((s) => s.regions);
+  const lookup = useHistory((s) => s.lookup);
+  const showStatus = useStatus((s) => s.show);
+  const autosave = useMemo(() => createDraftAutosave(), []);
+  const saving = useRef(false);
+
+  const { control, handleSubmit, reset, setError, setFocus, getValues, watch, formState } = useForm<
+    IntakeInput,
+    unknown,
+    IntakeValues
+  >({
+    resolver: zodResolver(IntakeInput),
+    defaultValues: EMPTY_INTAKE,
+    mode: 'onSubmit',
+    reValidateMode: 'onChange',
+  });
+  const { errors } = formState;
+  const handlingMode = useWatch({ control, name: 'handlingMode' });
+
+  const requestTypeOptions = useMemo(() => enumOptions(REQUEST_TYPES, t.labels.requestType, ENUM_INITIALS), [t]);
+  const channelOptions = useMemo(() => enumOptions(CHANNELS, t.labels.channel, ENUM_INITIALS), [t]);
+
+  // bring back the intake a crash or reload interrupted
+  useEffect(() => {
+    let cancelled = false;
+    void backend.invoke('draft.load', {}).then((res) => {
+      if (cancelled || !res.ok || !res.data.draft) return;
+      // the operator started typing before the draft arrived: what they type now wins
+      if (!isBlank(getValues())) return;
+      const values = fromDraft(res.data.draft);
+      if (isBlank(values)) return;
+      reset(values);
+      autosave.restored();
+      lookup(values.phone);
+      const at = res.data.updatedAt;
+      showStatus('info', (m) => m.intake.draftRestored(at ? formatTime(at) : ''));
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [autosave, getValues, lookup, reset, showStatus]);
+
+  useEffect(() => {
+    const subscription = watch((values) => autosave.schedule(values));
+    const flush = () => autosave.flush();
+    window.addEventListener('pagehide', flush);
+    document.addEventListener('visibilitychange', flush);
+    return () => {
+      subscription.unsubscribe();
+      window.removeEventListener('pagehide', flush);
+      document.removeEventListener('visibilitychange', flush);
+    };
+  }, [watch, autosave]);
+
+  const startOver = useCallback(() => {
+    autosave.discard();
+    reset(EMPTY_INTAKE);
+    lookup('');
+  }, [autosave, reset, lookup]);
+
+  const onValid = useCallback(
+    async (values: IntakeValues) => {
+      saving.current = true;
+      showStatus('info', (m) => m.intake.saving);
+      // an answer typed before switching to 转办 stays in the form but is not part of the order
+      const input = values.handlingMode === 'direct' ? values : { ...values, answer: '' };
+      const res = await backend.invoke('intake.save', input);
+      saving.current = false;
+      if (res.ok) {
+        startOver();
+        showStatus('success', (m) => m.intake.saved(res.data.localNo));
+        // by DOM id: reset() drops the form's field refs until the next render
+        focusById(IDS.phone);
+        return;
+      }
+      const fields = Object.entries(res.error.fields ?? {}).filter(([name]) => name in EMPTY_INTAKE) as Array<
+        [keyof IntakeFormValues, string]
+      >;
+      if (res.error.code === 'invalid_input' && fields.length > 0) {
+        for (const [name, key] of fields) setError(name, { type: 'server', message: key });
+        setFocus(fields[0]![0]);
+        showStatus('error', (m) => m.intake.invalid(fields.length));
+        return;
+      }
+      showStatus('error', (m) => m.intake.saveFailed);
+    },
+    [setError, setFocus, showStatus, startOver],
+  );
+
+  const onInvalid = useCallback(
+    (errs: FieldErrors<IntakeInput>) => showStatus('error', (m) => m.intake.invalid(Object.keys(errs).length)),
+    [showStatus],
+  );
+
+  const save = useCallback(() => {
+    if (saving.current) return;
+    void handleSubmit(onValid, onInvalid)();
+  }, [handleSubmit, onValid, onInvalid]);
+
+  const clear = useCallback(() => {
+    if (isBlank(getValues())) {
+      startOver();
+      focusById(IDS.phone);
+      return;
+    }
+    let confirmed = false;
+    modal.confirm({
+      title: t.intake.confirmClearTitle,
+      content: t.intake.confirmClearBody,
+      okText: t.intake.confirmClearOk,
+      cancelText: t.intake.confirmClearCancel,
+      okButtonProps: { danger: true },
+      // Esc then Enter clears; a second Esc keeps the text
+      autoFocusButton: 'ok',
+      onOk: () => {
+        confirmed = true;
+        startOver();
+        showStatus('info', (m) => m.intake.cleared);
+      },
+      afterClose: () => {
+        if (confirmed) focusById(IDS.phone);
+      },
+    });
+  }, [getValues, modal, showStatus, startOver, t]);
+
+  useEffect(() => {
+    // capture phase: decide before a picker handles the key (Enter would pick, Esc would close)
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (isComposing(e) || isInDialog(e.target)) return;
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        e.stopPropagation();
+        save();
+        return;
+      }
+      if (e.key === 'Escape' && !e.ctrlKey && !e.altKey && !e.metaKey) {
+        const target = e.target instanceof Element ? e.target : null;
+        const inIntake = target === null || target === document.body || target.closest(`#${FORM_ID}`) !== null;
+        // an open picker list closes first; the next Esc clears
+        if (!inIntake || target?.getAttribute('aria-expanded') === 'true') return;
+        e.preventDefault();
+        clear();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, [save, clear]);
+
+  const a11y = (name: keyof IntakeFormValues) =>
+    errors[name] ? { 'aria-invalid': true as const, 'aria-describedby': errorId(name) } : {};
+
+  return (
+    <Form
+      id={FORM_ID}
+      component="form"
+      aria-label={t.intake.region}
+      layout="horizontal"
+      labelCol={{ flex: '84px' }}
+      wrapperCol={{ flex: 'auto' }}
+      labelWrap
+      colon={false}
+      className="intake-form"
+    >
+      <Row gutter={16}>
+        <Col span={12}>
+          <Field name="phone" label={t.intake.phone} error={errors.phone?.message} required>
+            <Controller
+              control={control}
+              name="phone"
+              render={({ field }) => (
+                <Input
+                  id={IDS.phone}
+                  ref={field.ref}
+                  value={field.value}
+                  onChange={(e) => {
+                    field.onChange(e.target.value);
+                    lookup(e.target.value);
+                  }}
+                  onBlur={field.onBlur}
+                  autoFocus
+                  autoComplete="off"
+                  inputMode="tel"
+                  placeholder={t.intake.phonePlaceholder}
+                  status={errors.phone ? 'error' : undefined}
+                  {...a11y('phone')}
+                />
+              )}
+            />
+          </Field>
+        </Col>
+        <Col span={12}>
+          <Field name="callerName" label={t.intake.callerName} error={errors.callerName?.message}>
+            <Controller
+              control={control}
+              name="callerName"
+              render={({ field }) => (
+                <Input
+                  id={fieldId('callerName')}
+                  ref={field.ref}
+                  value={field.value}
+                  onChange={(e) => field.onChange(e.target.value)}
+                  onBlur={field.onBlur}
+                  autoComplete="off"
+                  status={errors.callerName ? 'error' : undefined}
+                  {...a11y('callerName')}
+                />
+              )}
+            />
+          </Field>
+        </Col>
+        <Col span={12}>
+          <Field name="requestType" label={t.intake.requestType} error={errors.requestType?.message} required>
+            <Controller
+              control={control}
+              name="requestType"
+              render={({ field }) => (
+                <PickSelect
+                  id={fieldId('requestType')}
+                  ref={field.ref}
+                  value={field.value ?? ''}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                  options={requestTypeOptions}
+                  placeholder={t.intake.selectPlaceholder}
+                  invalid={Boolean(errors.requestType)}
+                  describedBy={errors.requestType ? errorId('requestType') : undefined}
+                />
+              )}
+            />
+          </Field>
+        </Col>
+        <Col span={12}>
+          <Field name="categoryCode" label={t.intake.category} error={errors.categoryCode?.message} required>
+            <Controller
+              control={control}
+              name="categoryCode"
+              render={({ field }) => (
+                <PickSelect
+                  id={fieldId('categoryCode')}
+                  ref={field.ref}
+                  value={field.value ?? ''}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                  options={categories}
+                  placeholder={t.intake.selectPlaceholder}
+                  invalid={Boolean(errors.categoryCode)}
+                  describedBy={errors.categoryCode ? errorId('categoryCode') : undefined}
+                />
+              )}
+            />
+          </Field>
+        </Col>
+        <Col span={12}>
+          <Field name="regionCode" label={t.intake.regionCode} error={errors.regionCode?.message} required>
+            <Controller
+              control={control}
+              name="regionCode"
+              render={({ field }) => (
+                <PickSelect
+                  id={fieldId('regionCode')}
+                  ref={field.ref}
+                  value={field.value ?? ''}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                  options={regions}
+                  placeholder={t.intake.selectPlaceholder}
+                  invalid={Boolean(errors.regionCode)}
+                  describedBy={errors.regionCode ? errorId('regionCode') : undefined}
+                />
+              )}
+            />
+          </Field>
+        </Col>
+        <Col span={12}>
+          <Field name="address" label={t.intake.address} error={errors.address?.message}>
+            <Controller
+              control={control}
+              name="address"
+              render={({ field }) => (
+                <Input
+                  id={fieldId('address')}
+                  ref={field.ref}
+                  value={field.value}
+                  onChange={(e) => field.onChange(e.target.value)}
+                  onBlur={field.onBlur}
+                  autoComplete="off"
+                  status={errors.address ? 'error' : undefined}
+                  {...a11y('address')}
+                />
+              )}
+            />
+          </Field>
+        </Col>
+        <Col span={24}>
+          <Field name="content" label={t.intake.content} error={errors.content?.message} required>
+            <Controller
+              control={control}
+              name="content"
+              render={({ field }) => (
+                <Input.TextArea
+                  id={fieldId('content')}
+                  ref={field.ref}
+                  value={field.value}
+                  onChange={(e) => field.onChange(e.target.value)}
+                  onBlur={field.onBlur}
+                  autoSize={{ minRows: 3, maxRows: 7 }}
+                  // shows the limit without cutting text off: an over-long request stays intact
+                  count={{ show: true, max: 4000 }}
+                  status={errors.content ? 'error' : undefined}
+                  {...a11y('content')}
+                />
+              )}
+            />
+          </Field>
+        </Col>
+        <Col span={12}>
+          <Field name="urgency" label={t.intake.urgency} error={errors.urgency?.message} group>
+            <Controller
+              control={control}
+              name="urgency"
+              render={({ field }) => (
+                <Radio.Group
+                  aria-label={t.intake.urgency}
+                  value={field.value}
+                  onChange={(e) => field.onChange(e.target.value)}
+                  optionType="button"
+                  buttonStyle="solid"
+                  options={URGENCIES.map((u) => ({ value: u, label: t.labels.urgency[u] }))}
+                />
+              )}
+            />
+          </Field>
+        </Col>
+        <Col span={12}>
+          <Field name="handlingMode" label={t.intake.handlingMode} error={errors.handlingMode?.message} required group>
+            <Controller
+              control={control}
+              name="handlingMode"
+              render={({ field }) => (
+                <Radio.Group
+                  ref={(el: HTMLDivElement | null) =>
+                    // RHF focuses the first invalid field: for a group that is its first radio
+                    field.ref(el ? { focus: () => el.querySelector<HTMLInputElement>('input')?.focus() } : null)
+                  }
+                  aria-label={t.intake.handlingMode}
+                  aria-invalid={errors.handlingMode ? true : undefined}
+                  aria-describedby={errors.handlingMode ? errorId('handlingMode') : undefined}
+                  value={field.value}
+                  onChange={(e) => field.onChange(e.target.value)}
+                  optionType="button"
+                  buttonStyle="solid"
+                  options={HANDLING_MODES.map((h) => ({ value: h, label: t.labels.handlingMode[h] }))}
+                />
+              )}
+            />
+          </Field>
+        </Col>
+        {handlingMode === 'direct' && (
+          <Col span={24}>
+            <Field name="answer" label={t.intake.answer} error={errors.answer?.message} required>
+              <Controller
+                control={control}
+                name="answer"
+                render={({ field }) => (
+                  <Input.TextArea
+                    id={fieldId('answer')}
+                    ref={field.ref}
+                    value={field.value}
+                    onChange={(e) => field.onChange(e.target.value)}
+                    onBlur={field.onBlur}
+                    autoSize={{ minRows: 2, maxRows: 5 }}
+                    status={errors.answer ? 'error' : undefined}
+                    {...a11y('answer')}
+                  />
+                )}
+              />
+            </Field>
+          </Col>
+        )}
+        <Col span={12}>
+          <Field name="channel" label={t.intake.channel} error={errors.channel?.message}>
+            <Controller
+              control={control}
+              name="channel"
+              render={({ field }) => (
+                <PickSelect
+                  id={fieldId('channel')}
+                  ref={field.ref}
+                  value={field.value ?? ''}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                  options={channelOptions}
+                  invalid={Boolean(errors.channel)}
+                  describedBy={errors.channel ? errorId('channel') : undefined}
+                />
+              )}
+            />
+          </Field>
+        </Col>
+        <Col span={12}>
+          <Field name="confidential" label="" error={errors.confidential?.message} group>
+            <Controller
+              control={control}
+              name="confidential"
+              render={({ field }) => (
+                <span className="confidential">
+                  <Checkbox
+                    id={fieldId('confidential')}
+                    ref={field.ref}
+                    checked={field.value ?? false}
+                    onChange={(e) => field.onChange(e.target.checked)}
+                  >
+                    {t.intake.confidential}
+                  </Checkbox>
+                  <span className="field-hint">{t.intake.confidentialHint}</span>
+                </span>
+              )}
+            />
+          </Field>
+        </Col>
+      </Row>
+      <div className="intake-actions">
+        <Button type="primary" onClick={save}>
+          {t.intake.save}
+        </Button>
+        <Button onClick={clear}>{t.intake.clear}</Button>
+      </div>
+    </Form>
+  );
+}
+
+interface FieldProps {
+  name: keyof IntakeFormValues;
+  label: string;
+  /** an i18n key from the shared schema or from main's invalid_input envelope */
+  error: string | undefined;
+  required?: boolean;
+  /** a radio group or checkbox: its label names the group, not a single input */
+  group?: boolean;
+  children: ReactNode;
+}
+
+function Field({ name, label, error, required, group, children }: FieldProps) {
+  const t = useT();
+  const message = error ? errorText(t, error) : undefined;
+  return (
+    <Form.Item
+      label={label}
+      htmlFor={group ? undefined : fieldId(name)}
+      required={required}
+      validateStatus={message ? 'error' : undefined}
+      help={message ? <span id={errorId(name)}>{message}</span> : undefined}
+    >
+      {children}
+    </Form.Item>
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * Shortcuts that work from anywhere: F1 help, Ctrl+K / F3 search, Alt+H history, Alt+N back to
+ * the number. Intake's own keys (Ctrl+Enter, Esc) live with the form. Capture phase, so a
+ * focused control cannot swallow them; the browser's own meaning of F1/F3/Ctrl+K is suppressed.
+ */
+import { useEffect } from 'react';
+import { IDS, focusById, isComposing } from '../../ui/focus';
+import { useHelp } from './HelpDialog';
+
+function focusHistory(): void {
+  const region = document.getElementById(IDS.history);
+  const firstCase = region?.querySelector<HTMLElement>('.case-row');
+  (firstCase ?? region)?.focus();
+}
+
+export function useGlobalShortcuts(): void {
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (isComposing(e)) return;
+      const plain = !e.ctrlKey && !e.altKey && !e.metaKey && !e.shiftKey;
+      let action: (() => void) | null = null;
+      if (e.key === 'F1' && plain) action = () => useHelp.getState().setOpen(true);
+      else if ((e.key === 'F3' && plain) || ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k'))
+        action = () => focusById(IDS.search);
+      else if (e.altKey && !e.ctrlKey && e.code === 'KeyH') action = focusHistory;
+      else if (e.altKey && !e.ctrlKey && e.code === 'KeyN') action = () => focusById(IDS.phone);
+      if (!action) return;
+      e.preventDefault();
+      e.stopPropagation();
+      action();
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, []);
+}

@@ -1,0 +1,124 @@
+/**
+ * Every HTTP route of the server, once: method, path, who may call it, body and response
+ * schemas. Route registration (http.ts) validates bodies against these, and the OpenAPI
+ * document (openapi.ts) is generated from them, so the docs cannot drift from the code.
+ */
+import { z } from 'zod';
+import {
+  CreateAccountRequest,
+  CreateAccountResponse,
+  HealthResponse,
+  LoginRequest,
+  LoginResponse,
+  LogoutRequest,
+  LogoutResponse,
+  PullRequest,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+  RefreshRequest,
+  RefreshResponse,
+  RegisterRequest,
+  RegisterResponse,
+  type Role,
+} from '../shared/sync';
+
+export interface RouteSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  summary: string;
+  /** false: open; 'any': a valid access token; a role list: one of those roles */
+  auth: false | 'any' | readonly Role[];
+  /** the body carries schemaVersion, checked before anything else (409 update_required) */
+  versioned?: boolean;
+  body?: z.ZodType;
+  response: z.ZodType;
+  /** the error codes this route adds to the common ones */
+  errors?: readonly string[];
+}
+
+export const API = {
+  health: {
+    method: 'GET',
+    path: '/health',
+    summary: 'Liveness and database check, for load balancers and monitoring.',
+    auth: false,
+    response: HealthResponse,
+  },
+  openapi: {
+    method: 'GET',
+    path: '/api/openapi.json',
+    summary: 'This API as an OpenAPI 3.1 document.',
+    auth: false,
+    response: z.record(z.string(), z.unknown()),
+  },
+  login: {
+    method: 'POST',
+    path: '/api/login',
+    summary:
+      'Sign in with username and password: a short-lived access token, a refresh token and the offline login policy. ' +
+      'Failed attempts are limited per username and per IP address (429 with Retry-After).',
+    auth: false,
+    body: LoginRequest,
+    response: LoginResponse,
+    errors: ['invalid_credentials', 'account_disabled', 'too_many_attempts'],
+  },
+  refresh: {
+    method: 'POST',
+    path: '/api/refresh',
+    summary: 'A new access token for a valid refresh token.',
+    auth: false,
+    body: RefreshRequest,
+    response: RefreshResponse,
+    errors: ['invalid_token', 'token_expired', 'account_disabled'],
+  },
+  logout: {
+    method: 'POST',
+    path: '/api/logout',
+    summary: 'Revokes a refresh token.',
+    auth: false,
+    body: LogoutRequest,
+    response: LogoutResponse,
+  },
+  createAccount: {
+    method: 'POST',
+    path: '/api/accounts',
+    summary: 'Creates an account (admin only).',
+    auth: ['admin'],
+    body: CreateAccountRequest,
+    response: CreateAccountResponse,
+    errors: ['forbidden', 'username_taken'],
+  },
+  registerClient: {
+    method: 'POST',
+    path: '/api/clients/register',
+    summary: "Binds a workstation's client id to the calling account (idempotent).",
+    auth: 'any',
+    versioned: true,
+    body: RegisterRequest,
+    response: RegisterResponse,
+    errors: ['client_bound_to_other_account', 'update_required', 'server_update_required'],
+  },
+  push: {
+    method: 'POST',
+    path: '/api/push',
+    summary:
+      "Applies a client's mutations in order, in one transaction: ids already processed are skipped, a gap is refused, " +
+      'a mutation that can never apply is recorded as a rejection and counts as processed.',
+    auth: 'any',
+    versioned: true,
+    body: PushRequest,
+    response: PushResponse,
+    errors: ['client_not_registered', 'client_bound_to_other_account', 'mutation_gap', 'update_required', 'server_update_required'],
+  },
+  pull: {
+    method: 'POST',
+    path: '/api/pull',
+    summary: "Changes to the centre's cases (within the window) after a cursor, with this client's rejections.",
+    auth: 'any',
+    versioned: true,
+    body: PullRequest,
+    response: PullResponse,
+    errors: ['client_not_registered', 'client_bound_to_other_account', 'cursor_invalid', 'update_required', 'server_update_required'],
+  },
+} as const satisfies Record<string, RouteSpec>;

@@ -1,0 +1,65 @@
+/**
+ * buildServer: the whole HTTP server on a given database, without listening — the CLI listens,
+ * tests call app.inject(). On build it migrates the database and creates, on first start, the
+ * token signing secret and the server id.
+ */
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { SYNC_MIN_SCHEMA_VERSION, SYNC_SCHEMA_VERSION } from '../shared/sync';
+import { registerAccountRoutes } from './accounts/routes';
+import { API } from './api';
+import { registerAuthRoutes } from './auth/routes';
+import { AuthService } from './auth/service';
+import { newSecret } from './auth/tokens';
+import { resolveConfig, type ServerConfigOverrides } from './config';
+import type { Db } from './db/adapter';
+import { migrate } from './db/migrations';
+import { ensureSetting } from './db/settings';
+import { HttpError, installErrorHandlers } from './errors';
+import { route } from './http';
+import { buildOpenApi } from './openapi';
+import { registerSyncRoutes } from './sync/routes';
+
+export interface BuildServerOptions {
+  /** the caller opens and closes it (src/server/db/open.ts) */
+  db: Db;
+  config?: ServerConfigOverrides;
+  /** clock, epoch ms; injectable for tests */
+  now?: () => number;
+  /** pino options, or false for silence (tests) */
+  logger?: FastifyServerOptions['logger'];
+  /** behind a reverse proxy: take the client IP (for login limits) from X-Forwarded-For */
+  trustProxy?: boolean;
+}
+
+export async function buildServer(opts: BuildServerOptions): Promise<FastifyInstance> {
+  const config = resolveConfig(opts.config);
+  const now = opts.now ?? Date.now;
+  const { db } = opts;
+  await migrate(db);
+  const secret = Buffer.from(await ensureSetting(db, 'access_token_secret', newSecret), 'base64');
+  const serverId = await ensureSetting(db, 'server_id', () => randomBytes(6).toString('hex'));
+
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: config.bodyLimit,
+    trustProxy: opts.trustProxy ?? false,
+  });
+  installErrorHandlers(app);
+  const auth = new AuthService({ db, config, now, secret });
+  const openapi = buildOpenApi();
+
+  route(app, API.health, auth, async () => {
+    try {
+      await db.query('SELECT 1');
+    } catch {
+      throw new HttpError(503, 'db_unavailable', 'the database does not answer');
+    }
+    return { status: 'ok' as const, db: db.kind, schemaVersion: SYNC_SCHEMA_VERSION, minSchemaVersion: SYNC_MIN_SCHEMA_VERSION };
+  });
+  route(app, API.openapi, auth, async () => openapi);
+  registerAuthRoutes(app, auth);
+  registerAccountRoutes(app, { db, config, auth });
+  registerSyncRoutes(app, { db, config, now, serverId, auth });
+  return app;
+}

@@ -1,0 +1,133 @@
+/**
+ * Login, refresh, logout and the Bearer check every protected route runs.
+ *
+ * Why the refresh token is not rotated on use: workstations sit on unreliable networks, and a
+ * rotated token whose response is lost logs the operator out. Instead it has a fixed lifetime
+ * (refreshTokenTtlMs), is stored hashed, and dies with logout or a disabled account; each
+ * refresh re-reads the account, so a disabled account loses access within one access-token
+ * lifetime.
+ */
+import type { Account, LoginResponse, OfflinePolicy, RefreshResponse, Role } from '../../shared/sync';
+import type { Db } from '../db/adapter';
+import type { ServerConfig } from '../config';
+import { HttpError } from '../errors';
+import { findAccountByUsername, toAccount } from '../accounts/service';
+import { hashPassword, SALT_LENGTH, verifyPassword } from './password';
+import { FailureLimiter } from './rate-limit';
+import { hashRefreshToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens';
+
+/** Who is calling, from a verified access token. */
+export interface Caller {
+  id: number;
+  username: string;
+  role: Role;
+}
+
+export interface AuthDeps {
+  db: Db;
+  config: ServerConfig;
+  now: () => number;
+  secret: Buffer;
+}
+
+export class AuthService {
+  private readonly byUsername: FailureLimiter;
+  private readonly byIp: FailureLimiter;
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(private readonly deps: AuthDeps) {
+    const { login } = deps.config;
+    this.byUsername = new FailureLimiter(login.maxFailuresPerUsername, login.windowMs, deps.now);
+    this.byIp = new FailureLimiter(login.maxFailuresPerIp, login.windowMs, deps.now);
+  }
+
+  offlinePolicy(): OfflinePolicy {
+    const { scrypt, offlineDays } = this.deps.config;
+    return { maxOfflineDays: offlineDays, kdf: { algorithm: 'scrypt', ...scrypt, saltLength: SALT_LENGTH } };
+  }
+
+  private accessToken(account: Account): { accessToken: string; accessTokenExpiresAt: number } {
+    const now = this.deps.now();
+    const exp = Math.floor((now + this.deps.config.accessTokenTtlMs) / 1000);
+    const accessToken = signAccessToken(
+      { sub: account.id, usr: account.username, role: account.role, iat: Math.floor(now / 1000), exp },
+      this.deps.secret,
+    );
+    return { accessToken, accessTokenExpiresAt: exp * 1000 };
+  }
+
+  async login(usernameInput: string, password: string, ip: string): Promise<LoginResponse> {
+    const username = usernameInput.trim().toLowerCase();
+    const ipKey = `ip:${ip}`;
+    const userKey = `user:${username}`;
+    const waitMs = Math.max(this.byUsername.retryAfterMs(userKey), this.byIp.retryAfterMs(ipKey));
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new HttpError(
+        429,
+        'too_many_attempts',
+        `too many failed logins; try again in ${seconds} s`,
+        { retryAfterSeconds: seconds },
+        { 'retry-after': String(seconds) },
+      );
+    }
+    const account = await findAccountByUsername(this.deps.db, username);
+    // an unknown name costs the same scrypt as a known one: timing does not reveal which names exist
+    this.dummyHash ??= hashPassword('not a password', this.deps.config.scrypt);
+    const ok = await verifyPassword(password, account?.passwordHash ?? (await this.dummyHash));
+    if (!account || !ok) {
+      this.byUsername.fail(userKey);
+      this.byIp.fail(ipKey);
+      throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
+    }
+    if (account.disabled) throw new HttpError(403, 'account_disabled', 'this account is disabled');
+    this.byUsername.reset(userKey);
+
+    const refreshToken = newRefreshToken();
+    const refreshTokenExpiresAt = this.deps.now() + this.deps.config.refreshTokenTtlMs;
+    await this.deps.db.query(
+      'INSERT INTO refresh_tokens (token_hash, account_id, expires_at) VALUES ($1, $2, to_timestamp($3 / 1000.0))',
+      [hashRefreshToken(refreshToken), account.id, refreshTokenExpiresAt],
+    );
+    const view = toAccount(account);
+    return { ...this.accessToken(view), refreshToken, refreshTokenExpiresAt, account: view, offline: this.offlinePolicy() };
+  }
+
+  async refresh(refreshToken: string): Promise<RefreshResponse> {
+    const [row] = await this.deps.db.query<Account & { disabled: boolean; revoked: boolean; expired: boolean }>(
+      `SELECT a.id, a.username, a.display_name AS "displayName", a.role, a.disabled,
+              t.revoked_at IS NOT NULL AS revoked, t.expires_at <= to_timestamp($2 / 1000.0) AS expired
+       FROM refresh_tokens t JOIN accounts a ON a.id = t.account_id
+       WHERE t.token_hash = $1`,
+      [hashRefreshToken(refreshToken), this.deps.now()],
+    );
+    if (!row || row.revoked) throw new HttpError(401, 'invalid_token', 'unknown or revoked refresh token: log in again');
+    if (row.expired) throw new HttpError(401, 'token_expired', 'the refresh token has expired: log in again');
+    if (row.disabled) throw new HttpError(403, 'account_disabled', 'this account is disabled');
+    const account = toAccount(row);
+    return { ...this.accessToken(account), account, offline: this.offlinePolicy() };
+  }
+
+  async logout(refreshToken: string): Promise<{ revoked: boolean }> {
+    const rows = await this.deps.db.query(
+      'UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING 1',
+      [hashRefreshToken(refreshToken)],
+    );
+    return { revoked: rows.length > 0 };
+  }
+
+  /** The caller named by an Authorization: Bearer header, or a 401 saying what is wrong. */
+  authenticate(header: string | undefined): Caller {
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!match) {
+      throw new HttpError(401, 'unauthorized', 'this route needs an "Authorization: Bearer <access token>" header');
+    }
+    const result = verifyAccessToken(match[1]!, this.deps.secret, this.deps.now());
+    if (!result.ok) {
+      throw result.reason === 'expired'
+        ? new HttpError(401, 'token_expired', 'the access token has expired: renew it with POST /api/refresh')
+        : new HttpError(401, 'invalid_token', 'the access token is not valid for this server');
+    }
+    return { id: result.claims.sub, username: result.claims.usr, role: result.claims.role };
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The server's command line.
+ *
+ *   npm run server -- --data DIR [--port 8345] [--host 127.0.0.1] [options]
+ *   npm run server -- create-admin --data DIR --username admin [--display-name 系统管理员]
+ *
+ * DATABASE_URL=postgres://… selects PostgreSQL instead of the embedded database in DIR.
+ * create-admin reads the password from HOTLINE_ADMIN_PASSWORD or standard input; there is no
+ * default password. src/server/README.md has the details.
+ */
+import { parseArgs } from 'node:util';
+import { Password, Username } from '../shared/sync';
+import { createAccount } from './accounts/service';
+import { buildServer } from './app';
+import { DEFAULT_CONFIG, type ServerConfigOverrides } from './config';
+import { migrate } from './db/migrations';
+import { openDatabase } from './db/open';
+
+const USAGE = `usage:
+  npm run server -- --data DIR [--port N] [--host H] [--official-prefix JN] [--time-zone Asia/Shanghai]
+                    [--window-days 365] [--offline-days 7] [--trust-proxy]
+  npm run server -- create-admin --data DIR --username NAME [--display-name TEXT]
+environment: DATABASE_URL (PostgreSQL instead of the embedded database), LOG_LEVEL (info),
+             HOTLINE_ADMIN_PASSWORD (create-admin; otherwise read from standard input)`;
+
+class UsageError extends Error {}
+
+function integer(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+  return Number(value);
+}
+
+/** A password typed at a terminal without echo, or the first line of piped input. */
+async function readPassword(): Promise<string> {
+  const fromEnv = process.env.HOTLINE_ADMIN_PASSWORD;
+  if (fromEnv) return fromEnv;
+  const stdin = process.stdin;
+  if (!stdin.isTTY) {
+    let text = '';
+    for await (const chunk of stdin) text += String(chunk);
+    return text.split(/\r?\n/)[0] ?? '';
+  }
+  const ask = (prompt: string) =>
+    new Promise<string>((resolve, reject) => {
+      process.stderr.write(prompt);
+      stdin.setRawMode(true);
+      stdin.resume();
+      let typed = '';
+      const onData = (data: Buffer) => {
+        for (const ch of data.toString('utf8')) {
+          if (ch === '\r' || ch === '\n') {
+            stdin.off('data', onData);
+            stdin.setRawMode(false);
+            stdin.pause();
+            process.stderr.write('\n');
+            return resolve(typed);
+          }
+          if (ch === '\u0003') {
+            stdin.setRawMode(false);
+            return reject(new UsageError('cancelled'));
+          }
+          if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
+          else typed += ch;
+        }
+      };
+      stdin.on('data', onData);
+    });
+  const first = await ask('Password for the new admin: ');
+  const second = await ask('Repeat the password: ');
+  if (first !== second) throw new UsageError('the two passwords differ');
+  return first;
+}
+
+async function createAdmin(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { data: { type: 'string' }, username: { type: 'string' }, 'display-name': { type: 'string' } },
+  });
+  const username = Username.safeParse(values.username ?? '');
+  if (!username.success) throw new UsageError(`--username: ${username.error.issues[0]?.message}`);
+  const password = Password.safeParse(await readPassword());
+  if (!password.success) throw new UsageError(password.error.issues[0]?.message ?? 'invalid password');
+  const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: values.data });
+  try {
+    await migrate(db);
+    const account = await createAccount(
+      db,
+      { username: username.data, displayName: values['display-name'] ?? '系统管理员', role: 'admin', password: password.data },
+      DEFAULT_CONFIG.scrypt,
+    );
+    process.stdout.write(`created admin account "${account.username}" (id ${account.id}) in ${db.kind}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string', default: '8345' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'official-prefix': { type: 'string' },
+      'time-zone': { type: 'string' },
+      'window-days': { type: 'string' },
+      'offline-days': { type: 'string' },
+      'trust-proxy': { type: 'boolean', default: false },
+    },
+  });
+  const port = integer('port', values.port)!;
+  const config: ServerConfigOverrides = {};
+  if (values['official-prefix']) config.officialNoPrefix = values['official-prefix'];
+  if (values['time-zone']) config.timeZone = values['time-zone'];
+  const windowDays = integer('window-days', values['window-days']);
+  if (windowDays !== undefined) config.windowDays = windowDays;
+  const offlineDays = integer('offline-days', values['offline-days']);
+  if (offlineDays !== undefined) config.offlineDays = offlineDays;
+
+  const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: values.data });
+  let app;
+  try {
+    app = await buildServer({
+      db,
+      config,
+      logger: { level: process.env.LOG_LEVEL ?? 'info' },
+      trustProxy: values['trust-proxy'],
+    });
+    await app.listen({ port, host: values.host });
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  app.log.info({ db: db.kind, data: values.data ?? null }, 'hotline server ready');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      app.log.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    // a request stuck on a dead database must not keep the process alive forever
+    setTimeout(() => process.exit(1), 15_000).unref();
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (argv[0] === 'create-admin') return createAdmin(argv.slice(1));
+  return serve(argv);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`error: ${message}\n`);
+  if (e instanceof UsageError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    process.stderr.write(`${USAGE}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+/**
+ * The one database interface the server's SQL runs against, so every query is written once for
+ * both backends: embedded PGlite (a data folder, nothing to install) and PostgreSQL (pg Pool).
+ *
+ * Both implementations return int8 (bigint) columns as JS numbers: every bigint the server
+ * stores (ids, versions, mutation ids, epoch ms) stays far below 2^53.
+ */
+export interface Queryable {
+  /** one statement with $1… parameters; resolves to its rows */
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** several statements without parameters (migrations) */
+  exec(sql: string): Promise<void>;
+}
+
+export type Isolation = 'read committed' | 'repeatable read';
+
+export interface TransactionOptions {
+  /** default 'read committed' */
+  isolation?: Isolation;
+  readOnly?: boolean;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /**
+   * Runs fn in one transaction: COMMIT when it resolves, ROLLBACK when it throws (the error is
+   * rethrown). Statements inside must use `tx`, never the Db itself.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function beginStatement(opts: TransactionOptions = {}): string {
+  const isolation = (opts.isolation ?? 'read committed').toUpperCase();
+  return `BEGIN ISOLATION LEVEL ${isolation}${opts.readOnly ? ' READ ONLY' : ''}`;
+}
+
+/** PostgreSQL's type oid of int8, parsed to a number by both adapters. */
+export const INT8_OID = 20;
+
+export const parseInt8 = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`int8 value ${value} exceeds the safe integer range`);
+  return n;
+};

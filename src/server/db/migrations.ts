@@ -1,0 +1,179 @@
+/**
+ * Versioned schema migrations. Each migration is a numbered function in MIGRATIONS; the runner
+ * applies the pending ones in ONE transaction (all or nothing), records each in
+ * schema_migrations, and refuses a database written by a newer server. Migrations only add:
+ * a released migration is never edited, a change is a new migration.
+ *
+ * Adding one: append `{ version: N + 1, name, up }` below and a test in
+ * tests/unit/server/migrations.test.ts that builds version N, inserts data, migrates, asserts.
+ */
+import type { Db, Queryable } from './adapter';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(tx: Queryable): Promise<void>;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'accounts, clients, cases, contacts, rejections, change versions',
+    async up(tx) {
+      await tx.exec(`
+        -- secrets and identity generated on first start (token signing key, server id)
+        CREATE TABLE server_settings (
+          key text PRIMARY KEY,
+          value text NOT NULL
+        );
+
+        CREATE TABLE accounts (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          username text NOT NULL UNIQUE,
+          display_name text NOT NULL,
+          role text NOT NULL CHECK (role IN ('operator', 'supervisor', 'admin')),
+          -- scrypt$N$r$p$salt$hash, parameters recorded with each hash
+          password_hash text NOT NULL,
+          disabled boolean NOT NULL DEFAULT false,
+          created_at timestamptz NOT NULL DEFAULT now()
+        );
+
+        -- opaque refresh tokens, stored as sha256 so a database leak yields no usable token
+        CREATE TABLE refresh_tokens (
+          token_hash text PRIMARY KEY,
+          account_id bigint NOT NULL REFERENCES accounts (id),
+          created_at timestamptz NOT NULL DEFAULT now(),
+          expires_at timestamptz NOT NULL,
+          revoked_at timestamptz
+        );
+        CREATE INDEX refresh_tokens_by_account ON refresh_tokens (account_id);
+
+        -- workstations: a client id belongs to the account that registered it
+        CREATE TABLE clients (
+          client_id text PRIMARY KEY,
+          account_id bigint NOT NULL REFERENCES accounts (id),
+          last_mutation_id bigint NOT NULL DEFAULT 0,
+          registered_at timestamptz NOT NULL DEFAULT now(),
+          last_push_at timestamptz
+        );
+
+        -- the change-version counter: one row, locked by every writing sync transaction until
+        -- it commits, so versions become visible in the order they were assigned
+        CREATE TABLE sync_head (
+          id boolean PRIMARY KEY DEFAULT true CHECK (id),
+          version bigint NOT NULL
+        );
+        INSERT INTO sync_head (version) VALUES (0);
+
+        CREATE TABLE cases (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          uuid uuid NOT NULL UNIQUE,
+          official_no text NOT NULL UNIQUE,
+          local_no text NOT NULL,
+          workstation text NOT NULL,
+          phone text NOT NULL,
+          phone_ext text NOT NULL,
+          caller_name text NOT NULL,
+          channel text NOT NULL,
+          request_type text NOT NULL,
+          category_code text NOT NULL,
+          region_code text NOT NULL,
+          address text NOT NULL,
+          content text NOT NULL,
+          answer text NOT NULL,
+          urgency text NOT NULL,
+          handling_mode text NOT NULL,
+          status text NOT NULL,
+          confidential boolean NOT NULL,
+          operator text NOT NULL,
+          -- epoch ms on the workstation's clock when the call was logged
+          created_at bigint NOT NULL,
+          account_id bigint NOT NULL REFERENCES accounts (id),
+          origin_client_id text NOT NULL,
+          origin_mutation_id bigint NOT NULL,
+          received_at timestamptz NOT NULL DEFAULT now(),
+          version bigint NOT NULL UNIQUE
+        );
+        CREATE INDEX cases_by_phone ON cases (phone, created_at);
+        CREATE INDEX cases_by_created ON cases (created_at);
+
+        CREATE TABLE contacts (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          uuid uuid NOT NULL UNIQUE,
+          case_id bigint NOT NULL REFERENCES cases (id),
+          phone text NOT NULL,
+          phone_ext text NOT NULL,
+          caller_name text NOT NULL,
+          channel text NOT NULL,
+          request_type text NOT NULL,
+          content text NOT NULL,
+          operator text NOT NULL,
+          created_at bigint NOT NULL,
+          received_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX contacts_by_case ON contacts (case_id);
+
+        -- official numbers: the last sequence given per day (YYYYMMDD in the centre's time zone)
+        CREATE TABLE official_no_days (
+          day text PRIMARY KEY,
+          last integer NOT NULL
+        );
+
+        -- mutations the server will never apply (同步异常); args kept, as JSON text, so IT can
+        -- recover the data (text, not jsonb: jsonb refuses the NUL escapes a broken client may send)
+        CREATE TABLE rejections (
+          client_id text NOT NULL REFERENCES clients (client_id),
+          mutation_id bigint NOT NULL,
+          name text NOT NULL,
+          code text NOT NULL,
+          reason text NOT NULL,
+          args text NOT NULL,
+          rejected_at bigint NOT NULL,
+          version bigint NOT NULL,
+          PRIMARY KEY (client_id, mutation_id)
+        );
+        CREATE INDEX rejections_by_client_version ON rejections (client_id, version);
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+MIGRATIONS.forEach((m, i) => {
+  if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
+});
+
+export class DatabaseFromFutureError extends Error {
+  constructor(readonly found: number) {
+    super(
+      `the database is at schema version ${found}, newer than this server's ${LATEST_VERSION}: ` +
+        'it was written by a newer server release; run that release (or newer) instead',
+    );
+  }
+}
+
+// any constant of our own: two servers starting on one database migrate one after the other
+const MIGRATION_LOCK = 0x12345;
+
+/** Applies pending migrations (up to `target`, default all). Returns the versions before and after. */
+export async function migrate(db: Db, target = LATEST_VERSION): Promise<{ from: number; to: number }> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.exec(`
+      CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY,
+        name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    const [row] = await tx.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    const from = row?.v ?? 0;
+    if (from > LATEST_VERSION) throw new DatabaseFromFutureError(from);
+    for (const m of MIGRATIONS) {
+      if (m.version <= from || m.version > target) continue;
+      await m.up(tx);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+    }
+    return { from, to: Math.max(from, Math.min(target, LATEST_VERSION)) };
+  });
+}

@@ -46,6 +46,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
     trustProxy: opts.trustProxy ?? false,
   });
   installErrorHandlers(app);
+  // JSON only: any other body type is a 415, not a string our schemas would misread
+  app.removeContentTypeParser('text/plain');
   const auth = new AuthService({ db, config, now, secret });
   const openapi = buildOpenApi();
 

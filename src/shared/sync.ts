@@ -170,7 +170,7 @@ export const Mutation = z.object({
   /** the outbox's mutation id: per client, from 1, increasing by exactly 1 */
   id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   name: text(1, 64),
-  args: z.unknown(),
+  args: z.unknown().optional(),
 });
 export type Mutation = z.infer<typeof Mutation>;
 

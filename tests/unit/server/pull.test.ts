@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYNC_SCHEMA_VERSION } from '../../../src/shared/sync';
+import { BACKENDS, caseArgs, DAY, mutations, newPhone, openMigrated, pullAll, pushBody, startServer, workstation, type TestDb, type TestServer } from './helpers';
+
+describe.each(BACKENDS)('pull on $name', (backend) => {
+  let t: TestDb;
+  let s: TestServer;
+  beforeAll(async () => {
+    t = await openMigrated(backend);
+    s = await startServer(t.db);
+  });
+  afterAll(async () => {
+    await s?.close();
+    await t?.drop();
+  });
+
+  const pull = (ws: { clientId: string; token: string }, cursor: string | null, limit = 1000) =>
+    s.call('POST', '/api/pull', { schemaVersion: SYNC_SCHEMA_VERSION, clientId: ws.clientId, cursor, limit }, ws.token);
+
+  it('delivers the whole centre page by page, and a later pull only what changed', async () => {
+    const a = await workstation(s);
+    const b = await workstation(s);
+    const argsA = Array.from({ length: 7 }, () => caseArgs());
+    const argsB = Array.from({ length: 5 }, () => caseArgs());
+    await s.call('POST', '/api/push', pushBody(a, mutations(a, argsA)), a.token);
+    await s.call('POST', '/api/push', pushBody(b, mutations(b, argsB)), b.token);
+
+    const fresh = await workstation(s);
+    const pages: number[] = [];
+    let cursor: string | null = null;
+    const seen: any[] = [];
+    for (;;) {
+      const res = await pull(fresh, cursor, 4);
+      expect(res.status).toBe(200);
+      pages.push(res.body.changes.length);
+      seen.push(...res.body.changes);
+      cursor = res.body.cursor;
+      if (!res.body.more) break;
+    }
+    expect(pages.every((n) => n <= 4)).toBe(true);
+    const all = await t.db.query<{ uuid: string }>('SELECT uuid::text AS uuid FROM cases');
+    expect(new Set(seen.map((c) => c.uuid))).toEqual(new Set(all.map((r) => r.uuid)));
+    expect(seen.length).toBe(all.length);
+
+    const mine = seen.find((c) => c.uuid === argsA[0]!.case.uuid);
+    expect(mine).toMatchObject({
+      localNo: argsA[0]!.case.localNo,
+      phone: argsA[0]!.case.phone,
+      content: argsA[0]!.case.content,
+      status: 'pending_dispatch',
+      originClientId: a.clientId,
+      createdAt: argsA[0]!.case.createdAt,
+    });
+    expect(mine.officialNo).toMatch(/^JN\d{8}-\d{6}$/);
+    expect(mine.contacts).toEqual([{ ...argsA[0]!.contact, caseUuid: argsA[0]!.case.uuid }]);
+
+    // nothing new: an empty page and the same cursor
+    const idle = await pull(fresh, cursor);
+    expect(idle.body).toMatchObject({ changes: [], more: false, cursor });
+
+    const later = caseArgs();
+    await s.call('POST', '/api/push', pushBody(b, mutations(b, [later])), b.token);
+    const next = await pull(fresh, cursor);
+    expect(next.body.changes.map((c: { uuid: string }) => c.uuid)).toEqual([later.case.uuid]);
+  });
+
+  it("reports the client's last processed mutation id (the outbox acknowledgement)", async () => {
+    const ws = await workstation(s);
+    await s.call('POST', '/api/push', pushBody(ws, mutations(ws, [caseArgs(), caseArgs()])), ws.token);
+    expect((await pull(ws, null)).body.lastMutationId).toBe(2);
+  });
+
+  it('delivers each rejection once, on the page whose cursor covers it', async () => {
+    const ws = await workstation(s);
+    const { cursor } = await pullAll(s, ws);
+    const batch = [
+      ...mutations(ws, [caseArgs(), caseArgs()]),
+      { id: ws.nextId++, name: 'no.such', args: {} },
+      ...mutations(ws, [caseArgs()]),
+    ];
+    await s.call('POST', '/api/push', pushBody(ws, batch), ws.token);
+    const paged = await pullAll(s, ws, cursor, 1);
+    expect(paged.rejections).toMatchObject([{ mutationId: 3, code: 'unknown_mutation' }]);
+    expect((await pullAll(s, ws, paged.cursor)).rejections).toEqual([]);
+  });
+
+  it('refuses a cursor from another server database or from the future', async () => {
+    const ws = await workstation(s);
+    const { cursor } = await pullAll(s, ws);
+    const [serverId, version] = cursor.split('.');
+    const foreign = await pull(ws, `abcdef012345.${version}`);
+    expect(foreign.status).toBe(409);
+    expect(foreign.body.error).toBe('cursor_invalid');
+    const ahead = await pull(ws, `${serverId}.${Number(version) + 1000}`);
+    expect(ahead.status).toBe(409);
+    expect(ahead.body.message).toMatch(/ahead/);
+    const garbage = await pull(ws, 'yesterday');
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.field).toBe('cursor');
+  });
+
+  it('keeps old cases out of the window, except the full history of a number that called within it', async () => {
+    const ws = await workstation(s);
+    const quietPhone = newPhone();
+    const activePhone = newPhone();
+    const old = (phone: string) => caseArgs({ case: { phone, createdAt: s.clock.t - 500 * DAY } });
+    const quietOld = old(quietPhone);
+    const activeOld = old(activePhone);
+    const activeRecent = caseArgs({ case: { phone: activePhone, createdAt: s.clock.t - 10 * DAY } });
+    await s.call('POST', '/api/push', pushBody(ws, mutations(ws, [quietOld, activeOld, activeRecent])), ws.token);
+
+    const uuids = new Set((await pullAll(s, await workstation(s))).changes.map((c) => c.uuid));
+    expect(uuids.has(activeRecent.case.uuid)).toBe(true);
+    expect(uuids.has(activeOld.case.uuid)).toBe(true);
+    expect(uuids.has(quietOld.case.uuid)).toBe(false);
+  });
+
+  it('brings the old history of a number that calls again after a long silence to workstations already in sync', async () => {
+    const ws = await workstation(s);
+    const phone = newPhone();
+    const ancient = [caseArgs({ case: { phone, createdAt: s.clock.t - 700 * DAY } }), caseArgs({ case: { phone, createdAt: s.clock.t - 400 * DAY } })];
+    await s.call('POST', '/api/push', pushBody(ws, mutations(ws, ancient)), ws.token);
+
+    const watcher = await workstation(s);
+    const synced = await pullAll(s, watcher);
+    expect(synced.changes.map((c) => c.uuid)).not.toContain(ancient[0]!.case.uuid);
+
+    const callAgain = caseArgs({ case: { phone } });
+    await s.call('POST', '/api/push', pushBody(ws, mutations(ws, [callAgain])), ws.token);
+    const next = await pullAll(s, watcher, synced.cursor);
+    expect(new Set(next.changes.map((c) => c.uuid))).toEqual(new Set([callAgain.case.uuid, ...ancient.map((a) => a.case.uuid)]));
+
+    // a further call of the same number does not send the history again
+    const third = caseArgs({ case: { phone } });
+    await s.call('POST', '/api/push', pushBody(ws, mutations(ws, [third])), ws.token);
+    expect((await pullAll(s, watcher, next.cursor)).changes.map((c) => c.uuid)).toEqual([third.case.uuid]);
+  });
+
+  it('honours a configured window', async () => {
+    const narrow = await startServer(t.db, { config: { windowDays: 30 }, clock: s.clock });
+    try {
+      const ws = await workstation(narrow);
+      const fortyDaysAgo = caseArgs({ case: { createdAt: s.clock.t - 40 * DAY } });
+      const tenDaysAgo = caseArgs({ case: { createdAt: s.clock.t - 10 * DAY } });
+      await narrow.call('POST', '/api/push', pushBody(ws, mutations(ws, [fortyDaysAgo, tenDaysAgo])), ws.token);
+      const uuids = (await pullAll(narrow, ws)).changes.map((c) => c.uuid);
+      expect(uuids).toContain(tenDaysAgo.case.uuid);
+      expect(uuids).not.toContain(fortyDaysAgo.case.uuid);
+    } finally {
+      await narrow.close();
+    }
+  });
+});

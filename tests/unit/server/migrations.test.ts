@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DatabaseFromFutureError, LATEST_VERSION, migrate, MIGRATIONS } from '../../../src/server/db/migrations';
+import { BACKENDS, type TestDb } from './helpers';
+
+describe.each(BACKENDS)('migrations on $name', (backend) => {
+  let t: TestDb | undefined;
+  afterEach(async () => {
+    await t?.drop();
+    t = undefined;
+  });
+
+  it('numbers migrations 1, 2, 3… without holes', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  });
+
+  it('migrates an empty database to the latest version, records each step, and is a no-op the second time', async () => {
+    t = await backend.open();
+    expect(await migrate(t.db)).toEqual({ from: 0, to: LATEST_VERSION });
+    const rows = await t.db.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(await migrate(t.db)).toEqual({ from: LATEST_VERSION, to: LATEST_VERSION });
+    const [head] = await t.db.query<{ version: number }>('SELECT version FROM sync_head');
+    expect(head!.version).toBe(0);
+  });
+
+  it('migrates concurrently started servers one after the other', async () => {
+    t = await backend.open();
+    const results = await Promise.all([migrate(t.db), migrate(t.db)]);
+    expect(results.map((r) => r.from).sort()).toEqual([0, LATEST_VERSION]);
+  });
+
+  it('refuses a database written by a newer server, changing nothing', async () => {
+    t = await backend.open();
+    await migrate(t.db);
+    await t.db.query("INSERT INTO schema_migrations (version, name) VALUES ($1, 'from the future')", [LATEST_VERSION + 1]);
+    await expect(migrate(t.db)).rejects.toThrow(DatabaseFromFutureError);
+    await expect(migrate(t.db)).rejects.toThrow(/newer than this server/);
+  });
+
+  it('rolls back every step of a failed run', async () => {
+    t = await backend.open();
+    await t.db.exec('CREATE TABLE accounts (id int)'); // makes migration 1 fail half-way
+    await expect(migrate(t.db)).rejects.toThrow();
+    const rows = await t.db.query("SELECT 1 FROM information_schema.tables WHERE table_name IN ('schema_migrations', 'server_settings') AND table_schema = current_schema()");
+    expect(rows).toEqual([]);
+  });
+});

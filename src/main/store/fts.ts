@@ -13,36 +13,100 @@
  * from these tokens, each quoted: user text never reaches FTS5's query syntax.
  */
 
-/** Han runs, or runs of other letters/digits (Latin words, digit runs, kana…). */
-const RUN = new RegExp('\\p{Script=Han}+|[[\\p{L}\\p{N}]--\\p{Script=Han}]+', 'gv');
-const HAN_START = /^\p{Script=Han}/u;
-const SURROGATE = /[\uD800-\uDFFF]/;
+/**
+ * Han characters: the CJK unified ideographs (basic block, extension A, compatibility forms,
+ * and extensions B–H in planes 2–3), plus 〇 and 々, which read as ideographs. Code units, so
+ * the hot loop needs no regular expression.
+ */
+function isHan(c: number): boolean {
+  return (
+    (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || c === 0x3007 || c === 0x3005
+  );
+}
+/** high surrogates of planes 2 and 3 (U+20000–U+3FFFF): CJK extensions B–H */
+const isHanHigh = (c: number): boolean => c >= 0xd840 && c <= 0xd8bf;
+const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+const isAsciiWord = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+const OTHER_WORD = /^[\p{L}\p{N}]$/u;
+
+/**
+ * Text that folding would not change into other tokens: ASCII without A–Z, CJK and full-width
+ * punctuation (separators before and after NFKC alike) and the unified ideographs. Most
+ * generated and typed text is; only the rest pays for normalize().
+ */
+const ALREADY_FOLDED =
+  /^[\u0000-\u0040\u005b-\u007f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]*$/;
 
 /** Text as it is indexed: full-width forms folded (ＡＢＣ１２ → abc12), lower case. */
 function fold(text: string): string {
-  return text.normalize('NFKC').toLowerCase();
+  return ALREADY_FOLDED.test(text) ? text : text.normalize('NFKC').toLowerCase();
 }
 
-function hanTokens(run: string, out: string[]): void {
-  const chars = SURROGATE.test(run) ? Array.from(run) : null;
-  const n = chars ? chars.length : run.length;
-  if (n === 1) {
-    out.push(run);
-    return;
+/** A run of characters of one kind, as the tokens and the positions in the folded text. */
+interface Run {
+  tokens: string[];
+  start: number;
+  end: number;
+  /** a single Han character */
+  loneHan: boolean;
+}
+
+/**
+ * Cuts folded text into runs: Han runs become overlapping bigrams (a lone Han character stays
+ * a unigram), runs of other letters and digits become one token each.
+ */
+function runs(text: string, visit: (run: Run) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isHan(c) || (isHanHigh(c) && isLow(text.charCodeAt(i + 1)))) {
+      const start = i;
+      const starts: number[] = [];
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (isHan(d)) {
+          starts.push(i);
+          i += 1;
+        } else if (isHanHigh(d) && isLow(text.charCodeAt(i + 1))) {
+          starts.push(i);
+          i += 2;
+        } else break;
+      }
+      starts.push(i);
+      const tokens: string[] = [];
+      const chars = starts.length - 1;
+      if (chars === 1) tokens.push(text.slice(start, i));
+      else for (let k = 0; k < chars - 1; k++) tokens.push(text.slice(starts[k], starts[k + 2]));
+      visit({ tokens, start, end: i, loneHan: chars === 1 });
+    } else if (isAsciiWord(c) || (c >= 0x80 && !isHanHigh(c) && OTHER_WORD.test(String.fromCodePoint(text.codePointAt(i)!)))) {
+      const start = i;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (isAsciiWord(d)) {
+          i += 1;
+          continue;
+        }
+        if (d < 0x80 || isHan(d) || isHanHigh(d)) break;
+        const cp = text.codePointAt(i)!;
+        if (!OTHER_WORD.test(String.fromCodePoint(cp))) break;
+        i += cp > 0xffff ? 2 : 1;
+      }
+      visit({ tokens: [text.slice(start, i)], start, end: i, loneHan: false });
+    } else {
+      i += 1;
+    }
   }
-  for (let i = 0; i < n - 1; i++) out.push(chars ? chars[i]! + chars[i + 1]! : run.slice(i, i + 2));
 }
 
 /** The space-separated tokens stored in the index for one field. */
 export function indexTokens(text: string): string {
   if (text === '') return '';
-  const out: string[] = [];
-  for (const m of fold(text).matchAll(RUN)) {
-    const run = m[0];
-    if (HAN_START.test(run)) hanTokens(run, out);
-    else out.push(run);
-  }
-  return out.join(' ');
+  let out = '';
+  runs(fold(text), (run) => {
+    for (const t of run.tokens) out = out === '' ? t : `${out} ${t}`;
+  });
+  return out;
 }
 
 /** Longest query text looked at; the rest of a pasted paragraph adds nothing but cost. */
@@ -75,21 +139,16 @@ function phrasesOf(query: string): Phrase[] {
   const phrases: Phrase[] = [];
   let current: Phrase | null = null;
   let end = -1;
-  for (const m of fold(query).matchAll(RUN)) {
-    const run = m[0];
-    if (current === null || m.index !== end) {
+  runs(fold(query), (run) => {
+    if (current === null || run.start !== end) {
       current = { tokens: [], prefixLast: false, single: true };
       phrases.push(current);
     }
-    end = m.index + run.length;
-    const before = current.tokens.length;
-    if (HAN_START.test(run)) hanTokens(run, current.tokens);
-    else current.tokens.push(run);
-    const added = current.tokens.length - before;
-    const lastIsLoneHan = added === 1 && HAN_START.test(run) && Array.from(run).length === 1;
-    current.prefixLast = lastIsLoneHan && current.tokens.length > 1;
+    end = run.end;
+    current.tokens.push(...run.tokens);
+    current.prefixLast = run.loneHan && current.tokens.length > 1;
     if (current.tokens.length > 1 || Array.from(current.tokens[0] ?? '').length > 1) current.single = false;
-  }
+  });
   return phrases;
 }
 

@@ -1,0 +1,186 @@
+/**
+ * Loading a large history into a fresh store quickly (the seed generator, benchmarks, demos).
+ *
+ * Not for live data: while it runs the file has no journal and no fsync, so a crash leaves a
+ * broken file to delete. It drops the secondary indexes whose keys arrive in random order,
+ * appends rows in id order in large transactions, then rebuilds those indexes by sorting (far
+ * cheaper than millions of random B-tree inserts), derives the callers table from the
+ * contacts, and restores WAL. The search index is built on a second core (bulk-fts.ts).
+ *
+ * Cases must arrive oldest first: ids, and so search order, follow time. Loading is fastest
+ * when uuids are time-ordered (v7) and official numbers increase, as the generator makes them:
+ * those indexes are kept and grow at their end; other data is only slower, never wrong.
+ */
+import Database from 'better-sqlite3';
+import type { TaxonomyNode } from '../../shared/domain';
+import type { CaseStatus, Channel, HandlingMode, RequestType, Satisfaction, Urgency } from '../../shared/domain';
+import type { Db } from './db';
+import { indexTokens } from './fts';
+import { startBulkIndex } from './bulk-fts';
+import { openStore } from './store';
+
+export interface BulkCase {
+  uuid: string;
+  localNo: string;
+  officialNo: string | null;
+  phone: string;
+  callerName: string;
+  channel: Channel;
+  requestType: RequestType;
+  categoryCode: string;
+  regionCode: string;
+  address: string;
+  content: string;
+  answer: string;
+  urgency: Urgency;
+  handlingMode: HandlingMode;
+  status: CaseStatus;
+  valid: boolean;
+  confidential: boolean;
+  operator: string;
+  createdAt: number;
+  updatedAt: number;
+  lastFollowUp: Satisfaction | null;
+  origin: 'local' | 'server';
+  contactUuid: string;
+}
+
+export interface BulkOptions {
+  file: string;
+  workstation: string;
+  categories: TaxonomyNode[];
+  regions: TaxonomyNode[];
+  /** labels for callers, applied after loading ({ "13805371234": ["frequent_caller"] }) */
+  callerLabels?: () => Map<string, string[]>;
+}
+
+export interface BulkResult {
+  cases: number;
+  /** wall time of each phase, ms: rows in, B-tree indexes, callers, waiting for and copying the search index */
+  phases: { load: number; indexes: number; callers: number; search: number };
+}
+
+export interface BulkLoader {
+  add(c: BulkCase): void;
+  /** indexes, callers, sequences, search index */
+  finish(): BulkResult;
+}
+
+const BIG_TABLES = ['cases', 'contacts', 'callers'];
+/** indexes whose keys follow insertion order: cheaper to keep than to rebuild */
+const KEPT_INDEXES = new Set(['cases_by_uuid', 'contacts_by_uuid', 'contacts_by_case', 'cases_by_official_no']);
+const BATCH = 50_000;
+
+export class StoreNotEmptyError extends Error {
+  override readonly name = 'StoreNotEmptyError';
+}
+
+function configureForBulk(db: Db): void {
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('locking_mode = EXCLUSIVE');
+  db.pragma('cache_size = -262144');
+  db.pragma('temp_store = MEMORY');
+  db.pragma('foreign_keys = OFF');
+}
+
+export function openBulkLoader(opts: BulkOptions): BulkLoader {
+  // the schema, client id and taxonomy exactly as the application makes them
+  const store = openStore({ file: opts.file, workstation: opts.workstation });
+  try {
+    store.loadTaxonomy(opts.categories, opts.regions);
+    const existing = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM cases').get()!.n;
+    if (existing > 0) throw new StoreNotEmptyError(`${opts.file} already holds ${existing} cases`);
+  } finally {
+    store.close();
+  }
+
+  const db = new Database(opts.file);
+  configureForBulk(db);
+  const indexes = db
+    .prepare<[], { name: string; sql: string; table: string }>(
+      `SELECT name, sql, tbl_name AS "table" FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+       AND tbl_name IN (${BIG_TABLES.map(() => '?').join(', ')})`,
+    )
+    .all(...(BIG_TABLES as []))
+    .filter((index) => !KEPT_INDEXES.has(index.name));
+  for (const { name } of indexes) db.exec(`DROP INDEX ${name}`);
+
+  const insertCase = db.prepare(
+    `INSERT INTO cases (id, uuid, local_no, official_no, phone, caller_name, channel, request_type, category_code,
+       region_code, address, content, answer, urgency, handling_mode, status, valid, confidential, operator,
+       created_at, updated_at, last_follow_up, origin)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertContact = db.prepare(
+    `INSERT INTO contacts (id, uuid, case_id, phone, caller_name, channel, request_type, content, operator, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const searchIndex = startBulkIndex(db, `${opts.file}.index-build`);
+  /** the highest sequence per workstation and day, so live numbering continues after them */
+  const sequences = new Map<string, number>();
+  let id = 0;
+  let inBatch = 0;
+  let lastCreatedAt = -Infinity;
+  const started = performance.now();
+  db.exec('BEGIN');
+
+  return {
+    add(c) {
+      if (c.createdAt < lastCreatedAt) throw new Error('bulk cases must arrive oldest first');
+      lastCreatedAt = c.createdAt;
+      id += 1;
+      insertCase.run(
+        id, c.uuid, c.localNo, c.officialNo, c.phone, c.callerName, c.channel, c.requestType, c.categoryCode,
+        c.regionCode, c.address, c.content, c.answer, c.urgency, c.handlingMode, c.status, c.valid ? 1 : 0,
+        c.confidential ? 1 : 0, c.operator, c.createdAt, c.updatedAt, c.lastFollowUp, c.origin,
+      );
+      insertContact.run(id, c.contactUuid, id, c.phone, c.callerName, c.channel, c.requestType, c.content, c.operator, c.createdAt);
+      searchIndex.add(indexTokens(c.callerName), indexTokens(c.address), indexTokens(c.content), indexTokens(c.answer));
+      const cut = c.localNo.lastIndexOf('-');
+      const key = c.localNo.slice(0, cut);
+      const seq = Number(c.localNo.slice(cut + 1));
+      if ((sequences.get(key) ?? 0) < seq) sequences.set(key, seq);
+      if (++inBatch === BATCH) {
+        db.exec('COMMIT; BEGIN');
+        inBatch = 0;
+      }
+    },
+
+    finish() {
+      try {
+        db.exec('COMMIT');
+        const loaded = performance.now();
+        for (const { sql } of indexes.filter((i) => i.table !== 'callers')) db.exec(sql);
+        const indexed = performance.now();
+        db.function('reverse_digits', { deterministic: true }, (s: unknown) => String(s).split('').reverse().join(''));
+        db.exec('BEGIN');
+        // max(caller_name) prefers a given name over an anonymous call's ''
+        db.exec(`
+          INSERT INTO callers (phone, phone_rev, name, first_seen, last_seen)
+          SELECT phone, reverse_digits(phone), max(caller_name), min(created_at), max(created_at)
+          FROM contacts GROUP BY phone`);
+        const setLabels = db.prepare('UPDATE callers SET labels = ? WHERE phone = ?');
+        for (const [phone, labels] of opts.callerLabels?.() ?? []) setLabels.run(JSON.stringify(labels), phone);
+        const setSeq = db.prepare('INSERT OR REPLACE INTO local_seq (workstation, day, last) VALUES (?, ?, ?)');
+        for (const [key, last] of sequences) {
+          const cut = key.lastIndexOf('-');
+          setSeq.run(key.slice(0, cut), key.slice(cut + 1), last);
+        }
+        for (const { sql } of indexes.filter((i) => i.table === 'callers')) db.exec(sql);
+        db.exec('COMMIT');
+        const callersDone = performance.now();
+        searchIndex.finishInto(db);
+        db.pragma('locking_mode = NORMAL');
+        db.pragma('journal_mode = WAL');
+        const ms = (a: number, b: number) => Math.round(b - a);
+        return {
+          cases: id,
+          phases: { load: ms(started, loaded), indexes: ms(loaded, indexed), callers: ms(indexed, callersDone), search: ms(callersDone, performance.now()) },
+        };
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

@@ -13,7 +13,7 @@ import type { Db } from '../../../src/server/db/adapter';
 import { migrate } from '../../../src/server/db/migrations';
 import { openPglite } from '../../../src/server/db/pglite';
 import { openPostgres } from '../../../src/server/db/postgres';
-import { SYNC_SCHEMA_VERSION, type CaseCreateArgs, type Role } from '../../../src/shared/sync';
+import { SYNC_SCHEMA_VERSION, type CaseChange, type CaseCreateArgs, type Rejection, type Role } from '../../../src/shared/sync';
 
 export interface TestDb {
   db: Db;
@@ -79,12 +79,15 @@ export class Clock {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a response body is whatever the server sent; the assertions check its shape
+type ResponseBody = any;
+
 export interface TestServer {
   app: FastifyInstance;
   db: Db;
   clock: Clock;
   /** POST/GET with JSON; `token` adds the Bearer header */
-  call(method: 'GET' | 'POST', url: string, body?: unknown, token?: string): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  call(method: 'GET' | 'POST', url: string, body?: unknown, token?: string): Promise<{ status: number; body: ResponseBody; headers: Record<string, unknown> }>;
   /** a new account of `role`; returns its tokens */
   account(role?: Role, username?: string): Promise<Session>;
   close(): Promise<void>;
@@ -205,14 +208,14 @@ export function mutations(ws: Workstation, argsList: unknown[], name = 'case.cre
   return argsList.map((args) => ({ id: ws.nextId++, name, args }));
 }
 
-export function pushBody(ws: Workstation, muts: { id: number; name: string; args: unknown }[]) {
+export function pushBody(ws: Workstation, muts: { id: number; name: string; args?: unknown }[]) {
   return { schemaVersion: SYNC_SCHEMA_VERSION, clientId: ws.clientId, mutations: muts };
 }
 
 /** Pulls until `more` is false; returns every change seen, the final cursor and the rejections. */
 export async function pullAll(s: TestServer, ws: Workstation, cursor: string | null = null, limit = 1000) {
-  const changes: any[] = [];
-  const rejections: any[] = [];
+  const changes: CaseChange[] = [];
+  const rejections: Rejection[] = [];
   for (;;) {
     const res = await s.call('POST', '/api/pull', { schemaVersion: SYNC_SCHEMA_VERSION, clientId: ws.clientId, cursor, limit }, ws.token);
     if (res.status !== 200) throw new Error(`pull failed: ${JSON.stringify(res.body)}`);

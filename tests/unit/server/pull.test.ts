@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYNC_SCHEMA_VERSION } from '../../../src/shared/sync';
+import { SYNC_SCHEMA_VERSION, type CaseChange } from '../../../src/shared/sync';
 import { BACKENDS, caseArgs, DAY, mutations, newPhone, openMigrated, pullAll, pushBody, startServer, workstation, type TestDb, type TestServer } from './helpers';
 
 describe.each(BACKENDS)('pull on $name', (backend) => {
@@ -28,7 +28,7 @@ describe.each(BACKENDS)('pull on $name', (backend) => {
     const fresh = await workstation(s);
     const pages: number[] = [];
     let cursor: string | null = null;
-    const seen: any[] = [];
+    const seen: CaseChange[] = [];
     for (;;) {
       const res = await pull(fresh, cursor, 4);
       expect(res.status).toBe(200);
@@ -42,7 +42,7 @@ describe.each(BACKENDS)('pull on $name', (backend) => {
     expect(new Set(seen.map((c) => c.uuid))).toEqual(new Set(all.map((r) => r.uuid)));
     expect(seen.length).toBe(all.length);
 
-    const mine = seen.find((c) => c.uuid === argsA[0]!.case.uuid);
+    const mine = seen.find((c) => c.uuid === argsA[0]!.case.uuid)!;
     expect(mine).toMatchObject({
       localNo: argsA[0]!.case.localNo,
       phone: argsA[0]!.case.phone,

@@ -12,6 +12,25 @@ export function registerSyncRoutes(app: FastifyInstance, deps: SyncDeps & { serv
     ...(await registerClient(deps.db, caller.id, body.clientId)),
     serverId: deps.serverId,
   }));
-  route(app, API.push, deps.auth, (body, { caller }) => push(deps, caller, body), { bodyLimit: deps.config.pushBodyLimit });
+  route(
+    app,
+    API.push,
+    deps.auth,
+    async (body, { caller, req }) => {
+      const result = await push(deps, caller, body);
+      req.log.info(
+        {
+          clientId: body.clientId,
+          account: caller.username,
+          mutations: body.mutations.length,
+          lastMutationId: result.lastMutationId,
+          rejections: result.rejections.length,
+        },
+        'push applied',
+      );
+      return result;
+    },
+    { bodyLimit: deps.config.pushBodyLimit },
+  );
   route(app, API.pull, deps.auth, (body, { caller }) => pull(deps, caller, body));
 }

@@ -85,6 +85,11 @@ export class AuthService {
 
     const refreshToken = newRefreshToken();
     const refreshTokenExpiresAt = this.deps.now() + this.deps.config.refreshTokenTtlMs;
+    // each login leaves a token row: dead ones of this account go now, so the table stays small
+    await this.deps.db.query(
+      'DELETE FROM refresh_tokens WHERE account_id = $1 AND (revoked_at IS NOT NULL OR expires_at <= to_timestamp($2 / 1000.0))',
+      [account.id, this.deps.now()],
+    );
     await this.deps.db.query(
       'INSERT INTO refresh_tokens (token_hash, account_id, expires_at) VALUES ($1, $2, to_timestamp($3 / 1000.0))',
       [hashRefreshToken(refreshToken), account.id, refreshTokenExpiresAt],

@@ -6,13 +6,16 @@
  * DATABASE_URL is set (in a schema of its own, dropped afterwards). Target: ≥ 5,000 cases/s on
  * PostgreSQL.
  *
- * Registered in bench/run.ts under the name "sync"; run alone with `tsx bench/sync-server.ts`.
+ * For bench/run.ts: `run(args)` (options --clients N --cases-per-client N --batch N); the
+ * workstation-side sync benchmark can call `serverIngest()` to print this line with its own.
+ * Alone: `tsx bench/sync-server.ts`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createAccount } from '../src/server/accounts/service';
 import { buildServer } from '../src/server/app';
@@ -184,8 +187,21 @@ export async function serverIngest(options: ServerIngestOptions = {}): Promise<S
   return results;
 }
 
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { clients: { type: 'string' }, 'cases-per-client': { type: 'string' }, batch: { type: 'string' } },
+  });
+  const num = (v: string | undefined) => {
+    if (v === undefined) return undefined;
+    if (!/^[1-9]\d*$/.test(v)) throw new Error(`server_ingest: expected a positive whole number, got "${v}"`);
+    return Number(v);
+  };
+  await serverIngest({ clients: num(values.clients), casesPerClient: num(values['cases-per-client']), batch: num(values.batch) });
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  serverIngest().catch((e: unknown) => {
+  run(process.argv.slice(2)).catch((e: unknown) => {
     console.error(e);
     process.exit(1);
   });

@@ -25,19 +25,25 @@ function parseLabels(json: string): string[] {
   }
 }
 
-export function createCallers(db: Db, ctx: CallerContext) {
-  const caller = db.prepare<[string], { name: string; labels: string }>('SELECT name, labels FROM callers WHERE phone = ?');
-  const callsSince = db.prepare<[string, number], { n: number }>(
-    'SELECT count(*) AS n FROM contacts WHERE phone = ? AND created_at >= ?',
-  );
-  const openCases = db.prepare<[string, number], SummaryRow>(`
+/** The history panel's queries, exported so tests can assert their plans (index seeks only). */
+export const HISTORY_SQL = {
+  caller: 'SELECT name, labels FROM callers WHERE phone = ?',
+  callsSince: 'SELECT count(*) AS n FROM contacts WHERE phone = ? AND created_at >= ?',
+  openCases: `
     SELECT ${SUMMARY_COLUMNS} FROM cases c ${SUMMARY_JOINS}
     WHERE c.phone = ? AND c.status <> 'closed'
-    ORDER BY c.created_at DESC, c.id DESC LIMIT ?`);
-  const recentCases = db.prepare<[string, number], SummaryRow>(`
+    ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+  recentCases: `
     SELECT ${SUMMARY_COLUMNS} FROM cases c ${SUMMARY_JOINS}
     WHERE c.phone = ?
-    ORDER BY c.created_at DESC, c.id DESC LIMIT ?`);
+    ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+} as const;
+
+export function createCallers(db: Db, ctx: CallerContext) {
+  const caller = db.prepare<[string], { name: string; labels: string }>(HISTORY_SQL.caller);
+  const callsSince = db.prepare<[string, number], { n: number }>(HISTORY_SQL.callsSince);
+  const openCases = db.prepare<[string, number], SummaryRow>(HISTORY_SQL.openCases);
+  const recentCases = db.prepare<[string, number], SummaryRow>(HISTORY_SQL.recentCases);
 
   const unknown = (phone: string | null): CallerHistory => ({
     phone,

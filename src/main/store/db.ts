@@ -16,6 +16,9 @@ export function openDatabase(file: string): Db {
     db.pragma('foreign_keys = ON');
     // the sync job and the UI share the file: wait for the other writer instead of failing
     db.pragma('busy_timeout = 5000');
+    // checkpoints run when idle (maintenance.ts); this is only the safety valve for a long
+    // busy spell, so that a commit rarely pays for copying pages into the database file
+    db.pragma('wal_autocheckpoint = 10000');
     // a 1,000,000-case store is ~1 GB: a larger page cache and memory-mapped reads keep the
     // repeat-caller and search paths off the read() syscall
     db.pragma('cache_size = -65536');

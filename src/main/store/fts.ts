@@ -9,7 +9,7 @@
  * the tokens made here, whatever Unicode version SQLite's own tables know.
  *
  * A query is cut the same way and sent as phrases of quoted tokens, so "物业管理" must find the
- * three bigrams at consecutive positions, i.e. the substring. The MATCH string is built only
+ * three bigrams at consecutive positions, i.e. the substring (see GAP_TOKEN). The MATCH string is built only
  * from these tokens, each quoted: user text never reaches FTS5's query syntax.
  */
 
@@ -99,12 +99,23 @@ function runs(text: string, visit: (run: Run) => void): void {
   }
 }
 
+/**
+ * Stored between runs that do not touch ("物业，业管"): without it 物业 and 业管 would sit at
+ * consecutive positions and the phrase for "物业管" would match text that does not contain it.
+ * A private-use character: the ascii tokenizer keeps it as a token, and queries, made only of
+ * letters and digits, can never contain it.
+ */
+export const GAP_TOKEN = '\ue000';
+
 /** The space-separated tokens stored in the index for one field. */
 export function indexTokens(text: string): string {
   if (text === '') return '';
   let out = '';
+  let end = -1;
   runs(fold(text), (run) => {
-    for (const t of run.tokens) out = out === '' ? t : `${out} ${t}`;
+    if (end !== -1 && run.start !== end) out += ' ' + GAP_TOKEN;
+    end = run.end;
+    for (const t of run.tokens) out = out === '' ? t : out + ' ' + t;
   });
   return out;
 }

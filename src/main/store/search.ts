@@ -25,25 +25,50 @@ export interface SearchContext {
   defaultAreaCode: string;
 }
 
-export function createSearch(db: Db, ctx: SearchContext) {
-  const byLocalNo = db.prepare<[string, string, number], SummaryRow>(`
+/** The search queries, exported so tests can assert their plans. */
+export const SEARCH_SQL = {
+  byLocalNo: `
     SELECT ${SUMMARY_COLUMNS} FROM cases c ${SUMMARY_JOINS}
-    WHERE c.local_no >= ? AND c.local_no < ? ORDER BY c.local_no DESC LIMIT ?`);
-  const byOfficialNo = db.prepare<[string, string, number], SummaryRow>(`
+    WHERE c.local_no >= ? AND c.local_no < ? ORDER BY c.local_no DESC LIMIT ?`,
+  byOfficialNo: `
     SELECT ${SUMMARY_COLUMNS} FROM cases c ${SUMMARY_JOINS}
-    WHERE c.official_no >= ? AND c.official_no < ? ORDER BY c.official_no DESC LIMIT ?`);
-  const byPhone = db.prepare<[string, number], SummaryRow>(`
+    WHERE c.official_no >= ? AND c.official_no < ? ORDER BY c.official_no DESC LIMIT ?`,
+  byPhone: `
     SELECT ${SUMMARY_COLUMNS} FROM cases c ${SUMMARY_JOINS}
-    WHERE c.phone = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ?`);
-  const byPhoneTail = db.prepare<[string, string, number, number], SummaryRow>(`
-    SELECT ${SUMMARY_COLUMNS} FROM cases c ${SUMMARY_JOINS}
-    WHERE c.phone IN (SELECT phone FROM callers WHERE phone_rev >= ? AND phone_rev < ? LIMIT ?)
-    ORDER BY c.created_at DESC, c.id DESC LIMIT ?`);
-  const byText = db.prepare<[string, number], SummaryRow>(`
+    WHERE c.phone = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+  /** callers whose number ends in the digits: a range of the reversed numbers */
+  callersByTail: 'SELECT phone, last_seen AS lastSeen FROM callers WHERE phone_rev >= ? AND phone_rev < ? LIMIT ?',
+  byText: `
     SELECT ${SUMMARY_COLUMNS}
     FROM (SELECT rowid AS id FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?) m
     JOIN cases c ON c.id = m.id ${SUMMARY_JOINS}
-    ORDER BY c.id DESC`);
+    ORDER BY c.id DESC`,
+} as const;
+
+export function createSearch(db: Db, ctx: SearchContext) {
+  const byLocalNo = db.prepare<[string, string, number], SummaryRow>(SEARCH_SQL.byLocalNo);
+  const byOfficialNo = db.prepare<[string, string, number], SummaryRow>(SEARCH_SQL.byOfficialNo);
+  const byPhone = db.prepare<[string, number], SummaryRow>(SEARCH_SQL.byPhone);
+  const callersByTail = db.prepare<[string, string, number], { phone: string; lastSeen: number }>(SEARCH_SQL.callersByTail);
+  const byText = db.prepare<[string, number], SummaryRow>(SEARCH_SQL.byText);
+
+  const newestFirst = (a: SummaryRow, b: SummaryRow) => b.createdAt - a.createdAt || b.id - a.id;
+
+  /**
+   * The newest cases of every caller matching the tail: callers from the most recently seen,
+   * each contributing at most `n` cases by index seek, stopping once no remaining caller can
+   * have anything newer than the n-th result (callers.last_seen is the newest case's time).
+   */
+  const byPhoneTail = (digits: string, n: number): SummaryRow[] => {
+    const rev = digits.split('').reverse().join('');
+    const callers = callersByTail.all(rev, rev + AFTER_DIGITS, MAX_SUFFIX_CALLERS).sort((a, b) => b.lastSeen - a.lastSeen);
+    let rows: SummaryRow[] = [];
+    for (const caller of callers) {
+      if (rows.length >= n && caller.lastSeen < rows[n - 1]!.createdAt) break;
+      rows = [...rows, ...byPhone.all(caller.phone, n)].sort(newestFirst).slice(0, n);
+    }
+    return rows;
+  };
 
   const result = (kind: SearchResult['kind'], rows: SummaryRow[], message: string | null = null): SearchResult => {
     const results: CaseSummary[] = rows.map(toSummary);
@@ -62,13 +87,10 @@ export function createSearch(db: Db, ctx: SearchContext) {
         const found = new Map<number, SummaryRow>();
         for (const row of byLocalNo.all(upper, upper + AFTER_CASE_NO, n)) found.set(row.id, row);
         for (const row of byOfficialNo.all(upper, upper + AFTER_CASE_NO, n)) found.set(row.id, row);
-        const rows = [...found.values()].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+        const rows = [...found.values()].sort(newestFirst);
         return result('case_no', rows.slice(0, n));
       }
-      if (PHONE_TAIL.test(text)) {
-        const rev = text.split('').reverse().join('');
-        return result('phone_suffix', byPhoneTail.all(rev, rev + AFTER_DIGITS, MAX_SUFFIX_CALLERS, n));
-      }
+      if (PHONE_TAIL.test(text)) return result('phone_suffix', byPhoneTail(text, n));
       const phone = normalizePhone(text, { defaultAreaCode: ctx.defaultAreaCode });
       if (phone.ok) return result('phone', byPhone.all(phone.number, n));
 

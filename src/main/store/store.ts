@@ -10,14 +10,21 @@ import { createCallers } from './callers';
 import { createCases } from './cases';
 import { openDatabase, type Db } from './db';
 import { createDrafts } from './drafts';
+import { createMaintenance } from './maintenance';
 import { migrate } from './migrations';
 import { createSearch } from './search';
 import { createTaxonomy } from './taxonomy';
 import type { Store, StoreOptions } from './types';
 
-/** The store plus its connection, for main-process code that owns a table of its own (sync). */
+/**
+ * The store plus its connection, for main-process code that owns tables of its own (sync).
+ * Code that writes through `db` calls `noteWrite()` afterwards so idle housekeeping follows.
+ */
 export interface SqliteStore extends Store {
   readonly db: Db;
+  noteWrite(): void;
+  /** one bounded housekeeping step now (search-index merge, WAL checkpoint); true while work remains */
+  maintain(): boolean;
 }
 
 /** This installation's identity towards the server, made once when the file is created. */
@@ -39,11 +46,18 @@ export function openStore(opts: StoreOptions): SqliteStore {
     const search = createSearch(db, { defaultAreaCode });
     const drafts = createDrafts(db, now);
     const taxonomy = createTaxonomy(db);
+    const maintenance = createMaintenance(db);
     return {
       db,
+      noteWrite: maintenance.touch,
+      maintain: maintenance.step,
       schemaVersion,
       clientId,
-      saveIntake: cases.saveIntake,
+      saveIntake: (values, operator) => {
+        const saved = cases.saveIntake(values, operator);
+        maintenance.touch();
+        return saved;
+      },
       getCase: cases.getCase,
       callerHistory: callers.callerHistory,
       search: search.search,
@@ -53,6 +67,7 @@ export function openStore(opts: StoreOptions): SqliteStore {
       loadTaxonomy: taxonomy.loadTaxonomy,
       taxonomy: taxonomy.taxonomy,
       close: () => {
+        maintenance.stop();
         if (db.open) db.close();
       },
     };

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { DAY, intake, memoryStore, T0, tempDir } from './helpers';
+import { openStore } from '../../../src/main/store/store';
+import { StoreInputError } from '../../../src/main/store/errors';
+import { chinaDay } from '../../../src/main/store/local-no';
+import type { CaseCreateMutation } from '../../../src/main/store/types';
+
+describe('intake (受理)', () => {
+  it('numbers cases per workstation and China day, starting again each day', () => {
+    const store = memoryStore({ workstation: 'W007' });
+    const a = store.saveIntake(intake(), 'op');
+    const b = store.saveIntake(intake(), 'op');
+    store.clock.now = T0 + DAY;
+    const c = store.saveIntake(intake(), 'op');
+    expect([a.localNo, b.localNo, c.localNo]).toEqual(['W007-20261127-0001', 'W007-20261127-0002', 'W007-20261128-0001']);
+  });
+
+  it('uses the China date, not the machine zone: 23:30 UTC is already the next day in Jining', () => {
+    expect(chinaDay(Date.UTC(2026, 10, 27, 15, 59))).toBe('20261127');
+    expect(chinaDay(Date.UTC(2026, 10, 27, 16, 0))).toBe('20261128');
+  });
+
+  it('closes a direct answer on the spot and leaves a forwarded order waiting for dispatch', () => {
+    const store = memoryStore();
+    const direct = store.saveIntake(intake({ handlingMode: 'direct', answer: '已告知' }), 'op');
+    const dispatch = store.saveIntake(intake({ handlingMode: 'dispatch' }), 'op');
+    expect(store.getCase(direct.caseId)?.status).toBe('closed');
+    expect(store.getCase(dispatch.caseId)?.status).toBe('pending_dispatch');
+  });
+
+  it('stores the normalised phone and returns the case with its contact', () => {
+    const store = memoryStore();
+    const saved = store.saveIntake(intake({ phone: '+86 138-0537-1234', confidential: true }), 'op042');
+    expect(saved.createdAt).toBe(T0);
+    const detail = store.getCase(saved.caseId)!;
+    expect(detail).toMatchObject({
+      id: saved.caseId,
+      localNo: saved.localNo,
+      officialNo: null,
+      phone: '13805371234',
+      callerName: '张先生',
+      channel: 'hotline',
+      requestType: 'complaint',
+      categoryCode: 'C0201',
+      categoryName: '物业管理',
+      regionCode: '370811001',
+      regionName: '古槐街道',
+      content: '小区物业管理不到位，楼道垃圾无人清理',
+      operator: 'op042',
+      confidential: true,
+      createdAt: T0,
+      lastFollowUp: null,
+    });
+    expect(detail.contacts).toEqual([
+      {
+        id: expect.any(Number),
+        caseId: saved.caseId,
+        phone: '13805371234',
+        callerName: '张先生',
+        channel: 'hotline',
+        requestType: 'complaint',
+        content: '小区物业管理不到位，楼道垃圾无人清理',
+        operator: 'op042',
+        createdAt: T0,
+      },
+    ]);
+  });
+
+  it('returns null for a case that does not exist', () => {
+    expect(memoryStore().getCase(12345)).toBeNull();
+  });
+
+  it('writes the outbox mutation with the full case and contact in the same transaction', () => {
+    const store = memoryStore();
+    const saved = store.saveIntake(intake({ phone: '0537-2345678转801', handlingMode: 'direct', answer: '已告知' }), 'op');
+    const rows = store.db.prepare('SELECT mutation_id AS id, name, args, created_at AS createdAt FROM outbox').all() as {
+      id: number;
+      name: string;
+      args: string;
+      createdAt: number;
+    }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.name).toBe('case.create');
+    const args = JSON.parse(rows[0]!.args) as CaseCreateMutation;
+    const uuids = store.db.prepare('SELECT c.uuid AS caseUuid, t.uuid AS contactUuid FROM cases c JOIN contacts t ON t.case_id = c.id').get();
+    expect(uuids).toEqual({ caseUuid: args.case.uuid, contactUuid: args.contact.uuid });
+    expect(args.case).toMatchObject({
+      localNo: saved.localNo,
+      workstation: 'W001',
+      phone: '05372345678',
+      phoneExt: '801',
+      status: 'closed',
+      handlingMode: 'direct',
+      answer: '已告知',
+      operator: 'op',
+      createdAt: T0,
+    });
+    expect(args.contact).toMatchObject({ phone: '05372345678', phoneExt: '801', content: args.case.content, createdAt: T0 });
+  });
+
+  it('leaves no case, contact, caller or outbox row behind when the save fails', () => {
+    const store = memoryStore();
+    store.saveIntake(intake(), 'op');
+    // a uuid collision is the one failure the schema itself can raise mid-transaction
+    store.db.exec("CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    expect(() => store.saveIntake(intake({ phone: '13912345678' }), 'op')).toThrow(/disk full/);
+    const count = (table: string) => (store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect([count('cases'), count('contacts'), count('callers'), count('outbox')]).toEqual([1, 1, 1, 1]);
+    expect(store.search('物业', 50).results).toHaveLength(1);
+    store.db.exec('DROP TRIGGER fail_outbox');
+    expect(store.saveIntake(intake(), 'op').localNo).toBe('W001-20261127-0002');
+  });
+
+  it('refuses a phone number it cannot normalise with a plain error key', () => {
+    const store = memoryStore();
+    let error: unknown;
+    try {
+      store.saveIntake(intake({ phone: '12' }), 'op');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StoreInputError);
+    expect((error as StoreInputError).key).toBe('phone.invalid');
+  });
+
+  it('keeps its client id across restarts', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const file = join(dir, 'hotline.sqlite');
+      const first = openStore({ file, workstation: 'W001' });
+      const id = first.clientId;
+      first.close();
+      const again = openStore({ file, workstation: 'W001' });
+      expect(again.clientId).toBe(id);
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(again.db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(again.db.pragma('synchronous', { simple: true })).toBe(2);
+      expect(again.db.pragma('foreign_keys', { simple: true })).toBe(1);
+      again.close();
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -44,15 +44,22 @@ function areaCodeLength(digits: string): number {
   return 4;
 }
 
+/**
+ * After +86 a landline is written without its trunk 0 ("+86 537 2345678", "+86 10 65123456");
+ * mobiles and 400/800 numbers have none. ("+86 0537…" is a common mistake and kept as is.)
+ */
+function withTrunkZero(national: string): string {
+  if (national.startsWith('0') || /^1[3-9]\d{9}$/.test(national) || /^(400|800)\d{7}$/.test(national)) return national;
+  return `0${national}`;
+}
+
 export function normalizePhone(raw: string, options: NormalizeOptions = {}): NormalizedPhone | PhoneError {
   const areaDefault = options.defaultAreaCode ?? DEFAULT_AREA_CODE;
-  // full-width digits and punctuation come from Chinese IMEs
+  // full-width digits and punctuation come from Chinese IMEs (１３８, ＋８６, （０５３７）, 转，８０１):
+  // NFKC folds them to ASCII; dashes of every width become hyphens
   const text = raw
-    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xff10 + 48))
-    .replace(/\uFF0B/g, '+')
-    .replace(/[\uFF0D\u2010-\u2015]/g, '-')
-    .replace(/[\uFF08]/g, '(')
-    .replace(/[\uFF09]/g, ')')
+    .normalize('NFKC')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
     .trim();
   if (text === '') return { ok: false, reason: 'empty' };
 
@@ -66,12 +73,9 @@ export function normalizePhone(raw: string, options: NormalizeOptions = {}): Nor
   if (international) {
     digits = digits.replace(/^00/, '');
     if (!digits.startsWith('86')) return { ok: false, reason: 'unknown_format' };
-    digits = digits.slice(2);
-    // "+86 0537…" is a common mistake; "+86 537…" the correct international landline form
-    if (!digits.startsWith('1') && !digits.startsWith('0')) digits = `0${digits}`;
-  } else if (/^86(1\d{10}|0?[2-9]\d{8,10})$/.test(digits) && digits.length >= 12) {
-    digits = digits.slice(2);
-    if (!digits.startsWith('1') && !digits.startsWith('0')) digits = `0${digits}`;
+    digits = withTrunkZero(digits.slice(2));
+  } else if (/^86(1[3-9]\d{9}|0?[1-9]\d{8,10})$/.test(digits) && digits.length >= 12) {
+    digits = withTrunkZero(digits.slice(2));
   }
   // a trunk 0 dialled before a mobile ("013805371234")
   if (/^01[3-9]\d{9}$/.test(digits)) digits = digits.slice(1);

@@ -288,8 +288,8 @@ export class CaseModel {
     const r = this.rng.float();
     if (r < CALLERS.heavyShare) return this.heavyCaller.pick(this.rng);
     if (r < CALLERS.heavyShare + CALLERS.repeatShare) {
-      // skewed towards the low end of the pool: some call a dozen times, most two or three
-      return CALLERS.heavy + Math.floor(this.repeatPoolSize * Math.pow(this.rng.float(), 2.5));
+      // skewed towards the low end of the pool: a few call dozens of times, most two or three
+      return CALLERS.heavy + Math.floor(this.repeatPoolSize * Math.pow(this.rng.float(), 1.3));
     }
     return this.nextFreshCaller++;
   }

@@ -36,8 +36,19 @@ export const SEARCH_SQL = {
   byPhone: `
     SELECT ${SUMMARY_COLUMNS} FROM cases c ${SUMMARY_JOINS}
     WHERE c.phone = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
-  /** callers whose number ends in the digits: a range of the reversed numbers */
-  callersByTail: 'SELECT phone, last_seen AS lastSeen FROM callers WHERE phone_rev >= ? AND phone_rev < ? LIMIT ?',
+  /**
+   * The newest case ids of callers whose number ends in the digits: a range of the reversed
+   * numbers, then each caller's cases from the covering (phone, created_at) index. Only ids and
+   * times are sorted, so a caller with thousands of calls costs index entries, not rows.
+   */
+  idsByPhoneTail: `
+    SELECT c.id FROM (SELECT phone FROM callers WHERE phone_rev >= ? AND phone_rev < ? LIMIT ?) k
+    JOIN cases c ON c.phone = k.phone
+    ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+  byIds: `
+    SELECT ${SUMMARY_COLUMNS} FROM cases c ${SUMMARY_JOINS}
+    WHERE c.id IN (SELECT value FROM json_each(?))
+    ORDER BY c.created_at DESC, c.id DESC`,
   byText: `
     SELECT ${SUMMARY_COLUMNS}
     FROM (SELECT rowid AS id FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?) m
@@ -49,25 +60,16 @@ export function createSearch(db: Db, ctx: SearchContext) {
   const byLocalNo = db.prepare<[string, string, number], SummaryRow>(SEARCH_SQL.byLocalNo);
   const byOfficialNo = db.prepare<[string, string, number], SummaryRow>(SEARCH_SQL.byOfficialNo);
   const byPhone = db.prepare<[string, number], SummaryRow>(SEARCH_SQL.byPhone);
-  const callersByTail = db.prepare<[string, string, number], { phone: string; lastSeen: number }>(SEARCH_SQL.callersByTail);
+  const idsByPhoneTail = db.prepare<[string, string, number, number], number>(SEARCH_SQL.idsByPhoneTail).pluck();
+  const byIds = db.prepare<[string], SummaryRow>(SEARCH_SQL.byIds);
   const byText = db.prepare<[string, number], SummaryRow>(SEARCH_SQL.byText);
 
   const newestFirst = (a: SummaryRow, b: SummaryRow) => b.createdAt - a.createdAt || b.id - a.id;
 
-  /**
-   * The newest cases of every caller matching the tail: callers from the most recently seen,
-   * each contributing at most `n` cases by index seek, stopping once no remaining caller can
-   * have anything newer than the n-th result (callers.last_seen is the newest case's time).
-   */
   const byPhoneTail = (digits: string, n: number): SummaryRow[] => {
     const rev = digits.split('').reverse().join('');
-    const callers = callersByTail.all(rev, rev + AFTER_DIGITS, MAX_SUFFIX_CALLERS).sort((a, b) => b.lastSeen - a.lastSeen);
-    let rows: SummaryRow[] = [];
-    for (const caller of callers) {
-      if (rows.length >= n && caller.lastSeen < rows[n - 1]!.createdAt) break;
-      rows = [...rows, ...byPhone.all(caller.phone, n)].sort(newestFirst).slice(0, n);
-    }
-    return rows;
+    const ids = idsByPhoneTail.all(rev, rev + AFTER_DIGITS, MAX_SUFFIX_CALLERS, n);
+    return ids.length === 0 ? [] : byIds.all(JSON.stringify(ids));
   };
 
   const result = (kind: SearchResult['kind'], rows: SummaryRow[], message: string | null = null): SearchResult => {

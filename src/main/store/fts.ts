@@ -42,60 +42,71 @@ function fold(text: string): string {
   return ALREADY_FOLDED.test(text) ? text : text.normalize('NFKC').toLowerCase();
 }
 
-/** A run of characters of one kind, as the tokens and the positions in the folded text. */
-interface Run {
-  tokens: string[];
-  start: number;
-  end: number;
-  /** a single Han character */
-  loneHan: boolean;
+/** Width in code units of the Han character at i (2 for planes 2–3), or 0. */
+function hanWidth(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (isHan(c)) return 1;
+  return isHanHigh(c) && isLow(text.charCodeAt(i + 1)) ? 2 : 0;
 }
 
+/** Width of the non-Han letter or digit at i, or 0 (punctuation, emoji, lone surrogates). */
+function wordCharWidth(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (isAsciiWord(c)) return 1;
+  if (c < 0x80 || isHan(c) || isHanHigh(c)) return 0;
+  const cp = text.codePointAt(i)!;
+  return OTHER_WORD.test(String.fromCodePoint(cp)) ? (cp > 0xffff ? 2 : 1) : 0;
+}
+
+const NONE = 0;
+const HAN = 1;
+const WORD = 2;
+/** where the run found by nextRun starts and ends (module state: the hot loop allocates nothing) */
+let runStart = 0;
+let runEnd = 0;
+
 /**
- * Cuts folded text into runs: Han runs become overlapping bigrams (a lone Han character stays
- * a unigram), runs of other letters and digits become one token each.
+ * Finds the next run at or after `from`: a run of Han characters, or of other letters and
+ * digits. Sets runStart/runEnd and returns its kind, or NONE at the end of the text.
  */
-function runs(text: string, visit: (run: Run) => void): void {
+function nextRun(text: string, from: number): number {
   const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (isHan(c) || (isHanHigh(c) && isLow(text.charCodeAt(i + 1)))) {
-      const start = i;
-      const starts: number[] = [];
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (isHan(d)) {
-          starts.push(i);
-          i += 1;
-        } else if (isHanHigh(d) && isLow(text.charCodeAt(i + 1))) {
-          starts.push(i);
-          i += 2;
-        } else break;
-      }
-      starts.push(i);
-      const tokens: string[] = [];
-      const chars = starts.length - 1;
-      if (chars === 1) tokens.push(text.slice(start, i));
-      else for (let k = 0; k < chars - 1; k++) tokens.push(text.slice(starts[k], starts[k + 2]));
-      visit({ tokens, start, end: i, loneHan: chars === 1 });
-    } else if (isAsciiWord(c) || (c >= 0x80 && !isHanHigh(c) && OTHER_WORD.test(String.fromCodePoint(text.codePointAt(i)!)))) {
-      const start = i;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (isAsciiWord(d)) {
-          i += 1;
-          continue;
-        }
-        if (d < 0x80 || isHan(d) || isHanHigh(d)) break;
-        const cp = text.codePointAt(i)!;
-        if (!OTHER_WORD.test(String.fromCodePoint(cp))) break;
-        i += cp > 0xffff ? 2 : 1;
-      }
-      visit({ tokens: [text.slice(start, i)], start, end: i, loneHan: false });
-    } else {
-      i += 1;
+  for (let i = from; i < n; ) {
+    let w = hanWidth(text, i);
+    if (w > 0) {
+      runStart = i;
+      do i += w;
+      while (i < n && (w = hanWidth(text, i)) > 0);
+      runEnd = i;
+      return HAN;
     }
+    w = wordCharWidth(text, i);
+    if (w > 0) {
+      runStart = i;
+      do i += w;
+      while (i < n && (w = wordCharWidth(text, i)) > 0);
+      runEnd = i;
+      return WORD;
+    }
+    i += 1;
+  }
+  return NONE;
+}
+
+/** Appends the tokens of a Han run: overlapping bigrams, or the character itself when alone. */
+function hanTokens(text: string, start: number, end: number, emit: (token: string) => void): void {
+  let a = start;
+  let wa = hanWidth(text, a);
+  if (a + wa === end) {
+    emit(text.slice(a, end));
+    return;
+  }
+  while (a + wa < end) {
+    const b = a + wa;
+    const wb = hanWidth(text, b);
+    emit(text.slice(a, b + wb));
+    a = b;
+    wa = wb;
   }
 }
 
@@ -110,13 +121,20 @@ export const GAP_TOKEN = '\ue000';
 /** The space-separated tokens stored in the index for one field. */
 export function indexTokens(text: string): string {
   if (text === '') return '';
+  const folded = fold(text);
   let out = '';
-  let end = -1;
-  runs(fold(text), (run) => {
-    if (end !== -1 && run.start !== end) out += ' ' + GAP_TOKEN;
-    end = run.end;
-    for (const t of run.tokens) out = out === '' ? t : out + ' ' + t;
-  });
+  const emit = (token: string) => {
+    out = out === '' ? token : out + ' ' + token;
+  };
+  let prevEnd = -1;
+  for (let kind = nextRun(folded, 0); kind !== NONE; kind = nextRun(folded, prevEnd)) {
+    const start = runStart;
+    const end = runEnd;
+    if (prevEnd !== -1 && start !== prevEnd) out += ' ' + GAP_TOKEN;
+    prevEnd = end;
+    if (kind === WORD) emit(folded.slice(start, end));
+    else hanTokens(folded, start, end, emit);
+  }
   return out;
 }
 
@@ -147,19 +165,25 @@ const quote = (token: string): string => `"${token.replaceAll('"', '""')}"`;
  * separated by spaces or punctuation ("物业 电梯") are separate phrases that must all match.
  */
 function phrasesOf(query: string): Phrase[] {
+  const text = fold(query);
   const phrases: Phrase[] = [];
   let current: Phrase | null = null;
-  let end = -1;
-  runs(fold(query), (run) => {
-    if (current === null || run.start !== end) {
+  let prevEnd = -1;
+  for (let kind = nextRun(text, 0); kind !== NONE; kind = nextRun(text, prevEnd)) {
+    const start = runStart;
+    const end = runEnd;
+    if (current === null || start !== prevEnd) {
       current = { tokens: [], prefixLast: false, single: true };
       phrases.push(current);
     }
-    end = run.end;
-    current.tokens.push(...run.tokens);
-    current.prefixLast = run.loneHan && current.tokens.length > 1;
-    if (current.tokens.length > 1 || Array.from(current.tokens[0] ?? '').length > 1) current.single = false;
-  });
+    prevEnd = end;
+    const phrase: Phrase = current;
+    if (kind === WORD) phrase.tokens.push(text.slice(start, end));
+    else hanTokens(text, start, end, (t) => phrase.tokens.push(t));
+    const loneHan = kind === HAN && hanWidth(text, start) === end - start;
+    phrase.prefixLast = loneHan && phrase.tokens.length > 1;
+    if (phrase.tokens.length > 1 || Array.from(phrase.tokens[0] ?? '').length > 1) phrase.single = false;
+  }
   return phrases;
 }
 

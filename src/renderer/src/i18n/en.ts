@@ -157,6 +157,11 @@ export const en: Messages = {
       rehandle: 'Re-handling',
       closed: 'Closed',
     },
+    callerLabel: {
+      frequent_caller: 'Frequent caller',
+      elderly: 'Elderly',
+      harassment: 'Known harassment',
+    },
     satisfaction: {
       very_satisfied: 'Very satisfied',
       satisfied: 'Satisfied',

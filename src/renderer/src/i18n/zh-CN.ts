@@ -161,6 +161,12 @@ export const zhCN = {
       rehandle: '重办',
       closed: '已办结',
     } as Record<CaseStatus, string>,
+    /** caller labels the store may attach; an unknown one is shown as stored */
+    callerLabel: {
+      frequent_caller: '频繁来电',
+      elderly: '老年人',
+      harassment: '骚扰电话',
+    } as Record<string, string>,
     satisfaction: {
       very_satisfied: '非常满意',
       satisfied: '满意',

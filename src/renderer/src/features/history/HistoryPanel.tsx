@@ -62,13 +62,14 @@ function HistoryBody({ view }: { view: HistoryView }) {
 }
 
 function CallerLine({ history }: { history: CallerHistory }) {
+  const t = useT();
   return (
     <div className="history__caller">
       <span className="history__phone">{formatPhone(history.phone ?? '')}</span>
       {history.callerName && <span className="history__name">{history.callerName}</span>}
       {history.labels.map((label) => (
         <Tag key={label} color="gold">
-          {label}
+          {t.labels.callerLabel[label] ?? label}
         </Tag>
       ))}
     </div>

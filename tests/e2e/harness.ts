@@ -1,0 +1,111 @@
+/**
+ * Starts the browser harness (`src/main/harness/cli.ts`) on a data folder, as a developer would,
+ * and waits for its ready line. The process runs in its own process group so that stop() ends
+ * npx, tsx and node together; crash() kills it the way a power cut would (SIGKILL).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './paths';
+
+export interface RunningHarness {
+  url: string;
+  dataDir: string;
+  /** SIGTERM, then SIGKILL if it lingers */
+  stop: () => Promise<void>;
+  /** SIGKILL at once: nothing gets a chance to flush */
+  crash: () => Promise<void>;
+}
+
+const READY = /Hotline Desk \(browser harness\) ready: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/;
+
+export function tempDataDir(prefix = 'hotline-e2e-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+export async function startHarness(opts: { dataDir?: string; timeoutMs?: number } = {}): Promise<RunningHarness> {
+  const dataDir = opts.dataDir ?? tempDataDir();
+  // port 0: the harness binds a free port itself and prints it, so parallel runs cannot collide
+  const child = spawn('npx', ['tsx', 'src/main/harness/cli.ts', '--data', dataDir, '--port', '0', '--no-build'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signalGroup(child, 'SIGKILL');
+      reject(new Error(`harness not ready after ${opts.timeoutMs ?? 60_000} ms:\n${output}`));
+    }, opts.timeoutMs ?? 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = READY.exec(output);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`harness exited (${code ?? signal}) before it was ready:\n${output}`));
+    });
+  });
+  // keep draining the pipes so a chatty harness never blocks on a full buffer
+  child.stdout?.resume();
+
+  return {
+    url,
+    dataDir,
+    stop: async () => {
+      signalGroup(child, 'SIGTERM');
+      const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000);
+      await exited(child);
+      clearTimeout(killer);
+    },
+    crash: async () => {
+      signalGroup(child, 'SIGKILL');
+      await exited(child);
+    },
+  };
+}
+
+/** Calls a contract method over the harness's WebSocket, as the renderer does (for test set-up). */
+export async function callHarness(url: string, method: string, input: unknown): Promise<unknown> {
+  const { WebSocket } = await import('ws');
+  const page = new URL(url);
+  const ws = new WebSocket(`ws://${page.host}/ws?token=${page.searchParams.get('token') ?? ''}`);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return await new Promise((resolve, reject) => {
+      ws.once('message', (raw) => {
+        const msg = JSON.parse(raw.toString()) as { ok: boolean; data?: unknown; error?: unknown };
+        if (msg.ok) resolve(msg.data);
+        else reject(new Error(`${method}: ${JSON.stringify(msg.error)}`));
+      });
+      ws.send(JSON.stringify({ id: 1, method, input }));
+    });
+  } finally {
+    ws.close();
+  }
+}

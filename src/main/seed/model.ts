@@ -7,6 +7,7 @@
  */
 import type { CaseStatus, Channel, HandlingMode, RequestType, Satisfaction, Urgency } from '../../shared/domain';
 import type { TaxonomyNode } from '../../shared/domain';
+import type { BulkCase } from '../store/bulk';
 import { hash32, Rng, Weighted } from './random';
 import {
   ASKS, COMMUNITIES, DEMANDS, DIRECT_ANSWERS, IMPACTS, INVALID_CONTENTS, ISSUES, OPENERS_PHONE, OPENERS_WRITTEN, PLEAS,
@@ -126,31 +127,8 @@ export function heavyCallerPhones(): string[] {
   return Array.from({ length: CALLERS.heavy }, (_, k) => callerPhone(k));
 }
 
-export interface GeneratedCase {
-  uuid: string;
-  contactUuid: string;
-  localNo: string;
-  officialNo: string | null;
-  phone: string;
-  callerName: string;
-  channel: Channel;
-  requestType: RequestType;
-  categoryCode: string;
-  regionCode: string;
-  address: string;
-  content: string;
-  answer: string;
-  urgency: Urgency;
-  handlingMode: HandlingMode;
-  status: CaseStatus;
-  valid: boolean;
-  confidential: boolean;
-  operator: string;
-  createdAt: number;
-  updatedAt: number;
-  lastFollowUp: Satisfaction | null;
-  origin: 'local' | 'server';
-}
+/** A generated case, as the bulk loader takes it. */
+export type GeneratedCase = BulkCase;
 
 interface Leaf {
   code: string;

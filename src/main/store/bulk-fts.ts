@@ -43,11 +43,18 @@ try {
   parentPort.on('message', (m) => {
     try {
       if (m.type === 'batch') {
+        // fields go to SQLite as byte slices of the batch: FTS5 reads a blob as UTF-8 text, so
+        // the tokens are never decoded into JavaScript strings and encoded back
+        const batch = Buffer.from(m.buffer, 0, m.length);
         let id = m.firstId;
-        const text = Buffer.from(m.buffer, 0, m.length).toString('utf8');
-        for (const record of text.split('\\u0002')) {
-          const f = record.split('\\u0001');
-          insert.run(id++, f[0], f[1], f[2], f[3]);
+        for (let pos = 0; pos < batch.length; ) {
+          let end = batch.indexOf(2, pos);
+          if (end === -1) end = batch.length;
+          const a = batch.indexOf(1, pos);
+          const b = batch.indexOf(1, a + 1);
+          const c = batch.indexOf(1, b + 1);
+          insert.run(id++, batch.subarray(pos, a), batch.subarray(a + 1, b), batch.subarray(b + 1, c), batch.subarray(c + 1, end));
+          pos = end + 1;
         }
         Atomics.add(state, 0, 1);
         Atomics.notify(state, 0);
@@ -79,8 +86,8 @@ const SHADOW_TABLES = ['case_search_data', 'case_search_idx', 'case_search_docsi
 export interface BulkIndexBuilder {
   /** index the next case (ids are consecutive from 1); fields are indexTokens() output */
   add(name: string, address: string, content: string, answer: string): void;
-  /** waits for the worker and copies its index into `db` */
-  finishInto(db: Db): void;
+  /** waits for the worker and copies its index into `db`; returns the ms spent waiting */
+  finishInto(db: Db): number;
 }
 
 export function startBulkIndex(storeDb: Db, sideFile: string): BulkIndexBuilder {
@@ -144,10 +151,12 @@ export function startBulkIndex(storeDb: Db, sideFile: string): BulkIndexBuilder 
       try {
         flush();
         worker.postMessage({ type: 'finish' });
+        const waitStarted = performance.now();
         while (Atomics.load(state, 1) !== 1) {
           check();
           Atomics.wait(state, 1, 0, 1000);
         }
+        const waited = performance.now() - waitStarted;
         db.prepare('ATTACH DATABASE ? AS side_index').run(sideFile);
         // better-sqlite3's defensive mode protects shadow tables; lift it for this copy only
         db.unsafeMode(true);
@@ -161,6 +170,7 @@ export function startBulkIndex(storeDb: Db, sideFile: string): BulkIndexBuilder 
           db.unsafeMode(false);
         }
         db.exec('DETACH DATABASE side_index');
+        return waited;
       } finally {
         void worker.terminate();
         for (const suffix of ['', '-journal']) if (existsSync(sideFile + suffix)) rmSync(sideFile + suffix);

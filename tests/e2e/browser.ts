@@ -33,5 +33,7 @@ export async function openApp(browser: Browser, url: string): Promise<AppPage> {
 /** Screenshots of the real screen for humans to check the layout (see /work/notes/screenshots). */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // let antd's open/close motions (≤ 0.3 s) finish: a half-faded dialog says nothing about the layout
+  await page.waitForTimeout(500);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }

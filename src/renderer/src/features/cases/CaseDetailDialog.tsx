@@ -42,6 +42,8 @@ export function CaseDetailDialog() {
         </Button>
       }
       width={820}
+      // opened from the search drawer too: it must sit above it
+      zIndex={1100}
       destroyOnHidden
     >
       {loaded.state === 'loading' && <p>{t.caseDetail.loading}</p>}

@@ -26,7 +26,7 @@ export async function openApp(browser: Browser, url: string): Promise<AppPage> {
     if (m.type() === 'error') errors.push(m.text());
   });
   await page.goto(url);
-  await page.getByLabel('来电号码', { exact: true }).waitFor();
+  await page.getByRole('textbox', { name: '来电号码', exact: true }).waitFor();
   return { page, errors };
 }
 

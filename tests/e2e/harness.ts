@@ -70,6 +70,10 @@ export async function startHarness(opts: { dataDir?: string; timeoutMs?: number 
   });
   // keep draining the pipes so a chatty harness never blocks on a full buffer
   child.stdout?.resume();
+  // a test process that dies without its afterAll must not leave a harness behind
+  const killOnExit = () => signalGroup(child, 'SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
 
   return {
     url,

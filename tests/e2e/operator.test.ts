@@ -3,7 +3,7 @@
  * log a call, see a repeat caller, get errors in Chinese beside the field, clear with Esc,
  * F1 help, the English switch, and a draft that survives a reload and a killed process.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openApp, saveScreenshot, type AppPage } from './browser';
 import { startHarness, type RunningHarness } from './harness';
@@ -15,11 +15,11 @@ let page: Page;
 
 const CASE_NO = /W\d{3}-\d{8}-\d{4}/;
 
-const phoneField = () => page.getByLabel('来电号码', { exact: true });
+const phoneField = () => page.getByRole('textbox', { name: '来电号码', exact: true });
 const statusLine = () => page.locator('.status-line[role="status"]');
 const historyRegion = () => page.getByRole('region', { name: '来电历史' });
 /** the form row (label, control, error) that holds a control */
-const fieldRow = (control: ReturnType<Page['getByLabel']>) => page.locator('.ant-form-item', { has: control });
+const fieldRow = (control: Locator) => page.locator('.ant-form-item', { has: control });
 const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
 
 /** Picks in a searchable picker the way an operator does: type, then Enter on the best match. */
@@ -123,7 +123,7 @@ describe('intake by keyboard', () => {
     await expect.poll(() => statusLine().textContent()).toMatch(/^已受理，工单号 W\d{3}-\d{8}-\d{4}$/);
     expect(await activeId()).toBe('intake-phone');
     expect(await phoneField().inputValue()).toBe('');
-    expect(await page.getByLabel('诉求内容').inputValue()).toBe('');
+    expect(await page.getByRole('textbox', { name: '诉求内容' }).inputValue()).toBe('');
   });
 
   it('typing wy in 问题分类 offers 物业管理 with its path first', async () => {
@@ -181,18 +181,18 @@ describe('intake by keyboard', () => {
 describe('validation', () => {
   it('shows errors in Chinese beside each field and keeps everything typed', async () => {
     await page.keyboard.type('138abc');
-    await page.getByLabel('诉求内容').fill('漏水');
+    await page.getByRole('textbox', { name: '诉求内容' }).fill('漏水');
     await page.getByRole('radiogroup', { name: '办理方式' }).getByText('直接答复').click();
-    await page.getByLabel('诉求内容').focus();
+    await page.getByRole('textbox', { name: '诉求内容' }).focus();
     await page.keyboard.press('Control+Enter');
 
-    const expectations: Array<[ReturnType<Page['getByLabel']>, string]> = [
+    const expectations: Array<[Locator, string]> = [
       [phoneField(), '号码格式不正确'],
       [page.getByRole('combobox', { name: '诉求类型' }), '请选择诉求类型'],
       [page.getByRole('combobox', { name: '问题分类' }), '请选择问题分类'],
       [page.getByRole('combobox', { name: '所属区域' }), '请选择所属区域'],
-      [page.getByLabel('诉求内容'), '诉求内容至少 5 个字'],
-      [page.getByLabel('答复内容'), '请输入答复内容'],
+      [page.getByRole('textbox', { name: '诉求内容' }), '诉求内容至少 5 个字'],
+      [page.getByRole('textbox', { name: '答复内容' }), '请输入答复内容'],
     ];
     for (const [control, message] of expectations) {
       await expect.poll(() => fieldRow(control).textContent()).toContain(message);
@@ -202,7 +202,7 @@ describe('validation', () => {
     // focus goes to the first field to fix; nothing typed was lost
     expect(await activeId()).toBe('intake-phone');
     expect(await phoneField().inputValue()).toBe('138abc');
-    expect(await page.getByLabel('诉求内容').inputValue()).toBe('漏水');
+    expect(await page.getByRole('textbox', { name: '诉求内容' }).inputValue()).toBe('漏水');
     await saveScreenshot(page, 'intake-field-errors');
 
     // fixing a field clears its error as it is typed
@@ -223,7 +223,7 @@ describe('shortcuts', () => {
     await page.keyboard.press('Escape');
     await confirm.waitFor({ state: 'hidden' });
     expect(await phoneField().inputValue()).toBe('13900001111');
-    expect(await page.getByLabel('来电人').inputValue()).toBe('赵女士');
+    expect(await page.getByRole('textbox', { name: '来电人' }).inputValue()).toBe('赵女士');
 
     await page.keyboard.press('Escape');
     await confirm.waitFor();
@@ -231,7 +231,7 @@ describe('shortcuts', () => {
     await confirm.waitFor({ state: 'hidden' });
     await expect.poll(activeId).toBe('intake-phone');
     expect(await phoneField().inputValue()).toBe('');
-    expect(await page.getByLabel('来电人').inputValue()).toBe('');
+    expect(await page.getByRole('textbox', { name: '来电人' }).inputValue()).toBe('');
   });
 
   it('F1 lists every shortcut', async () => {
@@ -260,7 +260,7 @@ describe('language', () => {
     // keyboard path: the checked option of the switch, then → (as Tab and arrows would do)
     await page.getByRole('radio', { name: '中文' }).focus();
     await page.keyboard.press('ArrowRight');
-    await page.getByLabel('Caller number', { exact: true }).waitFor();
+    await page.getByRole('textbox', { name: 'Caller number', exact: true }).waitFor();
     expect(await page.getByRole('region', { name: 'Caller history' }).isVisible()).toBe(true);
     expect(await page.getByRole('radiogroup', { name: 'Handling' }).textContent()).toContain('Forward to unit');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
@@ -279,14 +279,14 @@ describe('durability', () => {
     await page.keyboard.type('13600009999');
     await page.keyboard.press('Tab');
     await page.keyboard.type('钱先生');
-    await page.getByLabel('诉求内容').fill('路灯坏了好几天，晚上很黑');
+    await page.getByRole('textbox', { name: '诉求内容' }).fill('路灯坏了好几天，晚上很黑');
     // autosave is debounced ~300 ms; then the draft must be in the store
     await page.waitForTimeout(800);
 
     await page.reload();
     await expect.poll(() => phoneField().inputValue()).toBe('13600009999');
-    expect(await page.getByLabel('来电人').inputValue()).toBe('钱先生');
-    expect(await page.getByLabel('诉求内容').inputValue()).toBe('路灯坏了好几天，晚上很黑');
+    expect(await page.getByRole('textbox', { name: '来电人' }).inputValue()).toBe('钱先生');
+    expect(await page.getByRole('textbox', { name: '诉求内容' }).inputValue()).toBe('路灯坏了好几天，晚上很黑');
     expect(await statusLine().textContent()).toMatch(/^已恢复 \d\d:\d\d 未完成的受理内容。$/);
     await expect.poll(() => historyRegion().getAttribute('data-phone')).toBe('13600009999');
 
@@ -297,7 +297,7 @@ describe('durability', () => {
     app = await openApp(browser, harness.url);
     page = app.page;
     await expect.poll(() => phoneField().inputValue()).toBe('13600009999');
-    expect(await page.getByLabel('诉求内容').inputValue()).toBe('路灯坏了好几天，晚上很黑');
+    expect(await page.getByRole('textbox', { name: '诉求内容' }).inputValue()).toBe('路灯坏了好几天，晚上很黑');
 
     await startFresh();
     await page.keyboard.type('13805371234');

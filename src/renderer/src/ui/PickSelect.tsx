@@ -15,6 +15,7 @@ interface PickSelectProps {
   onChange: (value: string) => void;
   onBlur?: () => void;
   placeholder?: string;
+  required?: boolean;
   invalid?: boolean;
   describedBy?: string;
   ref?: Ref<RefSelectProps>;
@@ -26,7 +27,7 @@ const search = {
     matchRank(a, info.searchValue) - matchRank(b, info.searchValue),
 };
 
-export function PickSelect({ id, value, options, onChange, onBlur, placeholder, invalid, describedBy, ref }: PickSelectProps) {
+export function PickSelect({ id, value, options, onChange, onBlur, placeholder, required, invalid, describedBy, ref }: PickSelectProps) {
   return (
     <Select<string, PickOption>
       id={id}
@@ -38,6 +39,7 @@ export function PickSelect({ id, value, options, onChange, onBlur, placeholder, 
       placeholder={placeholder}
       showSearch={search}
       status={invalid ? 'error' : undefined}
+      aria-required={required || undefined}
       aria-invalid={invalid || undefined}
       aria-describedby={describedBy}
       onKeyDown={(e) => {

@@ -177,8 +177,10 @@ export function IntakeForm() {
     return () => window.removeEventListener('keydown', onKeyDown, true);
   }, [save, clear]);
 
-  const a11y = (name: keyof IntakeFormValues) =>
-    errors[name] ? { 'aria-invalid': true as const, 'aria-describedby': errorId(name) } : {};
+  const a11y = (name: keyof IntakeFormValues, required = false) => ({
+    'aria-required': required || undefined,
+    ...(errors[name] ? { 'aria-invalid': true as const, 'aria-describedby': errorId(name) } : {}),
+  });
 
   return (
     <Form
@@ -190,6 +192,18 @@ export function IntakeForm() {
       wrapperCol={{ flex: 'auto' }}
       labelWrap
       colon={false}
+      // antd draws the star with CSS ::before, which Chromium reads into the accessible name
+      // ("* 来电号码"); this star is hidden from assistive tech, which gets aria-required instead
+      requiredMark={(label, { required }) => (
+        <>
+          {required && (
+            <span aria-hidden="true" className="required-star">
+              *
+            </span>
+          )}
+          {label}
+        </>
+      )}
       className="intake-form"
     >
       <Row gutter={16}>
@@ -213,7 +227,7 @@ export function IntakeForm() {
                   inputMode="tel"
                   placeholder={t.intake.phonePlaceholder}
                   status={errors.phone ? 'error' : undefined}
-                  {...a11y('phone')}
+                  {...a11y('phone', true)}
                 />
               )}
             />
@@ -253,6 +267,7 @@ export function IntakeForm() {
                   onBlur={field.onBlur}
                   options={requestTypeOptions}
                   placeholder={t.intake.selectPlaceholder}
+                  required
                   invalid={Boolean(errors.requestType)}
                   describedBy={errors.requestType ? errorId('requestType') : undefined}
                 />
@@ -274,6 +289,7 @@ export function IntakeForm() {
                   onBlur={field.onBlur}
                   options={categories}
                   placeholder={t.intake.selectPlaceholder}
+                  required
                   invalid={Boolean(errors.categoryCode)}
                   describedBy={errors.categoryCode ? errorId('categoryCode') : undefined}
                 />
@@ -295,6 +311,7 @@ export function IntakeForm() {
                   onBlur={field.onBlur}
                   options={regions}
                   placeholder={t.intake.selectPlaceholder}
+                  required
                   invalid={Boolean(errors.regionCode)}
                   describedBy={errors.regionCode ? errorId('regionCode') : undefined}
                 />
@@ -338,7 +355,7 @@ export function IntakeForm() {
                   // shows the limit without cutting text off: an over-long request stays intact
                   count={{ show: true, max: 4000 }}
                   status={errors.content ? 'error' : undefined}
-                  {...a11y('content')}
+                  {...a11y('content', true)}
                 />
               )}
             />
@@ -374,6 +391,7 @@ export function IntakeForm() {
                     field.ref(el ? { focus: () => el.querySelector<HTMLInputElement>('input')?.focus() } : null)
                   }
                   aria-label={t.intake.handlingMode}
+                  aria-required
                   aria-invalid={errors.handlingMode ? true : undefined}
                   aria-describedby={errors.handlingMode ? errorId('handlingMode') : undefined}
                   value={field.value}
@@ -401,7 +419,7 @@ export function IntakeForm() {
                     onBlur={field.onBlur}
                     autoSize={{ minRows: 2, maxRows: 5 }}
                     status={errors.answer ? 'error' : undefined}
-                    {...a11y('answer')}
+                    {...a11y('answer', true)}
                   />
                 )}
               />

@@ -64,7 +64,12 @@ export function generateStore(opts: GenerateOptions): GenerateResult {
     regions,
     rng: new Rng(opts.seed ?? 12345),
   });
-  for (const c of model.cases()) loader.add(c);
+  try {
+    for (const c of model.cases()) loader.add(c);
+  } catch (e) {
+    loader.abort();
+    throw e;
+  }
   const { cases, phases } = loader.finish();
   const seconds = (performance.now() - started) / 1000;
   return { file, cases, seconds, casesPerSecond: Math.round(cases / seconds), phases };

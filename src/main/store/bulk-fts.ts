@@ -29,6 +29,8 @@ function fail(e) {
 try {
   const Database = require(workerData.sqlite);
   const db = new Database(workerData.file);
+  // a throwaway file: no journal (which better-sqlite3's defensive mode would refuse)
+  db.unsafeMode(true);
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.pragma('locking_mode = EXCLUSIVE');
@@ -86,12 +88,16 @@ const SHADOW_TABLES = ['case_search_data', 'case_search_idx', 'case_search_docsi
 export interface BulkIndexBuilder {
   /** index the next case (ids are consecutive from 1); fields are indexTokens() output */
   add(name: string, address: string, content: string, answer: string): void;
+  /** no more cases: the worker commits and merges its index while the caller does other work */
+  end(): void;
   /** waits for the worker and copies its index into `db`; returns the ms spent waiting */
   finishInto(db: Db): number;
+  /** stops the worker and removes its file, after a failure */
+  abort(): void;
 }
 
 export function startBulkIndex(storeDb: Db, sideFile: string): BulkIndexBuilder {
-  for (const suffix of ['', '-journal']) rmSync(sideFile + suffix, { force: true });
+  rmSync(sideFile, { force: true });
   const ddl = storeDb.prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'case_search'").get()!.sql;
   const state = new Int32Array(new SharedArrayBuffer(3 * 4));
   const error = new SharedArrayBuffer(4096);
@@ -147,34 +153,36 @@ export function startBulkIndex(storeDb: Db, sideFile: string): BulkIndexBuilder 
       count += 1;
     },
 
+    end() {
+      flush();
+      worker.postMessage({ type: 'finish' });
+    },
+
     finishInto(db) {
       try {
-        flush();
-        worker.postMessage({ type: 'finish' });
         const waitStarted = performance.now();
         while (Atomics.load(state, 1) !== 1) {
           check();
           Atomics.wait(state, 1, 0, 1000);
         }
         const waited = performance.now() - waitStarted;
+        // (shadow tables can only be written with defensive mode off: the loader's connection is)
         db.prepare('ATTACH DATABASE ? AS side_index').run(sideFile);
-        // better-sqlite3's defensive mode protects shadow tables; lift it for this copy only
-        db.unsafeMode(true);
-        try {
-          db.exec('BEGIN');
-          for (const table of SHADOW_TABLES) {
-            db.exec(`DELETE FROM main.${table}; INSERT INTO main.${table} SELECT * FROM side_index.${table};`);
-          }
-          db.exec('COMMIT');
-        } finally {
-          db.unsafeMode(false);
+        db.exec('BEGIN');
+        for (const table of SHADOW_TABLES) {
+          db.exec(`DELETE FROM main.${table}; INSERT INTO main.${table} SELECT * FROM side_index.${table};`);
         }
+        db.exec('COMMIT');
         db.exec('DETACH DATABASE side_index');
         return waited;
       } finally {
-        void worker.terminate();
-        for (const suffix of ['', '-journal']) if (existsSync(sideFile + suffix)) rmSync(sideFile + suffix);
+        this.abort();
       }
+    },
+
+    abort() {
+      void worker.terminate();
+      if (existsSync(sideFile)) rmSync(sideFile);
     },
   };
 }

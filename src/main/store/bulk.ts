@@ -63,6 +63,8 @@ export interface BulkLoader {
   add(c: BulkCase): void;
   /** indexes, callers, sequences, search index */
   finish(): BulkResult;
+  /** gives up after a failure: the file is left unusable, to be deleted */
+  abort(): void;
 }
 
 /** reverseDigits (cases.ts) as an SQL expression: numbers are at most 12 digits, 16 leaves room */
@@ -82,12 +84,14 @@ export class StoreNotEmptyError extends Error {
 }
 
 function configureForBulk(db: Db): void {
-  db.pragma('journal_mode = OFF');
-  db.pragma('synchronous = OFF');
+  // better-sqlite3's defensive mode refuses journal_mode=OFF (it would silently stay in WAL and
+  // write every page twice); this connection is the only one and the file is throwaway until done
+  db.unsafeMode(true);
   db.pragma('locking_mode = EXCLUSIVE');
+  if (db.pragma('journal_mode = OFF', { simple: true }) !== 'off') throw new Error('bulk load needs journal_mode=OFF');
+  db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
   db.pragma('temp_store = MEMORY');
-  db.pragma('mmap_size = 2147418112');
   db.pragma('foreign_keys = OFF');
 }
 
@@ -157,6 +161,7 @@ export function openBulkLoader(opts: BulkOptions): BulkLoader {
     finish() {
       try {
         db.exec('COMMIT');
+        searchIndex.end();
         const loaded = performance.now();
         for (const { sql } of indexes.filter((i) => i.table !== 'callers')) db.exec(sql);
         const indexed = performance.now();
@@ -185,9 +190,17 @@ export function openBulkLoader(opts: BulkOptions): BulkLoader {
           cases: id,
           phases: { load: ms(started, loaded), indexes: ms(loaded, indexed), callers: ms(indexed, callersDone), search: ms(callersDone, performance.now()), searchWait: Math.round(searchWait) },
         };
+      } catch (e) {
+        searchIndex.abort();
+        throw e;
       } finally {
         db.close();
       }
+    },
+
+    abort() {
+      searchIndex.abort();
+      if (db.open) db.close();
     },
   };
 }

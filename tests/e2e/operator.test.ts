@@ -199,6 +199,7 @@ describe('validation', () => {
       expect(await control.getAttribute('aria-invalid')).toBe('true');
     }
     await expect.poll(() => statusLine().textContent()).toBe('有 6 项需要修改，请查看标红的字段。');
+    expect(await historyRegion().textContent()).toContain('这不是有效的电话号码。');
     // focus goes to the first field to fix; nothing typed was lost
     expect(await activeId()).toBe('intake-phone');
     expect(await phoneField().inputValue()).toBe('138abc');
@@ -264,6 +265,7 @@ describe('language', () => {
     expect(await page.getByRole('region', { name: 'Caller history' }).isVisible()).toBe(true);
     expect(await page.getByRole('radiogroup', { name: 'Handling' }).textContent()).toContain('Forward to unit');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await saveScreenshot(page, 'intake-english');
 
     await page.getByRole('radio', { name: 'English' }).focus();
     await page.keyboard.press('ArrowLeft');

@@ -45,6 +45,7 @@ export const en: Messages = {
     title: 'Caller history',
     empty: 'Type the caller number to see its history.',
     incomplete: 'Keep typing the number…',
+    notAPhone: 'This is not a valid phone number.',
     unknown: 'New caller: no history',
     failed: 'Caller history is unavailable right now.',
     totals: (total: number, recent: number) => `${total} calls in total · ${recent} in the last 30 days`,

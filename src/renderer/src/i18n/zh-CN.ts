@@ -49,6 +49,7 @@ export const zhCN = {
     title: '来电历史',
     empty: '输入来电号码后显示该号码的来电历史。',
     incomplete: '继续输入号码…',
+    notAPhone: '这不是有效的电话号码。',
     unknown: '新来电：无历史记录',
     failed: '来电历史暂时无法加载。',
     totals: (total: number, recent: number) => `累计来电 ${total} 次 · 近 30 天 ${recent} 次`,

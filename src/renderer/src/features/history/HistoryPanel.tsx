@@ -8,7 +8,7 @@
  */
 import { Tag } from 'antd';
 import { useLayoutEffect, useRef } from 'react';
-import { formatPhone } from '../../../../shared/phone';
+import { formatPhone, normalizePhone } from '../../../../shared/phone';
 import type { CallerHistory } from '../../../../shared/schemas';
 import { useT } from '../../i18n';
 import { IDS, moveAmongRows } from '../../ui/focus';
@@ -49,7 +49,12 @@ function HistoryBody({ view }: { view: HistoryView }) {
   if (view.state === 'idle') return <p className="history__note">{t.history.empty}</p>;
   if (view.state === 'failed') return <p className="history__note history__note--error">{t.history.failed}</p>;
   const h = view.history;
-  if (h.phone === null) return <p className="history__note">{t.history.incomplete}</p>;
+  if (h.phone === null) {
+    const parsed = normalizePhone(view.text);
+    // letters or too many digits will not become a number by typing on
+    const hopeless = !parsed.ok && (parsed.reason === 'invalid_chars' || parsed.reason === 'too_long');
+    return <p className="history__note">{hopeless ? t.history.notAPhone : t.history.incomplete}</p>;
+  }
   if (!h.known) {
     return (
       <>

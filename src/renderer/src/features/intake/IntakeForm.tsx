@@ -12,7 +12,7 @@ import { Controller, useForm, useWatch, type FieldErrors } from 'react-hook-form
 import { CHANNELS, HANDLING_MODES, REQUEST_TYPES, URGENCIES } from '../../../../shared/domain';
 import { IntakeInput, type IntakeValues } from '../../../../shared/schemas';
 import { backend } from '../../api/backend';
-import { errorText, formatTime, useT } from '../../i18n';
+import { errorText, formatTime, useLang, useT } from '../../i18n';
 import { useReference } from '../../state/reference';
 import { useStatus } from '../../state/status';
 import { IDS, focusById, isComposing, isInDialog } from '../../ui/focus';
@@ -22,11 +22,14 @@ import { useHistory } from '../history/historyStore';
 import { EMPTY_INTAKE, createDraftAutosave, fromDraft, isBlank, type IntakeForm as IntakeFormValues } from './draft';
 
 const FORM_ID = 'intake-form';
+/** label column width: English labels are longer and must not wrap at 1366 px */
+const LABEL_WIDTH = { 'zh-CN': 84, en: 112 } as const;
 const fieldId = (name: keyof IntakeFormValues) => (name === 'phone' ? IDS.phone : `intake-${name}`);
 const errorId = (name: keyof IntakeFormValues) => `${fieldId(name)}-error`;
 
 export function IntakeForm() {
   const t = useT();
+  const labelWidth = LABEL_WIDTH[useLang((s) => s.lang)];
   const { modal } = App.useApp();
   const categories = useReference((s) => s.categories);
   const regions = useReference((s) => s.regions);
@@ -188,7 +191,7 @@ export function IntakeForm() {
       component="form"
       aria-label={t.intake.region}
       layout="horizontal"
-      labelCol={{ flex: '84px' }}
+      labelCol={{ flex: `${labelWidth}px` }}
       wrapperCol={{ flex: 'auto' }}
       labelWrap
       colon={false}
@@ -468,7 +471,7 @@ export function IntakeForm() {
           </Field>
         </Col>
       </Row>
-      <div className="intake-actions">
+      <div className="intake-actions" style={{ paddingLeft: labelWidth }}>
         <Button type="primary" onClick={save}>
           {t.intake.save}
         </Button>

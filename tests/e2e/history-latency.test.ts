@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heavyCallerPhones } from '../../src/main/seed/generate';
 import { formatPhone } from '../../src/shared/phone';
 import type { SearchResult } from '../../src/shared/schemas';
-import { launchBrowser, openApp } from './browser';
+import { launchBrowser, openApp, saveScreenshot } from './browser';
 import { callHarness, startHarness, type RunningHarness } from './harness';
 import { ROOT } from './paths';
 
@@ -140,5 +140,6 @@ describe.skipIf(seedMissing)(`来电历史 on a ${CASES}-case store`, () => {
     const heavy: number[] = [];
     for (const number of heavyCallerPhones().slice(0, HEAVY)) heavy.push(await measure(number));
     report('e2e_history_render_heavy_callers', heavy);
+    await saveScreenshot(page, `intake-heavy-caller-${CASES}`);
   });
 });

@@ -4,7 +4,7 @@
  * npx, tsx and node together; crash() kills it the way a power cut would (SIGKILL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './paths';
@@ -37,8 +37,17 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-export async function startHarness(opts: { dataDir?: string; timeoutMs?: number } = {}): Promise<RunningHarness> {
+export interface HarnessOptions {
+  /** default: a new temporary folder */
+  dataDir?: string;
+  /** delete the data folder on stop(); default: only when it is the temporary one made here */
+  removeDataDir?: boolean;
+  timeoutMs?: number;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<RunningHarness> {
   const dataDir = opts.dataDir ?? tempDataDir();
+  const removeDataDir = opts.removeDataDir ?? opts.dataDir === undefined;
   // port 0: the harness binds a free port itself and prints it, so parallel runs cannot collide
   const child = spawn('npx', ['tsx', 'src/main/harness/cli.ts', '--data', dataDir, '--port', '0', '--no-build'], {
     cwd: ROOT,
@@ -83,6 +92,7 @@ export async function startHarness(opts: { dataDir?: string; timeoutMs?: number 
       const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000);
       await exited(child);
       clearTimeout(killer);
+      if (removeDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
     crash: async () => {
       signalGroup(child, 'SIGKILL');

@@ -294,7 +294,7 @@ describe('durability', () => {
 
     // a power cut: SIGKILL, then start again on the same data folder
     await harness.crash();
-    harness = await startHarness({ dataDir: harness.dataDir });
+    harness = await startHarness({ dataDir: harness.dataDir, removeDataDir: true });
     await page.close();
     app = await openApp(browser, harness.url);
     page = app.page;

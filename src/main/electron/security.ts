@@ -4,23 +4,14 @@
  * - no navigation away from the app, no redirects, no new windows, no <webview>;
  * - no permission (camera, notifications, geolocation…) is granted to web content;
  * - contract calls are accepted only from our own top frame (checked in ipc.ts).
- * The renderer's CSP is the <meta> in src/renderer/index.html; file:// pages also get it as a
- * response header here so it holds even if the markup is changed.
+ * The renderer's CSP (src/main/csp.ts) is set as a response header on every page, besides the
+ * <meta> copy in src/renderer/index.html.
  */
 import { app, session, shell, type WebContents, type WebPreferences } from 'electron';
 import { pathToFileURL } from 'node:url';
+import { contentSecurityPolicy } from '../csp';
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 export function secureWebPreferences(preload: string): WebPreferences {
   return {

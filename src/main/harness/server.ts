@@ -13,6 +13,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { contentSecurityPolicy } from '../csp';
 import { dispatch, type HandlerTable } from '../services/dispatch';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -52,7 +53,7 @@ function sameToken(given: string | null, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerResponse): void {
+function serveStatic(rendererDir: string, csp: string, req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
   const file = join(rendererDir, rel === '' ? 'index.html' : rel);
@@ -63,6 +64,8 @@ function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerRespo
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'x-content-type-options': 'nosniff',
+    'content-security-policy': csp,
+    'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
   });
   createReadStream(file).pipe(res);
@@ -76,7 +79,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    serveStatic(opts.rendererDir, req, res);
+    serveStatic(opts.rendererDir, contentSecurityPolicy([origin.replace(/^http/, 'ws')]), req, res);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 

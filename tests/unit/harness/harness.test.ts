@@ -46,7 +46,10 @@ describe('browser harness', () => {
 
   it('serves the renderer and refuses paths outside it', async () => {
     const base = `http://127.0.0.1:${harness.port}`;
-    expect((await fetch(`${base}/`)).status).toBe(200);
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'.*|script-src 'self';/);
+    expect(page.headers.get('content-security-policy')).toContain(`connect-src 'self' ws://127.0.0.1:${harness.port}`);
     expect((await fetch(`${base}/..%2f..%2fetc%2fpasswd`)).status).toBe(404);
     expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(405);
   });

@@ -166,12 +166,12 @@ export function openBulkLoader(opts: BulkOptions): BulkLoader {
         for (const { sql } of indexes.filter((i) => i.table !== 'callers')) db.exec(sql);
         const indexed = performance.now();
         db.exec('BEGIN');
-        // max(caller_name) prefers a given name over an anonymous call's ''; reading the table
-        // and sorting beats walking contacts_by_phone with a row lookup per contact
+        // a scan of the covering contacts_by_phone, already in phone order; max(caller_name)
+        // prefers a given name over an anonymous call's ''
         db.exec(`
           INSERT INTO callers (phone, phone_rev, name, first_seen, last_seen)
           SELECT phone, ${reverseDigitsSql('phone')}, max(caller_name), min(created_at), max(created_at)
-          FROM contacts NOT INDEXED GROUP BY phone`);
+          FROM contacts GROUP BY phone`);
         const setLabels = db.prepare('UPDATE callers SET labels = ? WHERE phone = ?');
         for (const [phone, labels] of opts.callerLabels?.() ?? []) setLabels.run(JSON.stringify(labels), phone);
         const setSeq = db.prepare('INSERT OR REPLACE INTO local_seq (workstation, day, last) VALUES (?, ?, ?)');

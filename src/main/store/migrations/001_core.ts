@@ -97,7 +97,8 @@ export function migrate1(db: Db): void {
     );
     CREATE UNIQUE INDEX contacts_by_uuid ON contacts(uuid);
     CREATE INDEX contacts_by_case ON contacts(case_id);
-    CREATE INDEX contacts_by_phone ON contacts(phone, created_at);
+    -- counts per number and period; with the name it also covers rebuilding callers from contacts
+    CREATE INDEX contacts_by_phone ON contacts(phone, created_at, caller_name);
 
     -- provisional numbers W001-20261127-0042: the last sequence per workstation and China date
     CREATE TABLE local_seq (

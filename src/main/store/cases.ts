@@ -11,6 +11,7 @@ import type { CaseStatus } from '../../shared/domain';
 import { normalizePhone } from '../../shared/phone';
 import type { Db } from './db';
 import type { CaseIndexer } from './case-index';
+import type { Outbox } from './outbox';
 import { StoreInputError } from './errors';
 import { chinaDay, formatLocalNo } from './local-no';
 import { SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './summary';
@@ -21,6 +22,7 @@ export interface CaseContext {
   defaultAreaCode: string;
   now: () => number;
   indexer: CaseIndexer;
+  outbox: Outbox;
 }
 
 /** Digits reversed, so that a number's last digits are a prefix of its key. */
@@ -47,7 +49,6 @@ export function createCases(db: Db, ctx: CaseContext) {
     ON CONFLICT (phone) DO UPDATE SET
       name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,
       last_seen = max(last_seen, excluded.last_seen)`);
-  const insertOutbox = db.prepare('INSERT INTO outbox (name, args, created_at) VALUES (?, ?, ?)');
 
   const selectCase = db.prepare<[number], SummaryRow & { content: string; answer: string; operator: string }>(`
     SELECT ${SUMMARY_COLUMNS}, c.content AS content, c.answer AS answer, c.operator AS operator
@@ -57,7 +58,7 @@ export function createCases(db: Db, ctx: CaseContext) {
       content, operator, created_at AS createdAt
     FROM contacts WHERE case_id = ? ORDER BY created_at, id`);
 
-  const save = db.transaction((values: IntakeValues, operator: string): SaveResult => {
+  const save = db.transaction((values: IntakeValues, operator: string, clientId: string | null): SaveResult => {
     const phone = normalizePhone(values.phone, { defaultAreaCode: ctx.defaultAreaCode });
     if (!phone.ok) throw new StoreInputError('phone.invalid');
     const createdAt = ctx.now();
@@ -105,13 +106,13 @@ export function createCases(db: Db, ctx: CaseContext) {
     insertContact.run({ ...mutation.contact, caseId });
     upsertCaller.run(c.phone, reverseDigits(c.phone), c.callerName, createdAt, createdAt);
     ctx.indexer.put(caseId, c);
-    insertOutbox.run('case.create', JSON.stringify(mutation), createdAt);
+    ctx.outbox.append(clientId, 'case.create', mutation, createdAt);
     return { caseId, localNo, createdAt };
   });
 
   return {
-    saveIntake(values: IntakeValues, operator: string): SaveResult {
-      return save.immediate(values, operator);
+    saveIntake(values: IntakeValues, operator: string, opts: { clientId?: string | null } = {}): SaveResult {
+      return save.immediate(values, operator, opts.clientId ?? null);
     },
 
     getCase(id: number): CaseDetail | null {

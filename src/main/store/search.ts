@@ -10,8 +10,12 @@ import type { Db } from './db';
 import { buildMatch, MAX_QUERY_CHARS } from './fts';
 import { SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './summary';
 
-/** W001-20261127-0042 or JN-20261127-000123, whole or a leading part (W001-20261127). */
-const CASE_NO = /^[A-Z][A-Z0-9]{0,7}-(?:\d{1,8}(?:-\d{0,6})?)?$/;
+/**
+ * W001-20261127-0042 or JN-20261127-000123, whole or a leading part (W001-20261127); or an
+ * official number as the server gives it, JN20261127-000123 (src/server/sync/official-no.ts),
+ * from its date on (JN20261127).
+ */
+const CASE_NO = /^(?:[A-Z][A-Z0-9]{0,7}-(?:\d{1,8}(?:-\d{0,6})?)?|[A-Z]{1,8}\d{8}(?:-\d{0,6})?)$/;
 /** 后四位: bare digits too short to be a full mobile are the tail of one (or a bare landline) */
 const PHONE_TAIL = /^\d{4,10}$/;
 /** a suffix like 1234 matches about one caller in 10,000; cap the set for 4 digits on huge stores */

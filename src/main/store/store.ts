@@ -12,6 +12,7 @@ import { openDatabase, type Db } from './db';
 import { createDrafts } from './drafts';
 import { createMaintenance } from './maintenance';
 import { migrate } from './migrations';
+import { createOutbox } from './outbox';
 import { createSearch } from './search';
 import { createTaxonomy } from './taxonomy';
 import type { Store, StoreOptions } from './types';
@@ -41,7 +42,7 @@ export function openStore(opts: StoreOptions): SqliteStore {
     const clientId = db.transaction(() => ensureClientId(db, opts.workstation)).immediate();
     const now = opts.now ?? Date.now;
     const defaultAreaCode = opts.defaultAreaCode ?? DEFAULT_AREA_CODE;
-    const cases = createCases(db, { workstation: opts.workstation, defaultAreaCode, now, indexer: createCaseIndexer(db) });
+    const cases = createCases(db, { workstation: opts.workstation, defaultAreaCode, now, indexer: createCaseIndexer(db), outbox: createOutbox(db) });
     const callers = createCallers(db, { defaultAreaCode, now });
     const search = createSearch(db, { defaultAreaCode });
     const drafts = createDrafts(db, now);
@@ -53,8 +54,8 @@ export function openStore(opts: StoreOptions): SqliteStore {
       maintain: maintenance.step,
       schemaVersion,
       clientId,
-      saveIntake: (values, operator) => {
-        const saved = cases.saveIntake(values, operator);
+      saveIntake: (values, operator, saveOpts) => {
+        const saved = cases.saveIntake(values, operator, saveOpts);
         maintenance.touch();
         return saved;
       },

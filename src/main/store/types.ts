@@ -27,8 +27,12 @@ export interface Store {
   readonly schemaVersion: number;
   readonly clientId: string;
 
-  /** 受理: contact + case + outbox row + search index, one durable transaction */
-  saveIntake(values: IntakeValues, operator: string): SaveResult;
+  /**
+   * 受理: contact + case + outbox row + search index, one durable transaction. `clientId`: the
+   * signed-in account's client (its next mutation id goes on the outbox row); absent in
+   * standalone mode, where the row waits for the first account that signs in (sync-store.ts).
+   */
+  saveIntake(values: IntakeValues, operator: string, opts?: { clientId?: string | null }): SaveResult;
   callerHistory(phoneText: string, opts?: { limit?: number }): CallerHistory;
   search(q: string, limit: number): SearchResult;
   getCase(id: number): CaseDetail | null;

@@ -10,10 +10,12 @@
  *   (sync-store.ts, adoptStandalone); `seq` keeps the order they were written in.
  * - sync_rejections: mutations the server will never apply (同步异常), for the operator.
  * - cases.server_version: the server's change version of the copy held here.
- * - cases_by_local_no becomes non-unique: provisional numbers of other workstations now arrive
- *   by pull, and two workstations configured with the same code (an installer's slip) must not
- *   stop the sync with a constraint error. Our own numbers stay unique by construction
- *   (local_seq).
+ * - cases_by_local_no and cases_by_official_no become non-unique. Both kinds of number now
+ *   arrive by pull from elsewhere, and a constraint error would stop the sync for good: two
+ *   workstations configured with the same code (an installer's slip) repeat provisional numbers,
+ *   and a workstation pointed at a new server database keeps the cases the old one numbered
+ *   while the new one numbers its own from 000001 again. Search finds every case with the
+ *   number. Our own provisional numbers stay unique by construction (local_seq).
  */
 import type { Db } from '../db';
 
@@ -75,5 +77,7 @@ export function migrate4(db: Db): void {
 
     DROP INDEX cases_by_local_no;
     CREATE INDEX cases_by_local_no ON cases(local_no);
+    DROP INDEX cases_by_official_no;
+    CREATE INDEX cases_by_official_no ON cases(official_no);
   `);
 }

@@ -10,6 +10,7 @@ import { StoreTooNewError } from '../errors';
 import { migrate1 } from './001_core';
 import { migrate2 } from './002_case_search';
 import { migrate3 } from './003_drafts';
+import { migrate4 } from './004_sync';
 
 export interface Migration {
   version: number;
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'core', up: migrate1 },
   { version: 2, name: 'case_search', up: migrate2 },
   { version: 3, name: 'drafts', up: migrate3 },
+  { version: 4, name: 'sync', up: migrate4 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

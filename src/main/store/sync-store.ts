@@ -85,8 +85,15 @@ function caseOf(argsJson: string | undefined): { uuid: string | null; localNo: s
   }
 }
 
-export function createSyncStore(db: Db, opts: { now: () => number }) {
+export interface SyncStoreOptions {
+  now: () => number;
+  /** after a write that touched cases or the outbox (SqliteStore.noteWrite: idle housekeeping) */
+  onWrite?: () => void;
+}
+
+export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   const { now } = opts;
+  const wrote = () => opts.onWrite?.();
   const indexer = createCaseIndexer(db);
 
   // ─── accounts ──────────────────────────────────────────────────────────────────────────
@@ -98,6 +105,9 @@ export function createSyncStore(db: Db, opts: { now: () => number }) {
   );
   const updateAccount = db.prepare('UPDATE sync_accounts SET account_id = ?, display_name = ?, role = ? WHERE username = ?');
   const setRefresh = db.prepare('UPDATE sync_accounts SET refresh_token = ?, refresh_expires_at = ? WHERE username = ?');
+  const forgetRefresh = db.prepare(
+    'UPDATE sync_accounts SET refresh_token = NULL, refresh_expires_at = NULL WHERE username = ? AND refresh_token = ?',
+  );
   const setVerifier = db.prepare('UPDATE sync_accounts SET offline_verifier = ?, offline_valid_until = ? WHERE username = ?');
   const setValidUntil = db.prepare(
     'UPDATE sync_accounts SET offline_valid_until = ? WHERE username = ? AND offline_verifier IS NOT NULL',
@@ -118,6 +128,9 @@ export function createSyncStore(db: Db, opts: { now: () => number }) {
   const assignRow = db.prepare('UPDATE outbox SET client_id = ?, mutation_id = ? WHERE seq = ?');
   const clearRowIds = db.prepare('UPDATE outbox SET client_id = NULL, mutation_id = NULL WHERE client_id = ?');
   const setLastMutation = db.prepare('UPDATE sync_accounts SET last_mutation_id = ? WHERE client_id = ?');
+  const replaceClient = db.prepare(
+    'UPDATE sync_accounts SET client_id = ?, last_mutation_id = 0, server_id = NULL, cursor = NULL WHERE username = ?',
+  );
 
   // ─── rejections ────────────────────────────────────────────────────────────────────────
   const insertRejection = db.prepare(
@@ -199,12 +212,19 @@ export function createSyncStore(db: Db, opts: { now: () => number }) {
     const account = selectAccountByClient.get(clientId);
     if (!account) return;
     if (serverLast > account.lastMutationId) {
-      let id = serverLast;
-      for (const { seq } of selectClientRows.all(clientId)) assignRow.run(clientId, ++id, seq);
-      setLastMutation.run(id, clientId);
+      renumber(clientId, serverLast);
       return;
     }
     deleteAcked.run(clientId, serverLast);
+  }
+
+  /** The client's pending rows, in order, become after+1, after+2, … (unique index: clear, then assign). */
+  function renumber(clientId: string, after: number): void {
+    const rows = selectClientRows.all(clientId);
+    clearRowIds.run(clientId);
+    let id = after;
+    for (const { seq } of rows) assignRow.run(clientId, ++id, seq);
+    setLastMutation.run(id, clientId);
   }
 
   function applyChange(change: CaseChange, ownClients: Set<string>, at: number): 'inserted' | 'updated' {
@@ -256,6 +276,10 @@ export function createSyncStore(db: Db, opts: { now: () => number }) {
     setRefreshToken(username: string, sealed: string | null, expiresAt: number | null): void {
       setRefresh.run(sealed, expiresAt, username);
     },
+    /** Clears the refresh token only if it is still `sealed` (a sign-in meanwhile stored a new one). */
+    forgetRefreshToken(username: string, sealed: string): void {
+      forgetRefresh.run(username, sealed);
+    },
     setOfflineVerifier(username: string, verifierJson: string | null, validUntil: number | null): void {
       setVerifier.run(verifierJson, verifierJson === null ? null : validUntil, username);
     },
@@ -299,11 +323,22 @@ export function createSyncStore(db: Db, opts: { now: () => number }) {
     pendingCount: (clientId?: string): number => (clientId === undefined ? countAll.get()!.n : countClient.get(clientId)!.n),
     firstPendingId: (clientId: string): number | null => firstPending.get(clientId)?.id ?? null,
 
-    /** The server registered the client: ack what it has, and forget a cursor from another server database. */
+    /**
+     * The server registered the client: drop what it has processed. A different server database
+     * than before (IT pointed the floor at a new server) knows nothing of this client, so the
+     * cursor is forgotten and the pending rows are renumbered after what that server has; what the
+     * old server acknowledged is not sent again (it lives on in the old database).
+     */
     registered(clientId: string, serverId: string, serverLastMutationId: number): void {
       db.transaction(() => {
+        const account = selectAccountByClient.get(clientId);
+        if (!account) return;
+        if (account.serverId !== null && account.serverId !== serverId) {
+          renumber(clientId, serverLastMutationId);
+        } else {
+          ack(clientId, serverLastMutationId);
+        }
         setServer.run(serverId, serverId, clientId);
-        ack(clientId, serverLastMutationId);
       }).immediate();
     },
 
@@ -313,6 +348,7 @@ export function createSyncStore(db: Db, opts: { now: () => number }) {
         recordRejections(clientId, res.rejections);
         ack(clientId, res.lastMutationId);
       }).immediate();
+      wrote();
     },
 
     /**
@@ -325,13 +361,10 @@ export function createSyncStore(db: Db, opts: { now: () => number }) {
         .transaction(() => {
           const account = selectAccount.get(username);
           if (!account) throw new Error(`unknown account ${username}`);
+          const fresh = randomUUID();
           const rows = selectClientRows.all(account.clientId);
           clearRowIds.run(account.clientId);
-          const fresh = randomUUID();
-          db.prepare('UPDATE sync_accounts SET client_id = ?, last_mutation_id = 0, server_id = NULL, cursor = NULL WHERE username = ?').run(
-            fresh,
-            username,
-          );
+          replaceClient.run(fresh, username);
           let id = 0;
           for (const { seq } of rows) assignRow.run(fresh, ++id, seq);
           setLastMutation.run(id, fresh);
@@ -351,7 +384,7 @@ export function createSyncStore(db: Db, opts: { now: () => number }) {
      * ONE transaction. `beforeCommit` runs inside it, last (tests kill the process there).
      */
     applyPull(clientId: string, page: PullResponse, beforeCommit?: () => void): ApplyResult {
-      return db
+      const result = db
         .transaction(() => {
           recordRejections(clientId, page.rejections);
           ack(clientId, page.lastMutationId);
@@ -364,6 +397,8 @@ export function createSyncStore(db: Db, opts: { now: () => number }) {
           return result;
         })
         .immediate();
+      wrote();
+      return result;
     },
 
     rejections(opts: { includeDismissed?: boolean; markSeen?: boolean } = {}): LocalRejection[] {

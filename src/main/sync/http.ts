@@ -1,0 +1,146 @@
+/**
+ * The workstation's HTTP client for the central server (src/shared/sync.ts is the protocol).
+ *
+ * Every failure ends as one of two errors, because the sync job treats them differently:
+ * - NetworkError: no HTTP answer at all (refused, reset, cut mid-body, timeout, DNS). The
+ *   request may or may not have reached the server; the protocol makes retrying it harmless.
+ * - ServerError: the server answered with a status ≥ 400 and, normally, an ErrorBody; or it
+ *   answered 200 with a body this client cannot read (code 'bad_response').
+ * Responses are validated with the protocol's schemas before anyone uses them: nothing the
+ * server sends reaches SQLite unchecked.
+ */
+import type { z } from 'zod';
+import {
+  ErrorBody,
+  LoginResponse,
+  LogoutResponse,
+  PullResponse,
+  PushResponse,
+  RefreshResponse,
+  RegisterResponse,
+  SYNC_SCHEMA_VERSION,
+} from '../../shared/sync';
+
+export class NetworkError extends Error {
+  override readonly name = 'NetworkError';
+}
+
+export class ServerError extends Error {
+  override readonly name = 'ServerError';
+  constructor(
+    readonly status: number,
+    /** the ErrorBody code ('token_expired', 'mutation_gap', …), or 'bad_response' / 'http_<status>' */
+    readonly code: string,
+    message: string,
+    readonly body: ErrorBody | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface HttpClientOptions {
+  /** http(s)://host:port of the central server, without a trailing path */
+  baseUrl: string;
+  fetch?: FetchFn;
+  /** the protocol version sent with register/push/pull; tests send an old one */
+  schemaVersion?: number;
+  /** per request, until the whole response body has arrived */
+  timeoutMs?: number;
+}
+
+/** One outbox row as pushed: args are the JSON text the outbox holds, sent without re-encoding. */
+export interface OutgoingMutation {
+  id: number;
+  name: string;
+  argsJson: string;
+}
+
+export interface SyncHttpClient {
+  readonly baseUrl: string;
+  login(username: string, password: string, signal?: AbortSignal): Promise<LoginResponse>;
+  refresh(refreshToken: string, signal?: AbortSignal): Promise<RefreshResponse>;
+  logout(refreshToken: string, signal?: AbortSignal): Promise<z.infer<typeof LogoutResponse>>;
+  register(token: string, clientId: string, signal?: AbortSignal): Promise<z.infer<typeof RegisterResponse>>;
+  push(token: string, clientId: string, mutations: OutgoingMutation[], signal?: AbortSignal): Promise<PushResponse>;
+  pull(token: string, clientId: string, cursor: string | null, limit: number, signal?: AbortSignal): Promise<PullResponse>;
+}
+
+/** Checks a configured server URL; returns it without a trailing slash. */
+export function normalizeServerUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`serverUrl "${url}" is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new Error(`serverUrl "${url}" must start with http:// or https://`);
+  }
+  return parsed.href.replace(/\/+$/, '');
+}
+
+export function createHttpClient(opts: HttpClientOptions): SyncHttpClient {
+  const baseUrl = normalizeServerUrl(opts.baseUrl);
+  const doFetch: FetchFn = opts.fetch ?? ((url, init) => fetch(url, init));
+  const schemaVersion = opts.schemaVersion ?? SYNC_SCHEMA_VERSION;
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+
+  async function post<S extends z.ZodType>(path: string, body: string, schema: S, token?: string, signal?: AbortSignal): Promise<z.output<S>> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let status: number;
+    let text: string;
+    try {
+      const res = await doFetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body,
+        signal: combined,
+      });
+      status = res.status;
+      // the body is part of the answer: a connection cut while it streams is a network failure
+      text = await res.text();
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const detail = timeout.aborted ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (e as Error).message);
+      throw new NetworkError(`${path}: the server cannot be reached (${detail})`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (status >= 400) {
+      const err = ErrorBody.safeParse(json);
+      if (err.success) throw new ServerError(status, err.data.error, `${path}: ${err.data.message}`, err.data);
+      throw new ServerError(status, `http_${status}`, `${path}: HTTP ${status} ${text.slice(0, 200)}`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ServerError(status, 'bad_response', `${path}: unexpected answer (${issue?.path.join('.')}: ${issue?.message})`);
+    }
+    return parsed.data;
+  }
+
+  return {
+    baseUrl,
+    login: (username, password, signal) => post('/api/login', JSON.stringify({ username, password }), LoginResponse, undefined, signal),
+    refresh: (refreshToken, signal) => post('/api/refresh', JSON.stringify({ refreshToken }), RefreshResponse, undefined, signal),
+    logout: (refreshToken, signal) => post('/api/logout', JSON.stringify({ refreshToken }), LogoutResponse, undefined, signal),
+    register: (token, clientId, signal) =>
+      post('/api/clients/register', JSON.stringify({ schemaVersion, clientId }), RegisterResponse, token, signal),
+    push(token, clientId, mutations, signal) {
+      // the outbox already holds each args as JSON: splice it in rather than parse and re-encode
+      const items = mutations.map((m) => `{"id":${m.id},"name":${JSON.stringify(m.name)},"args":${m.argsJson}}`);
+      const body = `{"schemaVersion":${schemaVersion},"clientId":${JSON.stringify(clientId)},"mutations":[${items.join(',')}]}`;
+      return post('/api/push', body, PushResponse, token, signal);
+    },
+    pull: (token, clientId, cursor, limit, signal) =>
+      post('/api/pull', JSON.stringify({ schemaVersion, clientId, cursor, limit }), PullResponse, token, signal),
+  };
+}

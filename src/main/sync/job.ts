@@ -1,0 +1,402 @@
+/**
+ * The sync job (同步任务): in the background of the main process, pushes each account's outbox
+ * and pulls the centre's cases for the signed-in operator, for as long as the app runs.
+ *
+ * - Never blocks the UI: requests are async; SQLite work is one short transaction per batch or
+ *   page (sync-store.ts), with a turn of the event loop between them.
+ * - One cycle = for every account with work: register its client id (once per run of the app),
+ *   push its outbox in order, in batches, until empty; then, for the signed-in operator, pull
+ *   page after page until `more` is false. A change logged meanwhile (kick) runs another cycle.
+ * - Failures: no answer or a 5xx → retry with exponential backoff and jitter (capped at a
+ *   minute), forever; success resets the backoff. 401 token_expired → refresh and retry.
+ *   409 update_required → the job stops until the app is restarted (updated); nothing is
+ *   deleted. 409 cursor_invalid → pull again from null (upserts only). 409 mutation_gap → if
+ *   the server lacks mutations this workstation already deleted after an acknowledgement, the
+ *   server lost data (restored from a backup): the job says so and keeps every row.
+ * - Idle: pulls again every pollMs, so cases logged at other workstations arrive; kick()
+ *   (a new local change, 'sync.now') and resume() (after sleep or a network change) start a
+ *   cycle at once.
+ * Everything it depends on is injected (store, HTTP client, auth, clock, random, timers), so tests
+ * drive it step by step against a real server through a fault-injecting proxy.
+ */
+import type { SyncStatus } from '../../shared/contract';
+import { PULL_LIMIT_MAX, PUSH_BATCH_MAX } from '../../shared/sync';
+import type { SyncStore } from '../store/sync-store';
+import { CredentialsLostError, type WorkstationAuth } from './auth';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { NetworkError, ServerError, type SyncHttpClient } from './http';
+
+/** Points of a cycle where tests may stop the process (crash tests) or inject trouble. */
+export type SyncStep =
+  | 'push:send' // a batch read from the outbox, request not sent yet
+  | 'push:answered' // the server's answer is here, the acknowledgement not yet written
+  | 'push:acked' // the outbox rows it covers are deleted
+  | 'pull:send' // request not sent yet
+  | 'pull:received' // a page is here, not yet applied
+  | 'pull:applying' // inside the page's transaction, before COMMIT
+  | 'pull:applied'; // page and cursor committed
+
+type SyncError = NonNullable<SyncStatus['lastError']>;
+
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const realTimers: Timers = {
+  set: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
+  clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export interface SyncJobOptions {
+  store: SyncStore;
+  http: SyncHttpClient;
+  auth: WorkstationAuth;
+  now?: () => number;
+  random?: () => number;
+  timers?: Timers;
+  backoff?: BackoffPolicy;
+  /** rows per push (≤ PUSH_BATCH_MAX) and a cap on their args' size (the server takes 8 MB) */
+  pushBatch?: number;
+  pushMaxBytes?: number;
+  /** cases per pulled page (≤ PULL_LIMIT_MAX): a page is one SQLite transaction */
+  pullLimit?: number;
+  /** pull again this often when idle */
+  pollMs?: number;
+  onStep?: (step: SyncStep) => void;
+  /** unexpected failures (bugs, I/O), for the log */
+  onInternalError?: (error: unknown) => void;
+}
+
+/** The server has processed fewer mutations than this workstation already deleted. */
+class ServerLostMutationsError extends Error {}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class SyncJob {
+  private readonly store: SyncStore;
+  private readonly http: SyncHttpClient;
+  private readonly auth: WorkstationAuth;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly timers: Timers;
+  private readonly backoff: BackoffPolicy;
+  private readonly pushBatch: number;
+  private readonly pushMaxBytes: number;
+  private readonly pullLimit: number;
+  private readonly pollMs: number;
+
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private timer: unknown = null;
+  private failures = 0;
+  private abort = new AbortController();
+  /** client ids registered during this run of the app */
+  private readonly registered = new Set<string>();
+  private updateRequired = false;
+  private online: boolean | null = null;
+  /** whether the current run got an answer from the server */
+  private contacted = false;
+  private lastSuccessAt: number | null = null;
+  private lastAttemptAt: number | null = null;
+  private lastError: SyncError | null = null;
+  private nextAttemptAt: number | null = null;
+
+  constructor(private readonly opts: SyncJobOptions) {
+    this.store = opts.store;
+    this.http = opts.http;
+    this.auth = opts.auth;
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.timers = opts.timers ?? realTimers;
+    this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
+    this.pushBatch = Math.min(opts.pushBatch ?? 500, PUSH_BATCH_MAX);
+    this.pushMaxBytes = opts.pushMaxBytes ?? 2 * 1024 * 1024;
+    this.pullLimit = Math.min(opts.pullLimit ?? 1000, PULL_LIMIT_MAX);
+    this.pollMs = opts.pollMs ?? 30_000;
+  }
+
+  status(): SyncStatus {
+    const counts = this.store.rejectionCounts();
+    return {
+      enabled: true,
+      state: this.updateRequired ? 'update_required' : this.running ? 'syncing' : this.failures > 0 ? 'retrying' : 'idle',
+      online: this.online,
+      pending: this.store.pendingCount(),
+      lastSuccessAt: this.lastSuccessAt,
+      lastAttemptAt: this.lastAttemptAt,
+      lastError: this.lastError,
+      rejections: counts.open,
+      unseenRejections: counts.unseen,
+      nextAttemptAt: this.running ? null : this.nextAttemptAt,
+    };
+  }
+
+  /** Start working: the first cycle at once. */
+  start(): void {
+    this.kick();
+  }
+
+  /** Something to send or fetch (a new local change, a sign-in, 'sync.now'): a cycle now. */
+  kick(): void {
+    if (this.stopped || this.updateRequired) return;
+    this.again = true;
+    if (this.running) return;
+    this.clearTimer();
+    this.running = this.run();
+  }
+
+  /** After sleep or a network change: the old backoff says nothing about the new network. */
+  resume(): void {
+    this.failures = 0;
+    this.kick();
+  }
+
+  /** 'sync.now': a cycle, awaited, then the status. */
+  async syncNow(): Promise<SyncStatus> {
+    this.kick();
+    await this.running;
+    return this.status();
+  }
+
+  /** Waits for the cycle in progress, if any (tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Stop for good: timers cleared, the request in flight aborted. */
+  stop(): void {
+    this.stopped = true;
+    this.clearTimer();
+    this.abort.abort();
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) this.timers.clear(this.timer);
+    this.timer = null;
+    this.nextAttemptAt = null;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.clearTimer();
+    this.nextAttemptAt = this.now() + ms;
+    this.timer = this.timers.set(() => {
+      this.timer = null;
+      this.kick();
+    }, ms);
+  }
+
+  private async run(): Promise<void> {
+    this.contacted = false;
+    try {
+      do {
+        this.again = false;
+        this.lastAttemptAt = this.now();
+        await this.cycle();
+      } while (this.again && !this.stopped);
+      this.failures = 0;
+      if (this.contacted) this.lastSuccessAt = this.now();
+      this.running = null;
+      this.schedule(this.pollMs);
+    } catch (e) {
+      this.running = null;
+      if (this.stopped) return;
+      this.onFailure(e);
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private onFailure(e: unknown): void {
+    const at = this.now();
+    if (e instanceof ServerError && e.code === 'update_required') {
+      this.online = true;
+      this.updateRequired = true;
+      this.lastError = { code: 'update_required', message: e.message, at };
+      return;
+    }
+    this.failures++;
+    let delay = backoffDelay(this.failures, this.random, this.backoff);
+    if (e instanceof NetworkError) {
+      this.online = false;
+      this.lastError = { code: 'network', message: e.message, at };
+    } else if (e instanceof ServerError) {
+      this.online = true;
+      this.lastError = { code: e.code, message: e.message, at };
+      const retryAfter = e.body?.retryAfterSeconds;
+      if (retryAfter) delay = Math.max(delay, retryAfter * 1000);
+    } else if (e instanceof ServerLostMutationsError) {
+      this.online = true;
+      this.lastError = { code: 'server_lost_mutations', message: e.message, at };
+    } else {
+      this.lastError = { code: 'internal', message: e instanceof Error ? e.message : String(e), at };
+      this.opts.onInternalError?.(e);
+    }
+    this.schedule(delay);
+  }
+
+  private step(s: SyncStep): void {
+    this.opts.onStep?.(s);
+  }
+
+  private async cycle(): Promise<void> {
+    const session = this.auth.current();
+    let lost: CredentialsLostError | null = null;
+    for (const account of this.store.accounts()) {
+      if (this.stopped) return;
+      const signedIn = session?.username === account.username;
+      const pending = this.store.pendingCount(account.clientId) > 0;
+      try {
+        if (signedIn) {
+          await this.pushAll(account.username);
+          await this.pullAll(account.username);
+          continue;
+        }
+        if (pending && this.auth.holdsCredential(account.username)) await this.pushAll(account.username);
+        // signed out, nothing left to send: its refresh token has no more use here (unless the
+        // operator signed in again while this cycle ran)
+        if (
+          account.refreshToken !== null &&
+          this.store.pendingCount(account.clientId) === 0 &&
+          this.auth.current()?.username !== account.username
+        ) {
+          await this.auth.retire(account.username, this.abort.signal);
+        }
+      } catch (e) {
+        // one account's refused credentials must not hold back the others
+        if (!(e instanceof CredentialsLostError)) throw e;
+        lost = e;
+      }
+    }
+    this.lastError = lost ? { code: 'signed_out', message: lost.message, at: this.now() } : null;
+  }
+
+  /** Runs a request with the account's access token; refreshes once if the server says it expired. */
+  private async authorized<T>(username: string, request: (token: string) => Promise<T>): Promise<T> {
+    const answered = (result: T): T => {
+      this.online = true;
+      this.contacted = true;
+      return result;
+    };
+    const token = await this.auth.accessToken(username, this.abort.signal);
+    try {
+      return answered(await request(token));
+    } catch (e) {
+      if (!(e instanceof ServerError && e.status === 401)) throw e;
+      this.auth.invalidate(username);
+      return answered(await request(await this.auth.accessToken(username, this.abort.signal)));
+    }
+  }
+
+  /** The account's client id as the store has it now (it changes if the server refuses the old one). */
+  private clientOf(username: string): string {
+    const account = this.store.account(username);
+    if (!account) throw new Error(`account ${username} vanished from the store`);
+    return account.clientId;
+  }
+
+  private async ensureRegistered(username: string): Promise<string> {
+    let clientId = this.clientOf(username);
+    if (this.registered.has(clientId)) return clientId;
+    let res;
+    try {
+      res = await this.authorized(username, (t) => this.http.register(t, clientId, this.abort.signal));
+    } catch (e) {
+      if (!(e instanceof ServerError && e.code === 'client_bound_to_other_account')) throw e;
+      // the server binds this id to another account (ours was deleted and re-created):
+      // a new id for this account, its pending rows renumbered under it
+      clientId = this.store.replaceClientId(username).clientId;
+      res = await this.authorized(username, (t) => this.http.register(t, clientId, this.abort.signal));
+    }
+    this.store.registered(clientId, res.serverId, res.lastMutationId);
+    this.registered.add(clientId);
+    return clientId;
+  }
+
+  /**
+   * The server does not know the client (a new server database) or binds it to another
+   * account: register again before the next request, which must be rebuilt from the store,
+   * since registering may renumber the outbox or forget the cursor.
+   */
+  private needsRegistration(e: unknown, clientId: string): boolean {
+    if (!(e instanceof ServerError && (e.code === 'client_not_registered' || e.code === 'client_bound_to_other_account'))) return false;
+    this.registered.delete(clientId);
+    return true;
+  }
+
+  private async pushAll(username: string): Promise<void> {
+    let reregistered = false;
+    for (;;) {
+      if (this.stopped) return;
+      const clientId = await this.ensureRegistered(username);
+      const batch = this.store.pending(clientId, this.pushBatch, this.pushMaxBytes);
+      if (batch.length === 0) return;
+      this.step('push:send');
+      let res;
+      try {
+        res = await this.authorized(username, (t) => this.http.push(t, clientId, batch, this.abort.signal));
+      } catch (e) {
+        if (!reregistered && this.needsRegistration(e, clientId)) {
+          reregistered = true;
+          continue;
+        }
+        if (!(e instanceof ServerError && e.code === 'mutation_gap' && e.body?.lastMutationId !== undefined)) throw e;
+        const serverLast = e.body.lastMutationId;
+        if (batch[0]!.id > serverLast + 1) {
+          throw new ServerLostMutationsError(
+            `the server has processed this workstation's changes only up to ${serverLast}, but changes up to ` +
+              `${batch[0]!.id - 1} were acknowledged and removed here: the server database was restored from an older ` +
+              'backup. Every pending change is kept; tell IT (信息中心).',
+          );
+        }
+        this.store.recordPush(clientId, { lastMutationId: serverLast, rejections: [] });
+        continue;
+      }
+      if (this.stopped) return;
+      this.step('push:answered');
+      this.store.recordPush(clientId, res);
+      this.step('push:acked');
+      await nextTurn();
+    }
+  }
+
+  private async pullAll(username: string, reregistered = false): Promise<void> {
+    const clientId = await this.ensureRegistered(username);
+    let restarted = false;
+    const fetchPage = (from: string | null) => {
+      this.step('pull:send');
+      return this.authorized(username, (t) => this.http.pull(t, clientId, from, this.pullLimit, this.abort.signal));
+    };
+    let next = fetchPage(this.store.cursor(clientId));
+    for (;;) {
+      let page;
+      try {
+        page = await next;
+      } catch (e) {
+        if (!reregistered && this.needsRegistration(e, clientId)) return this.pullAll(username, true);
+        if (!(e instanceof ServerError && e.code === 'cursor_invalid') || restarted) throw e;
+        // another server database, or one restored: start over; pages only upsert, nothing is deleted
+        restarted = true;
+        this.store.resetCursor(clientId);
+        next = fetchPage(null);
+        continue;
+      }
+      if (this.stopped) return;
+      this.step('pull:received');
+      // the next page is fetched while this one is written: the cursor is saved only with the data
+      const following = page.more ? fetchPage(page.cursor) : null;
+      following?.catch(() => undefined);
+      this.store.applyPull(clientId, page, () => this.step('pull:applying'));
+      this.step('pull:applied');
+      if (!following) return;
+      next = following;
+      await nextTurn();
+    }
+  }
+}

@@ -18,12 +18,19 @@ export const AppConfig = z
   .object({
     /** workstation code, part of provisional case numbers */
     workstation: z.string().regex(/^[A-Z0-9]{2,8}$/, 'workstation must be 2–8 capital letters or digits'),
-    /** operator name recorded on each case until accounts arrive with the central server */
+    /** operator name recorded on each case in standalone mode (with a server, the signed-in account's) */
     operator: z.string().min(1).max(50),
     defaultAreaCode: z.string().regex(/^0\d{2,3}$/, 'defaultAreaCode must look like 0537'),
     locale: z.enum(['zh-CN', 'en']),
     /** a folder with categories.json / regions.json replacing the shipped Jining taxonomy */
     taxonomyDir: z.string().min(1).optional(),
+    /**
+     * the central hotline server (src/server); when set, operators sign in and cases sync.
+     * Absent: standalone, cases stay on this workstation and carry `operator`.
+     */
+    serverUrl: z
+      .url({ protocol: /^https?$/, message: 'serverUrl must be an http:// or https:// URL' })
+      .optional(),
   })
   .strict();
 export type AppConfig = z.infer<typeof AppConfig>;

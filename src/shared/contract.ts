@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { TaxonomyNode } from './domain';
 import { CallerHistory, CaseDetail, IntakeDraft, IntakeInput, SearchQuery, SearchResult } from './schemas';
+import { Role } from './sync';
 
 const TaxonomyNodeSchema: z.ZodType<TaxonomyNode> = z.lazy(() =>
   z.object({
@@ -21,6 +22,75 @@ const TaxonomyNodeSchema: z.ZodType<TaxonomyNode> = z.lazy(() =>
 );
 
 const Empty = z.object({}).strict();
+
+/** Who is signed in on this workstation (登录状态). */
+export const SessionState = z.object({
+  /** false in standalone mode (no server configured): the configured operator logs the cases */
+  loginRequired: z.boolean(),
+  user: z
+    .object({
+      /** the account's login name (工号); every case logged carries it as its operator */
+      username: z.string(),
+      displayName: z.string(),
+      role: Role,
+      /** online: the server accepted the credentials; offline: signed in with the offline verifier */
+      mode: z.enum(['online', 'offline']),
+    })
+    .nullable(),
+  /** why the last session ended by itself (credentials refused by the server), else null */
+  endedReason: z.string().nullable(),
+});
+export type SessionState = z.infer<typeof SessionState>;
+
+export const LOGIN_FAILURES = [
+  'not_required', // standalone: nobody signs in
+  'invalid_credentials', // 用户名或密码错误
+  'account_disabled',
+  'too_many_attempts', // with retryAfterSeconds
+  'offline_unavailable', // server unreachable and this account never signed in online here (or offline login is off)
+  'offline_expired', // server unreachable and the offline sign-in period is over
+  'server_error', // the server answered something unexpected
+] as const;
+
+/** 同步状态 */
+export const SyncStatus = z.object({
+  /** false in standalone mode */
+  enabled: z.boolean(),
+  state: z.enum(['disabled', 'idle', 'syncing', 'retrying', 'update_required']),
+  /** whether the last attempt got an answer from the server; null before the first */
+  online: z.boolean().nullable(),
+  /** changes on this workstation not yet acknowledged by the server */
+  pending: z.number().int(),
+  lastSuccessAt: z.number().int().nullable(),
+  lastAttemptAt: z.number().int().nullable(),
+  /** code: network, update_required, server_lost_mutations, signed_out, a server error code, or internal */
+  lastError: z.object({ code: z.string(), message: z.string(), at: z.number().int() }).nullable(),
+  /** 同步异常 not dismissed, and of those not yet seen in the list */
+  rejections: z.number().int(),
+  unseenRejections: z.number().int(),
+  nextAttemptAt: z.number().int().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** One entry of 同步异常: a change the server will never apply. */
+export const SyncRejection = z.object({
+  id: z.number().int(),
+  /** the account whose change it was */
+  username: z.string().nullable(),
+  mutationId: z.number().int(),
+  name: z.string(),
+  /** unknown_mutation | invalid_args | rule_violation */
+  code: z.string(),
+  /** English, from the server: which field and why */
+  reason: z.string(),
+  rejectedAt: z.number().int(),
+  localNo: z.string().nullable(),
+  /** the local case, for case.get; null when it is not on this workstation */
+  caseId: z.number().int().nullable(),
+  seen: z.boolean(),
+  dismissed: z.boolean(),
+});
+export type SyncRejection = z.infer<typeof SyncRejection>;
 
 export const contract = {
   'app.info': {
@@ -67,6 +137,48 @@ export const contract = {
   'case.get': {
     input: z.object({ id: z.number().int().positive() }).strict(),
     output: CaseDetail.nullable(),
+  },
+  /** who is signed in, and whether anyone must be (a server is configured) */
+  'auth.session': {
+    input: Empty,
+    output: SessionState,
+  },
+  /** 登录: online when the server answers, else offline with this workstation's verifier */
+  'auth.login': {
+    input: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict(),
+    output: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), session: SessionState }),
+      z.object({
+        ok: z.literal(false),
+        reason: z.enum(LOGIN_FAILURES),
+        /** English, for the log; the renderer words the reason itself */
+        message: z.string(),
+        retryAfterSeconds: z.number().int().optional(),
+      }),
+    ]),
+  },
+  /** 退出登录: the session ends; changes not yet sent still go out in the background */
+  'auth.logout': {
+    input: Empty,
+    output: SessionState,
+  },
+  'sync.status': {
+    input: Empty,
+    output: SyncStatus,
+  },
+  /** 立即同步: runs a sync cycle now and answers with the status after it */
+  'sync.now': {
+    input: Empty,
+    output: SyncStatus,
+  },
+  /** 同步异常: newest first; listing marks them seen */
+  'sync.rejections': {
+    input: z.object({ includeDismissed: z.boolean().default(false) }).strict(),
+    output: z.array(SyncRejection),
+  },
+  'sync.dismissRejection': {
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: z.object({ dismissed: z.boolean() }),
   },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 

@@ -3,12 +3,13 @@
  * (src/main/services/app.ts). Kept thin on purpose: everything it calls also runs under plain
  * Node in tests and the browser harness.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, powerMonitor, safeStorage } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_CHANNEL } from '../../shared/contract';
 import { dispatch } from '../services/dispatch';
 import { startApp, type AppContext } from '../services/app';
+import type { SecretBox } from '../sync/secrets';
 import { hardenApp, isAppUrl, secureWebPreferences } from './security';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,6 +19,47 @@ const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') :
 
 let context: AppContext | null = null;
 let mainWindow: BrowserWindow | null = null;
+let networkWatch: NodeJS.Timeout | null = null;
+
+/**
+ * The refresh token at rest, sealed with the OS's own key store (DPAPI, Keychain, libsecret).
+ * Where none is available the store keeps it as is, like the browser harness does.
+ */
+function safeStorageBox(): SecretBox | undefined {
+  if (!safeStorage.isEncryptionAvailable()) return undefined;
+  return {
+    scheme: 'safe',
+    seal: (plain) => `safe:${safeStorage.encryptString(plain).toString('base64')}`,
+    open: (sealed) => {
+      if (!sealed.startsWith('safe:')) return null;
+      try {
+        return safeStorage.decryptString(Buffer.from(sealed.slice('safe:'.length), 'base64'));
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** Sleep, screen unlock or the network coming back: the sync job tries at once instead of waiting out its backoff. */
+function watchWake(ctx: AppContext): void {
+  powerMonitor.on('resume', () => ctx.sync.resume());
+  powerMonitor.on('unlock-screen', () => ctx.sync.resume());
+  // Electron's main process has no network-change event: poll the OS's view, cheaply
+  let online = net.isOnline();
+  networkWatch = setInterval(() => {
+    const now = net.isOnline();
+    if (now && !online) ctx.sync.resume();
+    online = now;
+  }, 5_000);
+}
+
+function shutdown(): void {
+  if (networkWatch) clearInterval(networkWatch);
+  networkWatch = null;
+  context?.close();
+  context = null;
+}
 
 function createWindow(): void {
   mainWindow = new BrowserWindow({
@@ -59,7 +101,12 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(() => {
     const dataDir = process.env.HOTLINE_DATA_DIR ?? app.getPath('userData');
     try {
-      context = startApp({ dataDir, resourcesDir });
+      context = startApp({
+        dataDir,
+        resourcesDir,
+        secrets: safeStorageBox(),
+        onInternalError: (e) => console.error('[sync]', e),
+      });
     } catch (e) {
       dialog.showErrorBox('热线工作台无法启动', (e as Error).message);
       app.exit(1);
@@ -67,11 +114,12 @@ if (!app.requestSingleInstanceLock()) {
     }
     Menu.setApplicationMenu(null);
     registerIpc(context);
+    watchWake(context);
     createWindow();
   });
+  app.on('before-quit', shutdown);
   app.on('window-all-closed', () => {
-    context?.close();
-    context = null;
+    shutdown();
     app.quit();
   });
 }

@@ -1,8 +1,11 @@
 /**
- * `npm run dev:browser -- --data DIR --port N [--no-build] [--workstation W001] [--operator 张三]`
+ * `npm run dev:browser -- --data DIR --port N [--no-build] [--workstation W001] [--operator 张三]
+ *   [--server http://127.0.0.1:8345]`
  *
  * Builds the renderer (unless --no-build), starts the same main-process application Electron
- * starts (store, taxonomy, handler table) on DIR, and serves it to a browser on 127.0.0.1:N.
+ * starts (store, taxonomy, handler table, sync job) on DIR, and serves it to a browser on
+ * 127.0.0.1:N. --server points it at a central server (src/server): operators then sign in and
+ * cases sync; without it the workstation runs standalone.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
       'no-build': { type: 'boolean', default: false },
       workstation: { type: 'string' },
       operator: { type: 'string' },
+      server: { type: 'string' },
     },
     strict: true,
   });
@@ -43,7 +47,13 @@ async function main(): Promise<void> {
   const overrides: Record<string, string> = {};
   if (values.workstation) overrides.workstation = values.workstation;
   if (values.operator) overrides.operator = values.operator;
-  const app = startApp({ dataDir: resolve(values.data), resourcesDir: join(root, 'resources'), overrides });
+  if (values.server) overrides.serverUrl = values.server;
+  const app = startApp({
+    dataDir: resolve(values.data),
+    resourcesDir: join(root, 'resources'),
+    overrides,
+    onInternalError: (error) => process.stderr.write(`[sync] ${(error as Error).stack ?? error}\n`),
+  });
   const harness = await startHarness({
     handlers: app.handlers,
     rendererDir,
@@ -52,6 +62,7 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`Hotline Desk (browser harness) ready: ${harness.url}\n`);
   process.stdout.write(`data: ${app.dataDir}\n`);
+  process.stdout.write(app.config.serverUrl ? `server: ${app.config.serverUrl} (sign-in required)\n` : 'server: none (standalone)\n');
 
   let stopping = false;
   const stop = async (): Promise<void> => {

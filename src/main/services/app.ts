@@ -10,14 +10,18 @@ import { openStore } from '../store/store';
 import { STORE_FILE } from '../store/paths';
 import { readTaxonomyFiles } from '../store/taxonomy-file';
 import type { Store } from '../store/types';
+import type { SecretBox } from '../sync/secrets';
+import { startSync, type SyncService } from '../sync/service';
 import { createHandlers } from './handlers';
 import type { HandlerTable } from './dispatch';
 
 export interface AppContext {
   config: AppConfig;
   store: Store;
+  sync: SyncService;
   handlers: HandlerTable;
   dataDir: string;
+  /** stops the sync job (aborting its request in flight) and closes the store */
   close(): void;
 }
 
@@ -26,6 +30,10 @@ export interface StartOptions {
   resourcesDir: string;
   overrides?: Partial<AppConfig>;
   policyFile?: string;
+  /** seals the refresh token at rest (Electron: safeStorage); plain in Node */
+  secrets?: SecretBox;
+  /** unexpected sync failures, for the log */
+  onInternalError?: (error: unknown) => void;
 }
 
 export function startApp(opts: StartOptions): AppContext {
@@ -43,11 +51,22 @@ export function startApp(opts: StartOptions): AppContext {
     store.close();
     throw e;
   }
+  const sync = startSync({
+    db: store.db,
+    serverUrl: config.serverUrl,
+    secrets: opts.secrets,
+    onWrite: store.noteWrite,
+    onInternalError: opts.onInternalError,
+  });
   return {
     config,
     store,
-    handlers: createHandlers(store, config),
+    sync,
+    handlers: createHandlers(store, config, sync),
     dataDir: opts.dataDir,
-    close: () => store.close(),
+    close: () => {
+      sync.stop();
+      store.close();
+    },
   };
 }

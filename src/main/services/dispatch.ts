@@ -15,6 +15,19 @@ import {
   type MethodParsedInput,
 } from '../../shared/contract';
 
+/**
+ * A refusal a handler means to send as such (e.g. 'unauthorized': nobody is signed in), rather
+ * than the 'internal' every other exception becomes.
+ */
+export class ContractRefusal extends Error {
+  constructor(
+    readonly code: ContractError['code'],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface CallContext {
   transport: 'electron' | 'browser';
 }
@@ -63,6 +76,7 @@ export async function dispatch(
     const data = await handler(parsed.data as never, ctx);
     return { ok: true, data };
   } catch (error) {
+    if (error instanceof ContractRefusal) return { ok: false, error: { code: error.code, message: error.message } };
     options.onInternalError?.(method, error);
     return { ok: false, error: { code: 'internal', message: `${method} failed` } };
   }

@@ -1,0 +1,97 @@
+/**
+ * A workstation process SIGKILLed at each step of push and pull (fixtures/workstation.ts kills
+ * itself exactly there, mid-transaction for 'pull:applying'), then started again on the same
+ * file: no case lost, none duplicated, and the workstation converges to the server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { SyncStep } from '../../../src/main/sync/job';
+import { Clock, startTestServer, tempDir, type TestServer } from './helpers';
+
+const CHILD = join(import.meta.dirname, 'fixtures/workstation.ts');
+
+interface ChildResult {
+  signal: NodeJS.Signals | null;
+  code: number | null;
+  logged: string[];
+  cases: [string, string | null][] | null;
+  stderr: string;
+}
+
+function runChild(args: Record<string, unknown>): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      const lines = out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { logged?: string; done?: boolean; cases?: [string, string | null][] });
+      resolve({
+        signal,
+        code,
+        logged: lines.flatMap((l) => (l.logged ? [l.logged] : [])),
+        cases: lines.find((l) => l.done)?.cases ?? null,
+        stderr,
+      });
+    });
+  });
+}
+
+// the child runs on the real clock, so the server does too
+const clock = new Clock(Date.now());
+clock.now = () => Date.now();
+let server: TestServer;
+const { dir, cleanup } = tempDir();
+
+beforeAll(async () => {
+  server = await startTestServer(clock);
+});
+afterAll(async () => {
+  await server.close();
+  cleanup();
+});
+
+/** Each step once; the second occurrence for some, so a kill also lands mid-way through several batches or pages. */
+const KILLS: [SyncStep, number][] = [
+  ['push:send', 2],
+  ['push:answered', 1],
+  ['push:acked', 1],
+  ['pull:send', 2],
+  ['pull:received', 1],
+  ['pull:applying', 2],
+  ['pull:applied', 1],
+];
+
+describe('a workstation process killed during sync', () => {
+  it('loses and duplicates nothing, at whatever step of push or pull it dies', async () => {
+    const account = await server.account();
+    // other workstations' cases, so that pulls have several pages
+    const base = { file: join(dir, 'ws.sqlite'), serverUrl: server.url, ...account, workstation: 'W009', pushBatch: 2, pullLimit: 2 };
+    const logged: string[] = [];
+    for (const [step, occurrence] of KILLS) {
+      const res = await runChild({ ...base, cases: 3, dieAt: { step, occurrence } });
+      expect({ step, signal: res.signal, stderr: res.stderr }).toEqual({ step, signal: 'SIGKILL', stderr: '' });
+      logged.push(...res.logged);
+    }
+    const final = await runChild({ ...base, cases: 0, dieAt: null });
+    expect(final).toMatchObject({ code: 0, stderr: '' });
+
+    const onServer = await server.cases();
+    const [row] = await server.db.query<{ n: number }>(
+      'SELECT count(*) AS n FROM cases c JOIN accounts a ON a.id = c.account_id WHERE a.username = $1',
+      [account.username],
+    );
+    const lost = logged.filter((uuid) => !onServer.has(uuid));
+    expect(logged.length).toBe(KILLS.length * 3);
+    expect(lost).toEqual([]);
+    expect(row!.n).toBe(logged.length);
+    expect(new Map(final.cases)).toEqual(onServer);
+    console.log(JSON.stringify({ name: 'sync_crash_kill', kills: KILLS.length, cases: logged.length, lost: lost.length, duplicated: row!.n - new Set(logged).size }));
+  });
+});

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { PullResponse } from '../../../src/shared/sync';
+import { Clock, intakeInput, openWorkstation, startTestServer, syncUntilQuiet, tempDir, type TestServer, type TestWorkstation } from './helpers';
+
+const clock = new Clock();
+let server: TestServer;
+const { dir, cleanup } = tempDir();
+let a: TestWorkstation;
+let b: TestWorkstation;
+
+beforeAll(async () => {
+  server = await startTestServer(clock);
+  a = openWorkstation({ file: join(dir, 'a.sqlite'), serverUrl: server.url, clock, workstation: 'W001', job: { pullLimit: 2 } });
+  b = openWorkstation({ file: join(dir, 'b.sqlite'), serverUrl: server.url, clock, workstation: 'W002', job: { pullLimit: 2 } });
+  await a.call('auth.login', await server.account());
+  await b.call('auth.login', await server.account());
+});
+afterAll(async () => {
+  a.close();
+  b.close();
+  await server.close();
+  cleanup();
+});
+
+describe('cases pulled from the centre', () => {
+  it('a case logged at one workstation reaches another with its official number, searchable and in caller history', async () => {
+    const saved = await a.call('intake.save', { ...intakeInput(), phone: '13905370001', callerName: '赵先生', content: '小区门口道路积水严重，出行不便' });
+    await syncUntilQuiet(a);
+    const own = a.store.getCase(saved.caseId)!;
+    expect(own.officialNo).toMatch(/^JN20261127-\d{6}$/);
+    // the provisional number still finds it, and so does the official one, whole or by its date
+    expect(a.store.search(saved.localNo, 10).results.map((r) => r.id)).toEqual([saved.caseId]);
+    expect(a.store.search(own.officialNo!, 10).results.map((r) => r.id)).toEqual([saved.caseId]);
+    expect(a.store.search('JN20261127', 10).results.map((r) => r.id)).toContain(saved.caseId);
+
+    await syncUntilQuiet(b);
+    const found = b.store.search(own.officialNo!, 10).results;
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ localNo: saved.localNo, officialNo: own.officialNo, callerName: '赵先生' });
+    expect(b.store.search(saved.localNo, 10).results).toHaveLength(1);
+    expect(b.store.search('积水', 10).results.map((r) => r.officialNo)).toEqual([own.officialNo]);
+    const history = b.store.callerHistory('13905370001');
+    expect(history).toMatchObject({ known: true, callerName: '赵先生', totalCalls: 1 });
+    expect(history.openCases.map((c) => c.officialNo)).toEqual([own.officialNo]);
+    const detail = b.store.getCase(found[0]!.id)!;
+    expect(detail.contacts).toHaveLength(1);
+    expect(b.store.db.prepare('SELECT origin FROM cases WHERE id = ?').pluck().get(detail.id)).toBe('server');
+  });
+
+  it('every workstation converges on the same cases, page by page, whoever logged them', async () => {
+    for (let i = 0; i < 3; i++) await a.log();
+    for (let i = 0; i < 4; i++) await b.log();
+    await syncUntilQuiet(a);
+    await syncUntilQuiet(b);
+    await syncUntilQuiet(a);
+    const onServer = await server.cases();
+    expect(a.cases()).toEqual(onServer);
+    expect(b.cases()).toEqual(onServer);
+  });
+
+  it('a page applied twice changes nothing: counts, contacts, callers and the search index stay the same', async () => {
+    const clientId = b.sync.auth.current()!.clientId;
+    const snapshot = () =>
+      b.store.db
+        .prepare(
+          `SELECT (SELECT count(*) FROM cases) AS cases, (SELECT count(*) FROM contacts) AS contacts,
+             (SELECT count(*) FROM callers) AS callers, (SELECT count(*) FROM case_search) AS indexed`,
+        )
+        .get();
+    const before = snapshot();
+    const cursor = b.sync.store.cursor(clientId);
+    // the last pages again, as a server replaying them (or a restart before the cursor was saved) would send
+    const token = await b.sync.auth.accessToken(b.sync.auth.current()!.username);
+    const res = await fetch(`${server.url}/api/pull`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ schemaVersion: 1, clientId, cursor: null, limit: 1000 }),
+    });
+    const page = (await res.json()) as PullResponse;
+    expect(page.changes.length).toBeGreaterThan(5);
+    b.sync.store.applyPull(clientId, page);
+    b.sync.store.applyPull(clientId, page);
+    expect(snapshot()).toEqual(before);
+    expect(b.store.search('供暖', 50).results.length).toBe(page.changes.filter((c) => c.content.includes('供暖')).length);
+    b.sync.store.applyPull(clientId, { ...page, cursor: cursor! });
+  });
+});

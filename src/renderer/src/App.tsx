@@ -1,11 +1,15 @@
 /**
  * The operator's screen: search on top, the intake form in the centre, 来电历史 on the right,
- * one status line above the form. Everything is reachable by keyboard (F1 lists how).
+ * one status line above the form, 同步状态 at the foot. Everything is reachable by keyboard (F1
+ * lists how). With a central server configured, the login screen comes first.
  */
-import { Alert, App as AntApp, Button, ConfigProvider, Segmented, theme } from 'antd';
+import { Alert, App as AntApp, Button, ConfigProvider, theme } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useEffect } from 'react';
+import { LanguageSwitch } from './features/auth/LanguageSwitch';
+import { LoginScreen } from './features/auth/LoginScreen';
+import { SignedInUser } from './features/auth/SignedInUser';
 import { CaseDetailDialog } from './features/cases/CaseDetailDialog';
 import { HistoryPanel } from './features/history/HistoryPanel';
 import { IntakeForm } from './features/intake/IntakeForm';
@@ -13,8 +17,12 @@ import { SearchBar } from './features/search/SearchBar';
 import { SearchDrawer } from './features/search/SearchDrawer';
 import { HelpDialog, useHelp } from './features/shortcuts/HelpDialog';
 import { useGlobalShortcuts } from './features/shortcuts/useGlobalShortcuts';
-import { useLang, useT, type Lang } from './i18n';
+import { RejectionsDialog } from './features/sync/RejectionsDialog';
+import { SyncStatusBar } from './features/sync/SyncStatusBar';
+import { useSyncPolling } from './features/sync/useSyncPolling';
+import { useLang, useT } from './i18n';
 import { useReference } from './state/reference';
+import { needsLogin, useSession } from './state/session';
 import { useStatus } from './state/status';
 
 const THEME = {
@@ -28,18 +36,48 @@ const THEME = {
   },
 };
 
+const BUTTON = { autoInsertSpace: false };
+
 export function App() {
   const lang = useLang((s) => s.lang);
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
   return (
-    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={THEME}>
+    // autoInsertSpace off: antd would render 登录 as "登 录", and the accessible name with it
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={THEME} button={BUTTON}>
       <AntApp>
-        <Workstation />
+        <SessionGate />
       </AntApp>
     </ConfigProvider>
   );
+}
+
+/** Asks main who is signed in before anything else: the login screen, or the workstation. */
+function SessionGate() {
+  const t = useT();
+  const { state, session, load } = useSession();
+  useEffect(() => {
+    void load();
+  }, [load]);
+  if (state === 'failed') {
+    return (
+      <div className="gate">
+        <Alert
+          type="error"
+          showIcon
+          title={t.app.backendDown}
+          action={
+            <Button size="small" onClick={() => void load()}>
+              {t.app.retry}
+            </Button>
+          }
+        />
+      </div>
+    );
+  }
+  if (state === 'loading') return <p className="gate">{t.app.loading}</p>;
+  return needsLogin(session) ? <LoginScreen /> : <Workstation />;
 }
 
 function Workstation() {
@@ -47,6 +85,7 @@ function Workstation() {
   const load = useReference((s) => s.load);
   const referenceState = useReference((s) => s.state);
   useGlobalShortcuts();
+  useSyncPolling();
   useEffect(() => {
     void load();
   }, [load]);
@@ -81,7 +120,9 @@ function Workstation() {
         </section>
         <HistoryPanel />
       </main>
+      <SyncStatusBar />
       <SearchDrawer />
+      <RejectionsDialog />
       <CaseDetailDialog />
       <HelpDialog />
     </div>
@@ -90,8 +131,6 @@ function Workstation() {
 
 function TopBar() {
   const t = useT();
-  const { lang, setLang } = useLang();
-  const info = useReference((s) => s.info);
   const openHelp = useHelp((s) => s.setOpen);
   return (
     <header className="topbar">
@@ -99,21 +138,8 @@ function TopBar() {
       <div className="topbar__search">
         <SearchBar />
       </div>
-      {info && (
-        <span className="topbar__who">
-          {t.app.workstation} {info.workstation} · {t.app.operator} {info.operator}
-        </span>
-      )}
-      <Segmented<Lang>
-        aria-label={t.app.language}
-        size="small"
-        value={lang}
-        onChange={setLang}
-        options={[
-          { label: '中文', value: 'zh-CN' },
-          { label: 'English', value: 'en' },
-        ]}
-      />
+      <SignedInUser />
+      <LanguageSwitch />
       <Button size="small" onClick={() => openHelp(true)}>
         {t.app.shortcutsButton}
       </Button>

@@ -60,3 +60,9 @@ export function formatTime(ms: number): string {
   const d = new Date(ms);
   return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** 09:05:42: sync happens every few seconds, so its times need the seconds. */
+export function formatTimeSeconds(ms: number): string {
+  const d = new Date(ms);
+  return `${formatTime(ms)}:${pad(d.getSeconds())}`;
+}

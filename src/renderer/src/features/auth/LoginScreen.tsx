@@ -1,0 +1,160 @@
+/**
+ * 登录: shown while a central server is configured and nobody is signed in. Enter submits;
+ * a refusal is worded here in the operator's language beside the form (main sends a reason
+ * code, never text for the screen), the password is cleared and the username kept. When the
+ * server cannot be reached, main signs in offline if this account may (see src/main/sync/auth.ts).
+ */
+import { Alert, Button, Form, Input, type InputRef } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import type { MethodOutput } from '../../../../shared/contract';
+import { backend } from '../../api/backend';
+import { useT, type Messages } from '../../i18n';
+import { useSession } from '../../state/session';
+import { useStatus } from '../../state/status';
+import { LanguageSwitch } from './LanguageSwitch';
+
+type LoginAnswer = MethodOutput<'auth.login'>;
+type Refusal = Extract<LoginAnswer, { ok: false }>;
+
+/** the contract's bounds on auth.login: longer input could never be valid anyway */
+const MAX_USERNAME = 64;
+const MAX_PASSWORD = 256;
+
+function refusalText(t: Messages, refusal: Refusal | null): string {
+  if (refusal === null) return t.auth.unexpected;
+  if (refusal.reason === 'too_many_attempts' && refusal.retryAfterSeconds) return t.auth.tooManyAttempts(refusal.retryAfterSeconds);
+  return t.auth.failures[refusal.reason] ?? t.auth.unexpected;
+}
+
+export function LoginScreen() {
+  const t = useT();
+  const endedReason = useSession((s) => s.session?.endedReason ?? null);
+  const apply = useSession((s) => s.apply);
+  const [workstation, setWorkstation] = useState<string | null>(null);
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [missing, setMissing] = useState<{ username: boolean; password: boolean }>({ username: false, password: false });
+  /** a function of the dictionary, so that switching language rewords a shown refusal */
+  const [failure, setFailure] = useState<((m: Messages) => string) | null>(null);
+  const [busy, setBusy] = useState(false);
+  const statusMessage = useStatus((s) => s.message);
+  const usernameRef = useRef<InputRef>(null);
+  const passwordRef = useRef<InputRef>(null);
+
+  useEffect(() => {
+    document.title = `${t.auth.title} · ${t.app.title}`;
+  }, [t]);
+
+  useEffect(() => {
+    void backend.invoke('app.info', {}).then((res) => {
+      if (res.ok) setWorkstation(res.data.workstation);
+    });
+  }, []);
+
+  const submit = async () => {
+    if (busy) return;
+    const name = username.trim();
+    const now = { username: name === '', password: password === '' };
+    setMissing(now);
+    if (now.username || now.password) {
+      (now.username ? usernameRef : passwordRef).current?.focus();
+      return;
+    }
+    setBusy(true);
+    setFailure(null);
+    const res = await backend.invoke('auth.login', { username: name, password });
+    setBusy(false);
+    if (res.ok && res.data.ok) {
+      const session = res.data.session;
+      if (session.user?.mode === 'offline') useStatus.getState().show('info', (m) => m.auth.offlineSignedIn);
+      else useStatus.getState().clear();
+      apply(session);
+      return;
+    }
+    const refusal: Refusal | null = res.ok && !res.data.ok ? res.data : null;
+    if (refusal?.reason === 'not_required') {
+      // the configuration changed under us: nobody needs to sign in after all
+      void useSession.getState().load();
+      return;
+    }
+    setFailure(() => (m: Messages) => refusalText(m, refusal));
+    setPassword('');
+    passwordRef.current?.focus();
+  };
+
+  const usernameError = missing.username ? t.auth.usernameRequired : undefined;
+  const passwordError = missing.password ? t.auth.passwordRequired : undefined;
+  return (
+    <div className="login">
+      <header className="login__bar">
+        <h1 className="topbar__title">{t.app.title}</h1>
+        <LanguageSwitch />
+      </header>
+      <main className="login__main">
+        <section className="login__card" aria-labelledby="login-title">
+          <h2 id="login-title" className="login__title">
+            {t.auth.title}
+          </h2>
+          {workstation && <p className="login__subtitle">{t.auth.subtitle(workstation)}</p>}
+          <p role="status" className="login__status">
+            {statusMessage && !failure ? statusMessage(t) : ''}
+          </p>
+          {endedReason && !failure && <Alert type="warning" showIcon className="login__alert" title={t.auth.sessionEnded} />}
+          <Form layout="vertical" onFinish={() => void submit()} requiredMark={false} aria-label={t.auth.title}>
+            <Form.Item
+              label={t.auth.username}
+              htmlFor="login-username"
+              validateStatus={usernameError ? 'error' : undefined}
+              help={usernameError && <span id="login-username-error">{usernameError}</span>}
+            >
+              <Input
+                id="login-username"
+                ref={usernameRef}
+                value={username}
+                onChange={(e) => {
+                  setUsername(e.target.value);
+                  if (missing.username) setMissing((m) => ({ ...m, username: false }));
+                }}
+                maxLength={MAX_USERNAME}
+                autoComplete="username"
+                autoFocus
+                aria-required
+                aria-invalid={Boolean(usernameError) || undefined}
+                aria-describedby={usernameError ? 'login-username-error' : undefined}
+              />
+            </Form.Item>
+            <Form.Item
+              label={t.auth.password}
+              htmlFor="login-password"
+              validateStatus={passwordError ? 'error' : undefined}
+              help={passwordError && <span id="login-password-error">{passwordError}</span>}
+            >
+              <Input.Password
+                id="login-password"
+                ref={passwordRef}
+                value={password}
+                onChange={(e) => {
+                  setPassword(e.target.value);
+                  if (missing.password) setMissing((m) => ({ ...m, password: false }));
+                }}
+                maxLength={MAX_PASSWORD}
+                autoComplete="current-password"
+                // the eye toggle is mouse-only; the keyboard path stays username → password → 登录
+                visibilityToggle={false}
+                aria-required
+                aria-invalid={Boolean(passwordError) || undefined}
+                aria-describedby={passwordError ? 'login-password-error' : undefined}
+              />
+            </Form.Item>
+            {failure && <Alert type="error" showIcon className="login__alert" title={failure(t)} />}
+            {/* not disabled while busy (a disabled button drops focus); submit() ignores repeats */}
+            <Button type="primary" htmlType="submit" block>
+              {busy ? t.auth.submitting : t.auth.submit}
+            </Button>
+          </Form>
+          <p className="login__hint">{t.auth.offlineHint}</p>
+        </section>
+      </main>
+    </div>
+  );
+}

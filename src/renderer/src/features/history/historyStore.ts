@@ -15,14 +15,20 @@ export type HistoryView =
 interface HistoryState {
   view: HistoryView;
   lookup: (text: string) => void;
+  /** asks again for the number shown (a sync may have brought official numbers or new calls) */
+  refresh: () => void;
 }
 
 /** the contract's limit on caller.history input; longer text cannot be a number anyway */
 const MAX_PHONE_TEXT = 64;
 let latest = 0;
 
-export const useHistory = create<HistoryState>((set) => ({
+export const useHistory = create<HistoryState>((set, get) => ({
   view: { state: 'idle' },
+  refresh: () => {
+    const view = get().view;
+    if (view.state !== 'idle') get().lookup(view.text);
+  },
   lookup: (text) => {
     const request = ++latest;
     if (text.trim() === '') {

@@ -14,11 +14,13 @@ import { IntakeInput, type IntakeValues } from '../../../../shared/schemas';
 import { backend } from '../../api/backend';
 import { errorText, formatTime, useLang, useT } from '../../i18n';
 import { useReference } from '../../state/reference';
+import { useSession } from '../../state/session';
 import { useStatus } from '../../state/status';
 import { IDS, focusById, isComposing, isInDialog } from '../../ui/focus';
 import { PickSelect } from '../../ui/PickSelect';
 import { ENUM_INITIALS, enumOptions } from '../../ui/pickOptions';
 import { useHistory } from '../history/historyStore';
+import { useSync } from '../sync/syncStore';
 import { EMPTY_INTAKE, createDraftAutosave, fromDraft, isBlank, type IntakeForm as IntakeFormValues } from './draft';
 
 const FORM_ID = 'intake-form';
@@ -103,6 +105,8 @@ export function IntakeForm() {
       if (res.ok) {
         startOver();
         showStatus('success', (m) => m.intake.saved(res.data.localNo));
+        // 待同步 counts the new case at once, not at the next poll
+        void useSync.getState().refresh();
         // by DOM id: reset() drops the form's field refs until the next render
         focusById(IDS.phone);
         return;
@@ -116,9 +120,16 @@ export function IntakeForm() {
         showStatus('error', (m) => m.intake.invalid(fields.length));
         return;
       }
+      if (res.error.code === 'unauthorized') {
+        // the session ended by itself: the draft keeps the form for the next sign-in
+        autosave.flush();
+        showStatus('error', (m) => m.auth.signInAgain);
+        void useSession.getState().load();
+        return;
+      }
       showStatus('error', (m) => m.intake.saveFailed);
     },
-    [setError, setFocus, showStatus, startOver],
+    [autosave, setError, setFocus, showStatus, startOver],
   );
 
   const onInvalid = useCallback(

@@ -1,10 +1,12 @@
 /**
  * Shortcuts that work from anywhere: F1 help, Ctrl+K / F3 search, Alt+H history, Alt+N back to
- * the number. Intake's own keys (Ctrl+Enter, Esc) live with the form. Capture phase, so a
- * focused control cannot swallow them; the browser's own meaning of F1/F3/Ctrl+K is suppressed.
+ * the number, F5 立即同步. Intake's own keys (Ctrl+Enter, Esc) live with the form. Capture
+ * phase, so a focused control cannot swallow them; the browser's own meaning of F1/F3/F5/Ctrl+K
+ * is suppressed (F5 "reload" in the harness would only cost the operator a few seconds).
  */
 import { useEffect } from 'react';
 import { IDS, focusById, isComposing } from '../../ui/focus';
+import { useSync } from '../sync/syncStore';
 import { useHelp } from './HelpDialog';
 
 function focusHistory(): void {
@@ -24,6 +26,7 @@ export function useGlobalShortcuts(): void {
         action = () => focusById(IDS.search);
       else if (e.altKey && !e.ctrlKey && e.code === 'KeyH') action = focusHistory;
       else if (e.altKey && !e.ctrlKey && e.code === 'KeyN') action = () => focusById(IDS.phone);
+      else if (e.key === 'F5' && plain) action = () => void useSync.getState().syncNow();
       if (!action) return;
       e.preventDefault();
       e.stopPropagation();

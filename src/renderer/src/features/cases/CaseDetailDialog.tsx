@@ -5,6 +5,7 @@ import { formatPhone } from '../../../../shared/phone';
 import type { CaseDetail } from '../../../../shared/schemas';
 import { backend } from '../../api/backend';
 import { formatDateTime, useT, type Messages } from '../../i18n';
+import { useSession } from '../../state/session';
 import { StatusTag } from './CaseRow';
 import { useOpenCase } from './caseStore';
 
@@ -56,6 +57,18 @@ export function CaseDetailDialog() {
 function CaseBody({ detail: d }: { detail: CaseDetail }) {
   const t = useT();
   const none = t.caseDetail.none;
+  // a standalone workstation never gets an official number: its own is the case number
+  const synced = useSession((s) => s.session?.loginRequired ?? false) || d.officialNo !== null;
+  const numbers = synced
+    ? [
+        {
+          key: 'official',
+          label: t.caseDetail.officialNo,
+          children: d.officialNo ?? <span className="muted">{t.caseDetail.officialPending}</span>,
+        },
+        { key: 'no', label: t.caseDetail.localNo, children: d.localNo },
+      ]
+    : [{ key: 'no', label: t.caseDetail.caseNo, children: d.localNo }];
   return (
     <>
       <Descriptions
@@ -63,7 +76,7 @@ function CaseBody({ detail: d }: { detail: CaseDetail }) {
         bordered
         column={2}
         items={[
-          { key: 'no', label: t.caseDetail.caseNo, children: d.localNo },
+          ...numbers,
           { key: 'status', label: t.caseDetail.status, children: <StatusTag status={d.status} /> },
           {
             key: 'phone',
@@ -92,7 +105,6 @@ function CaseBody({ detail: d }: { detail: CaseDetail }) {
             label: t.caseDetail.lastFollowUp,
             children: d.lastFollowUp ? t.labels.satisfaction[d.lastFollowUp] : none,
           },
-          ...(d.officialNo ? [{ key: 'official', label: t.caseDetail.officialNo, children: d.officialNo }] : []),
         ]}
       />
       <h3 className="detail__section">{t.caseDetail.contacts(d.contacts.length)}</h3>

@@ -26,6 +26,31 @@ export function StatusTag({ status }: { status: CaseStatus }) {
   );
 }
 
+/**
+ * The official number (正式编号) once the centre gave one, with the provisional number this
+ * workstation gave at intake in grey beneath it (the caller may have been told that one).
+ */
+export function CaseNumbers({ officialNo, localNo }: { officialNo: string | null; localNo: string }) {
+  const t = useT();
+  if (officialNo === null) {
+    return (
+      <span className="case-row__no" title={t.caseDetail.localNo}>
+        {localNo}
+      </span>
+    );
+  }
+  return (
+    <span className="case-row__no case-row__no--official">
+      <span className="case-row__official" title={t.caseDetail.officialNo}>
+        {officialNo}
+      </span>
+      <span className="case-row__local" title={t.caseDetail.localNo}>
+        {localNo}
+      </span>
+    </span>
+  );
+}
+
 interface CaseRowProps {
   item: CaseSummary;
   onOpen: (id: number) => void;
@@ -46,7 +71,7 @@ export function CaseRow({ item, onOpen, showCaller = false }: CaseRowProps) {
       <span className="case-row__head">
         <span className="case-row__date">{formatDateTime(item.createdAt)}</span>
         <StatusTag status={item.status} />
-        <span className="case-row__no">{item.officialNo ?? item.localNo}</span>
+        <CaseNumbers officialNo={item.officialNo} localNo={item.localNo} />
       </span>
       {showCaller && (
         <span className="case-row__caller">

@@ -43,14 +43,19 @@ export interface HarnessOptions {
   /** delete the data folder on stop(); default: only when it is the temporary one made here */
   removeDataDir?: boolean;
   timeoutMs?: number;
+  /** more command-line options, e.g. ['--server', url] */
+  args?: string[];
+  /** more environment for the harness process */
+  env?: Record<string, string>;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<RunningHarness> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const removeDataDir = opts.removeDataDir ?? opts.dataDir === undefined;
   // port 0: the harness binds a free port itself and prints it, so parallel runs cannot collide
-  const child = spawn('npx', ['tsx', 'src/main/harness/cli.ts', '--data', dataDir, '--port', '0', '--no-build'], {
+  const child = spawn('npx', ['tsx', 'src/main/harness/cli.ts', '--data', dataDir, '--port', '0', '--no-build', ...(opts.args ?? [])], {
     cwd: ROOT,
+    env: { ...process.env, ...opts.env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -79,11 +79,12 @@ async function logCall(call: Call): Promise<void> {
 /** Back to an empty form whatever the previous test left (Esc, confirm with Enter). */
 async function startFresh(): Promise<void> {
   await page.keyboard.press('Alt+N');
+  // the form marks itself blank or not: only a form with text asks before clearing
+  const blank = (await page.locator('#intake-form').getAttribute('data-blank')) !== 'false';
   await page.keyboard.press('Escape');
-  // the confirm dialog (if the form had text) is rendered by the next frame
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  const confirm = page.getByRole('dialog', { name: '清空当前受理？' });
-  if (await confirm.isVisible()) {
+  if (!blank) {
+    const confirm = page.getByRole('dialog', { name: '清空当前受理？' });
+    await confirm.waitFor({ state: 'visible' });
     await page.keyboard.press('Enter');
     await confirm.waitFor({ state: 'hidden' });
   }

@@ -77,7 +77,11 @@ export function IntakeForm() {
   }, [autosave, getValues, lookup, reset, showStatus]);
 
   useEffect(() => {
-    const subscription = watch((values) => autosave.schedule(values));
+    const subscription = watch((values) => {
+      autosave.schedule(values);
+      // whether Esc will ask before clearing, for tests that must know without racing the dialog
+      document.getElementById(FORM_ID)?.setAttribute('data-blank', String(isBlank(values)));
+    });
     const flush = () => autosave.flush();
     window.addEventListener('pagehide', flush);
     document.addEventListener('visibilitychange', flush);

@@ -7,12 +7,23 @@
  * store. The main thread stays synchronous: it blocks on Atomics.wait for back-pressure (a few
  * batches in flight at most, so memory stays flat at 5,000,000 cases) and for the end.
  *
+ * Where the index ends up matters as much as how fast it is built. FTS5 keeps an index as
+ * segments on levels and merges a level once it holds enough segments (see maintenance.ts).
+ * A bulk index merged into one segment by 'optimize' lands on level 1, and the small segments
+ * of later intakes reach level 1 after a handful of merges: every few dozen intakes the whole
+ * million-case segment would be rewritten again. So the worker first raises the structure's
+ * level count with a few cheap optimize rounds over a small placeholder segment, and at the
+ * end moves the merged index onto the top level, far above anything later writes reach.
+ * The placeholder rows have negative rowids (never a case id) and tokens made of GAP_TOKEN
+ * (fts.ts), which no query can contain, so they never match anything.
+ *
  * The worker is inline CommonJS so it runs the same under tsx, vitest and a bundle.
  */
 import { createRequire } from 'node:module';
 import { existsSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db';
+import { GAP_TOKEN } from './fts';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -41,6 +52,17 @@ try {
   db.exec("INSERT INTO case_search (case_search, rank) VALUES ('hashsize', " + Number(workerData.hashsize) + ")");
   db.exec("INSERT INTO case_search (case_search, rank) VALUES ('automerge', 0)");
   const insert = db.prepare('INSERT INTO case_search (rowid, name, address, content, answer) VALUES (?, ?, ?, ?, ?)');
+  const optimize = () => db.exec("INSERT INTO case_search (case_search) VALUES ('optimize')");
+  let placeholderId = 0;
+  // each one is its own transaction, hence its own one-page segment on level 0
+  const placeholder = (tokens) => insert.run(--placeholderId, tokens, '', '', '');
+  // a placeholder of a few pages, then rounds of one tiny segment + optimize: with segments on
+  // two levels, optimize moves everything two levels up
+  placeholder(Array.from({ length: 3000 }, (_, i) => workerData.gap + i).join(' '));
+  for (let round = 0; round < 8; round++) {
+    placeholder(workerData.gap);
+    optimize();
+  }
   db.exec('BEGIN');
   parentPort.on('message', (m) => {
     try {
@@ -62,7 +84,10 @@ try {
         Atomics.notify(state, 0);
       } else {
         db.exec('COMMIT');
-        db.exec("INSERT INTO case_search (case_search) VALUES ('optimize')");
+        // one segment (on level 1), then one more round to put it on the top level
+        optimize();
+        placeholder(workerData.gap);
+        optimize();
         db.close();
         Atomics.store(state, 1, 1);
         Atomics.notify(state, 1);
@@ -108,6 +133,7 @@ export function startBulkIndex(storeDb: Db, sideFile: string): BulkIndexBuilder 
       ddl,
       sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
       hashsize: 256 * 1024 * 1024,
+      gap: GAP_TOKEN,
       state: state.buffer,
       error,
     },

@@ -7,6 +7,7 @@ import { StoreNotEmptyError } from '../../../src/main/store/bulk';
 import { openStore, type SqliteStore } from '../../../src/main/store/store';
 import { chinaDay } from '../../../src/main/store/local-no';
 import { tempDir } from '../store/helpers';
+import { searchIndexLevels } from '../store/fts-structure';
 
 /** 2026-11-27 15:00 in China */
 const NOW = Date.UTC(2026, 10, 27, 7, 0, 0);
@@ -23,7 +24,7 @@ function digest(file: string): string {
 }
 
 describe('seed generator', () => {
-  const dirs = Array.from({ length: 3 }, () => tempDir('hotline-seed-'));
+  const dirs = Array.from({ length: 4 }, () => tempDir('hotline-seed-'));
   let store: SqliteStore;
   const share = (sql: string): number => store.db.prepare(sql).pluck().get() as number;
 
@@ -42,6 +43,33 @@ describe('seed generator', () => {
     expect(share('SELECT count(*) FROM outbox')).toBe(0);
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
     store.db.exec("INSERT INTO case_search (case_search, rank) VALUES ('integrity-check', 0)");
+  });
+
+  it('leaves the search index where later intakes and housekeeping never rewrite it', () => {
+    generateStore({ dataDir: dirs[3]!.dir, cases: 3000, seed: 5, now: NOW });
+    const store = openStore({ file: join(dirs[3]!.dir, 'hotline.sqlite'), workstation: 'W001', now: () => NOW });
+    const built = searchIndexLevels(store.db);
+    const top = built.length - 1;
+    expect(top).toBeGreaterThanOrEqual(10);
+    expect(built.flat()).toEqual(built[top]);
+    const [bulk] = built[top]!;
+    for (let i = 0; i < 200; i++) {
+      store.saveIntake(
+        {
+          phone: '13805371234', callerName: '', channel: 'hotline', requestType: 'consult', categoryCode: 'C0201',
+          regionCode: '370811001', address: '', content: `第${i}次咨询物业费标准`, urgency: 'normal', handlingMode: 'direct',
+          answer: '已告知', confidential: false,
+        },
+        'op001',
+      );
+      if (i % 10 === 9) while (store.maintain());
+    }
+    const after = searchIndexLevels(store.db);
+    expect(after[top]).toEqual([bulk]);
+    expect(after.slice(0, top).flat().length).toBeGreaterThan(0);
+    expect(store.search('物业费标准', 5).results).toHaveLength(5);
+    store.db.exec("INSERT INTO case_search (case_search, rank) VALUES ('integrity-check', 0)");
+    store.close();
   });
 
   it('is deterministic for a seed and a moment, and differs for another seed', () => {

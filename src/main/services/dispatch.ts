@@ -14,6 +14,7 @@ import {
   type MethodOutput,
   type MethodParsedInput,
 } from '../../shared/contract';
+import { StoreInputError } from '../store/errors';
 
 /**
  * A refusal a handler means to send as such (e.g. 'unauthorized': nobody is signed in), rather
@@ -77,6 +78,12 @@ export async function dispatch(
     return { ok: true, data };
   } catch (error) {
     if (error instanceof ContractRefusal) return { ok: false, error: { code: error.code, message: error.message } };
+    // the store's own checks (e.g. a number valid by the shared rule but not under this
+    // workstation's area code) are the operator's to fix, beside the field, like schema errors
+    if (error instanceof StoreInputError) {
+      const field = error.key.split('.')[0] ?? '_';
+      return { ok: false, error: { code: 'invalid_input', message: error.key, fields: { [field]: error.key } } };
+    }
     options.onInternalError?.(method, error);
     return { ok: false, error: { code: 'internal', message: `${method} failed` } };
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { dispatch, type HandlerTable } from '../../../src/main/services/dispatch';
+import { StoreInputError } from '../../../src/main/store/errors';
 
 function table(overrides: Partial<HandlerTable> = {}): HandlerTable {
   const unexpected = () => {
@@ -74,6 +75,19 @@ describe('dispatch', () => {
     const res = await dispatch(failing, 'case.get', { id: 7 }, ctx, { onInternalError });
     expect(res).toEqual({ ok: false, error: { code: 'internal', message: 'case.get failed' } });
     expect(onInternalError).toHaveBeenCalledWith('case.get', expect.any(Error));
+  });
+
+  it("turns the store's input refusals into field errors, not internal failures", async () => {
+    const refusing = table({
+      'draft.save': () => {
+        throw new StoreInputError('draft.tooLarge');
+      },
+    });
+    const res = await dispatch(refusing, 'draft.save', { draft: {} }, ctx);
+    expect(res).toEqual({
+      ok: false,
+      error: { code: 'invalid_input', message: 'draft.tooLarge', fields: { draft: 'draft.tooLarge' } },
+    });
   });
 
   it('refuses extra keys on strict inputs', async () => {

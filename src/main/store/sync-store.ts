@@ -11,11 +11,25 @@
  *   died before the cursor was saved, or the server replays it) changes nothing the second time;
  * - nothing here deletes a case: a server that lacks a case (new, empty or restored from an old
  *   backup) cannot wipe local data, and a restart from cursor null only upserts.
+ *
+ * The first pull of a new workstation (the centre's whole window, a million cases) would spend
+ * most of its time in B-tree inserts at random places of the uuid, phone and number indexes,
+ * each commit rewriting a share of them that grows with the store. So, like the store's bulk
+ * loader (bulk.ts), an initial load drops the secondary indexes (all but contacts by case,
+ * whose keys only grow), applies the pages (each still one transaction with its cursor), and
+ * then rebuilds the indexes by sorting and derives the callers from the contacts, in one
+ * transaction. Meanwhile the upsert finds cases and contacts by uuid in in-memory TEMP tables
+ * that triggers keep in step with every insert, intake included, and whose primary keys keep
+ * the uuids unique. Which indexes were dropped is written in the same transaction as the drop,
+ * so a process killed during the load finishes it at the next start (the TEMP tables die with
+ * the process and are not needed then). Until it finishes, lookups by phone or number scan
+ * rather than seek: acceptable on a workstation that is still fetching its history.
  */
 import { randomUUID } from 'node:crypto';
-import type { CaseChange, PullResponse, Rejection, Role } from '../../shared/sync';
+import type { CaseChange, ContactChange, PullResponse, Rejection, Role } from '../../shared/sync';
 import { createCaseIndexer } from './case-index';
 import { reverseDigits } from './cases';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 
 /** An account that signed in on this workstation (sync_accounts). */
@@ -61,6 +75,61 @@ export interface LocalRejection {
   dismissed: boolean;
 }
 
+/** The index an initial load keeps: the upsert replaces a case's contacts, and its keys only grow. */
+const KEPT_DURING_LOAD = new Set(['contacts_by_case']);
+
+/** Case and contact uuids during an initial load (see the top of this file). */
+const LOAD_TRACKING = `
+  CREATE TEMP TABLE load_cases (uuid TEXT PRIMARY KEY, id INTEGER NOT NULL, origin TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TEMP TABLE load_contacts (uuid TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO load_cases SELECT uuid, id, origin FROM main.cases;
+  INSERT INTO load_contacts SELECT uuid, id FROM main.contacts;
+  CREATE TEMP TRIGGER load_cases_insert AFTER INSERT ON main.cases
+    BEGIN INSERT INTO load_cases VALUES (new.uuid, new.id, new.origin); END;
+  CREATE TEMP TRIGGER load_contacts_insert AFTER INSERT ON main.contacts
+    BEGIN INSERT INTO load_contacts VALUES (new.uuid, new.id); END;
+  CREATE TEMP TRIGGER load_contacts_delete AFTER DELETE ON main.contacts
+    BEGIN DELETE FROM load_contacts WHERE uuid = old.uuid; END;`;
+/**
+ * Ends an initial load, if one is recorded: indexes rebuilt, callers derived from the contacts,
+ * the record deleted — one transaction. Runs before any statement that needs those indexes is
+ * prepared, since SQLite refuses to prepare an ON CONFLICT whose unique index is missing.
+ */
+function completeLoad(db: Db): boolean {
+  const row = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = '${LOAD_KEY}'`).get();
+  if (!row) return false;
+  db.transaction(() => {
+    for (const sql of JSON.parse(row.value) as string[]) db.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, 'CREATE $1INDEX IF NOT EXISTS '));
+    db.function('sync_reverse_digits', { deterministic: true }, (phone: unknown) => reverseDigits(String(phone)));
+    // one row per number from its contacts, with the latest name given, merged into what intake
+    // wrote meanwhile by the same rule as the pull's caller upsert
+    db.prepare(`
+      INSERT INTO callers (phone, phone_rev, name, first_seen, last_seen)
+      SELECT k.phone, sync_reverse_digits(k.phone),
+        coalesce((SELECT n.caller_name FROM contacts n WHERE n.phone = k.phone AND n.caller_name <> ''
+                  ORDER BY n.created_at DESC LIMIT 1), ''),
+        min(k.created_at), max(k.created_at)
+      FROM contacts k WHERE true GROUP BY k.phone
+      ON CONFLICT (phone) DO UPDATE SET
+        name = CASE WHEN excluded.name <> '' AND (name = '' OR excluded.last_seen >= last_seen) THEN excluded.name ELSE name END,
+        first_seen = min(first_seen, excluded.first_seen),
+        last_seen = max(last_seen, excluded.last_seen)`).run();
+    db.prepare(`DELETE FROM meta WHERE key = '${LOAD_KEY}'`).run();
+    db.exec(END_LOAD_TRACKING);
+  }).immediate();
+  return true;
+}
+
+const END_LOAD_TRACKING = `
+  DROP TRIGGER IF EXISTS temp.load_cases_insert;
+  DROP TRIGGER IF EXISTS temp.load_contacts_insert;
+  DROP TRIGGER IF EXISTS temp.load_contacts_delete;
+  DROP TABLE IF EXISTS temp.load_cases;
+  DROP TABLE IF EXISTS temp.load_contacts;`;
+const LOAD_KEY = 'sync_initial_load';
+/** an initial load only pays off on a store that holds (next to) nothing yet */
+const LOAD_MAX_EXISTING_CASES = 10_000;
+
 export interface ApplyResult {
   inserted: number;
   updated: number;
@@ -94,6 +163,8 @@ export interface SyncStoreOptions {
 export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   const { now } = opts;
   const wrote = () => opts.onWrite?.();
+  // a load the process did not live to finish: finish it now, before anyone looks up a phone
+  completeLoad(db);
   const indexer = createCaseIndexer(db);
 
   // ─── accounts ──────────────────────────────────────────────────────────────────────────
@@ -158,27 +229,32 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   const setServer = db.prepare('UPDATE sync_accounts SET server_id = ?, cursor = CASE WHEN server_id IS ? THEN cursor ELSE NULL END WHERE client_id = ?');
   const selectCase = db.prepare<[string], { id: number; origin: string }>('SELECT id, origin FROM cases WHERE uuid = ?');
   const selectClientIds = db.prepare<[], { clientId: string }>('SELECT client_id AS clientId FROM sync_accounts');
+  const insertLoad = db.prepare(`INSERT INTO meta (key, value) VALUES ('${LOAD_KEY}', ?)`);
+  const countCases = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM cases');
+  const selectIndexes = db.prepare<[], { name: string; sql: string }>(
+    `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('cases', 'contacts', 'callers')`,
+  );
+  // positional parameters, in this order, for both statements below: a page holds thousands
+  const CASE_FIELDS = `local_no = ?, official_no = ?, phone = ?, phone_ext = ?, caller_name = ?, channel = ?, request_type = ?,
+      category_code = ?, region_code = ?, address = ?, content = ?, answer = ?, urgency = ?, handling_mode = ?, status = ?,
+      confidential = ?, operator = ?, created_at = ?, updated_at = ?, server_version = ?`;
+  const caseValues = (c: CaseChange, at: number) =>
+    [c.localNo, c.officialNo, c.phone, c.phoneExt, c.callerName, c.channel, c.requestType, c.categoryCode, c.regionCode, c.address,
+      c.content, c.answer, c.urgency, c.handlingMode, c.status, c.confidential ? 1 : 0, c.operator, c.createdAt, at, c.version] as const;
   const insertCase = db.prepare(`
-    INSERT INTO cases (uuid, local_no, official_no, phone, phone_ext, caller_name, channel, request_type, category_code,
+    INSERT INTO cases (local_no, official_no, phone, phone_ext, caller_name, channel, request_type, category_code,
       region_code, address, content, answer, urgency, handling_mode, status, confidential, operator,
-      created_at, updated_at, origin, server_version)
-    VALUES (@uuid, @localNo, @officialNo, @phone, @phoneExt, @callerName, @channel, @requestType, @categoryCode,
-      @regionCode, @address, @content, @answer, @urgency, @handlingMode, @status, @confidential, @operator,
-      @createdAt, @updatedAt, @origin, @version)`);
+      created_at, updated_at, server_version, uuid, origin)
+    VALUES (${Array(22).fill('?').join(', ')})`);
   // a case logged here: the server adds its number, its status and its version; the text is ours
   const updateLocalCase = db.prepare(
     'UPDATE cases SET official_no = ?, status = ?, server_version = ?, updated_at = ? WHERE id = ?',
   );
-  const updateServerCase = db.prepare(`
-    UPDATE cases SET local_no = @localNo, official_no = @officialNo, phone = @phone, phone_ext = @phoneExt,
-      caller_name = @callerName, channel = @channel, request_type = @requestType, category_code = @categoryCode,
-      region_code = @regionCode, address = @address, content = @content, answer = @answer, urgency = @urgency,
-      handling_mode = @handlingMode, status = @status, confidential = @confidential, operator = @operator,
-      created_at = @createdAt, updated_at = @updatedAt, server_version = @version
-    WHERE id = @id`);
-  const upsertContact = db.prepare(`
+  const updateServerCase = db.prepare(`UPDATE cases SET ${CASE_FIELDS} WHERE id = ?`);
+  const CONTACT_INSERT = `
     INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
-    VALUES (@uuid, @caseId, @phone, @phoneExt, @callerName, @channel, @requestType, @content, @operator, @createdAt)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  const upsertContact = db.prepare(`${CONTACT_INSERT}
     ON CONFLICT (uuid) DO UPDATE SET case_id = excluded.case_id, phone = excluded.phone, phone_ext = excluded.phone_ext,
       caller_name = excluded.caller_name, channel = excluded.channel, request_type = excluded.request_type,
       content = excluded.content, operator = excluded.operator, created_at = excluded.created_at`);
@@ -193,6 +269,15 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       name = CASE WHEN excluded.name <> '' AND (name = '' OR excluded.last_seen >= last_seen) THEN excluded.name ELSE name END,
       first_seen = min(first_seen, excluded.first_seen),
       last_seen = max(last_seen, excluded.last_seen)`);
+
+  let loading = false;
+  /** statements on the TEMP tables, prepared while they exist */
+  let loadLookups: {
+    caseByUuid: Statement<[string], { id: number; origin: string }>;
+    contactByUuid: Statement<[string], { id: number }>;
+    updateContact: Statement;
+    insertContact: Statement;
+  } | null = null;
 
   /** Rejections go in before the outbox rows they name are deleted: the rows tell which case. */
   function recordRejections(clientId: string, rejections: Rejection[]): void {
@@ -227,32 +312,40 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
     setLastMutation.run(id, clientId);
   }
 
-  function applyChange(change: CaseChange, ownClients: Set<string>, at: number): 'inserted' | 'updated' {
-    const found = selectCase.get(change.uuid);
-    const row = {
-      ...change,
-      confidential: change.confidential ? 1 : 0,
-      updatedAt: at,
-      origin: ownClients.has(change.originClientId) ? 'local' : 'server',
-    };
+  function putContact(k: ContactChange, caseId: number): void {
+    const values = [k.phone, k.phoneExt, k.callerName, k.channel, k.requestType, k.content, k.operator, k.createdAt] as const;
+    if (!loadLookups) {
+      upsertContact.run(k.uuid, caseId, ...values);
+      return;
+    }
+    const existing = loadLookups.contactByUuid.get(k.uuid);
+    if (existing) loadLookups.updateContact.run(caseId, ...values, existing.id);
+    else loadLookups.insertContact.run(k.uuid, caseId, ...values);
+  }
+
+  /**
+   * Writes one case and its contacts; returns whether it is new and whether its text must be
+   * (re)indexed. Search index and caller profiles are written afterwards, for the whole
+   * transaction at once (applyPull): interleaved with the row inserts, FTS5's work slowed every
+   * B-tree insert around it about threefold.
+   */
+  function applyChange(change: CaseChange, ownClients: Set<string>, at: number): { caseId: number; isNew: boolean; reindex: boolean } {
+    const found = loadLookups ? loadLookups.caseByUuid.get(change.uuid) : selectCase.get(change.uuid);
     let caseId: number;
     if (found && found.origin === 'local') {
       caseId = found.id;
       updateLocalCase.run(change.officialNo, change.status, change.version, at, caseId);
     } else if (found) {
       caseId = found.id;
-      updateServerCase.run({ ...row, id: caseId });
-      indexer.put(caseId, change);
+      updateServerCase.run(...caseValues(change, at), caseId);
     } else {
-      caseId = Number(insertCase.run(row).lastInsertRowid);
-      indexer.put(caseId, change);
+      const origin = ownClients.has(change.originClientId) ? 'local' : 'server';
+      caseId = Number(insertCase.run(...caseValues(change, at), change.uuid, origin).lastInsertRowid);
     }
-    for (const k of change.contacts) {
-      upsertContact.run({ ...k, caseId });
-      upsertCaller.run(k.phone, reverseDigits(k.phone), k.callerName, k.createdAt, k.createdAt);
-    }
+    for (const k of change.contacts) putContact(k, caseId);
     if (found) deleteOtherContacts.run(caseId, JSON.stringify(change.contacts.map((k) => k.uuid)));
-    return found ? 'updated' : 'inserted';
+    // a case logged here keeps its own text: only the others' are (re)indexed
+    return { caseId, isNew: !found, reindex: !found || found.origin !== 'local' };
   }
 
   return {
@@ -380,25 +473,77 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
     },
 
     /**
-     * One pulled page, its rejections, the acknowledgement it carries and the new cursor, in
-     * ONE transaction. `beforeCommit` runs inside it, last (tests kill the process there).
+     * One pulled page (or, during an initial load, several in a row), its rejections, the
+     * acknowledgement it carries and the new cursor, in ONE transaction. `beforeCommit` runs
+     * inside it, last (tests kill the process there).
      */
-    applyPull(clientId: string, page: PullResponse, beforeCommit?: () => void): ApplyResult {
+    applyPull(clientId: string, pages: PullResponse | PullResponse[], beforeCommit?: () => void): ApplyResult {
+      const list = Array.isArray(pages) ? pages : [pages];
+      const last = list.at(-1);
+      if (!last) return { inserted: 0, updated: 0 };
       const result = db
         .transaction(() => {
-          recordRejections(clientId, page.rejections);
-          ack(clientId, page.lastMutationId);
           const own = new Set(selectClientIds.all().map((r) => r.clientId));
           const at = now();
-          const result: ApplyResult = { inserted: 0, updated: 0 };
-          for (const change of page.changes) result[applyChange(change, own, at)]++;
-          setCursor.run(page.cursor, clientId);
+          const counts: ApplyResult = { inserted: 0, updated: 0 };
+          const written: { caseId: number; change: CaseChange; reindex: boolean }[] = [];
+          for (const page of list) {
+            recordRejections(clientId, page.rejections);
+            ack(clientId, page.lastMutationId);
+            for (const change of page.changes) {
+              const { caseId, isNew, reindex } = applyChange(change, own, at);
+              counts[isNew ? 'inserted' : 'updated']++;
+              written.push({ caseId, change, reindex });
+            }
+          }
+          // during an initial load the callers are derived once at the end (completeLoad)
+          if (!loading) {
+            for (const { change } of written) {
+              for (const k of change.contacts) upsertCaller.run(k.phone, reverseDigits(k.phone), k.callerName, k.createdAt, k.createdAt);
+            }
+          }
+          for (const { caseId, change, reindex } of written) if (reindex) indexer.put(caseId, change);
+          setCursor.run(last.cursor, clientId);
           beforeCommit?.();
-          return result;
+          return counts;
         })
         .immediate();
       wrote();
       return result;
+    },
+
+    /**
+     * Before the first page of a pull from cursor null: on a store holding (next to) nothing,
+     * drop the indexes the upsert does not need (see the top of this file). True if a load began.
+     */
+    beginInitialLoad(): boolean {
+      if (loading) return true;
+      return db
+        .transaction(() => {
+          if (countCases.get()!.n >= LOAD_MAX_EXISTING_CASES) return false;
+          const dropped = selectIndexes.all().filter((i) => !KEPT_DURING_LOAD.has(i.name));
+          insertLoad.run(JSON.stringify(dropped.map((i) => i.sql)));
+          for (const { name } of dropped) db.exec(`DROP INDEX ${name}`);
+          db.exec(LOAD_TRACKING);
+          loadLookups = {
+            caseByUuid: db.prepare('SELECT id, origin FROM temp.load_cases WHERE uuid = ?'),
+            contactByUuid: db.prepare('SELECT id FROM temp.load_contacts WHERE uuid = ?'),
+            updateContact: db.prepare(
+              `UPDATE contacts SET case_id = ?, phone = ?, phone_ext = ?, caller_name = ?, channel = ?, request_type = ?,
+                 content = ?, operator = ?, created_at = ? WHERE id = ?`,
+            ),
+            insertContact: db.prepare(CONTACT_INSERT),
+          };
+          loading = true;
+          return true;
+        })
+        .immediate();
+    },
+    /** The load is over (done, failed, or interrupted by a crash): indexes back, callers derived — one transaction. */
+    finishInitialLoad(): void {
+      if (completeLoad(db)) wrote();
+      loadLookups = null;
+      loading = false;
     },
 
     rejections(opts: { includeDismissed?: boolean; markSeen?: boolean } = {}): LocalRejection[] {

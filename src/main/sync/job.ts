@@ -20,7 +20,7 @@
  * drive it step by step against a real server through a fault-injecting proxy.
  */
 import type { SyncStatus } from '../../shared/contract';
-import { PULL_LIMIT_MAX, PUSH_BATCH_MAX } from '../../shared/sync';
+import { PULL_LIMIT_MAX, PUSH_BATCH_MAX, type PullResponse } from '../../shared/sync';
 import type { SyncStore } from '../store/sync-store';
 import { CredentialsLostError, type WorkstationAuth } from './auth';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
@@ -65,6 +65,19 @@ export interface SyncJobOptions {
   pushMaxBytes?: number;
   /** cases per pulled page (≤ PULL_LIMIT_MAX): a page is one SQLite transaction */
   pullLimit?: number;
+  /**
+   * cases per page while catching up (first pull, or the server said `more`): larger pages cost
+   * the UI a longer pause each (~150 ms at 5,000) but make catching up far cheaper, above all
+   * for the search index, which writes one segment per transaction
+   */
+  catchUpLimit?: number;
+  /**
+   * during an initial load (sync-store.ts), pages are applied this many cases at a time, still
+   * one transaction with the cursor of the last: index pages at random keys are written once per
+   * transaction, so fewer, larger transactions write less (a pause of about a quarter second
+   * each, on the first sync of a new workstation only). Default 10,000.
+   */
+  loadBatchCases?: number;
   /** pull again this often when idle */
   pollMs?: number;
   onStep?: (step: SyncStep) => void;
@@ -88,6 +101,8 @@ export class SyncJob {
   private readonly pushBatch: number;
   private readonly pushMaxBytes: number;
   private readonly pullLimit: number;
+  private readonly catchUpLimit: number;
+  private readonly loadBatchCases: number;
   private readonly pollMs: number;
 
   private running: Promise<void> | null = null;
@@ -118,6 +133,9 @@ export class SyncJob {
     this.pushBatch = Math.min(opts.pushBatch ?? 500, PUSH_BATCH_MAX);
     this.pushMaxBytes = opts.pushMaxBytes ?? 2 * 1024 * 1024;
     this.pullLimit = Math.min(opts.pullLimit ?? 1000, PULL_LIMIT_MAX);
+    // a pullLimit given alone (tests) applies to every page
+    this.catchUpLimit = Math.min(opts.catchUpLimit ?? opts.pullLimit ?? PULL_LIMIT_MAX, PULL_LIMIT_MAX);
+    this.loadBatchCases = opts.loadBatchCases ?? 10_000;
     this.pollMs = opts.pollMs ?? 30_000;
   }
 
@@ -368,12 +386,33 @@ export class SyncJob {
 
   private async pullAll(username: string, reregistered = false): Promise<void> {
     const clientId = await this.ensureRegistered(username);
-    let restarted = false;
-    const fetchPage = (from: string | null) => {
+    const fetchPage = (from: string | null, catchingUp: boolean) => {
       this.step('pull:send');
-      return this.authorized(username, (t) => this.http.pull(t, clientId, from, this.pullLimit, this.abort.signal));
+      const limit = catchingUp ? this.catchUpLimit : this.pullLimit;
+      return this.authorized(username, (t) => this.http.pull(t, clientId, from, limit, this.abort.signal));
     };
-    let next = fetchPage(this.store.cursor(clientId));
+    const cursor = this.store.cursor(clientId);
+    // a first pull into a (nearly) empty store loads like the bulk loader (sync-store.ts)
+    const loading = cursor === null && this.store.beginInitialLoad();
+    try {
+      await this.pullPages(username, clientId, cursor, fetchPage, reregistered, loading ? this.loadBatchCases : 0);
+    } finally {
+      if (loading && !this.stopped) this.store.finishInitialLoad();
+    }
+  }
+
+  private async pullPages(
+    username: string,
+    clientId: string,
+    cursor: string | null,
+    fetchPage: (from: string | null, catchingUp: boolean) => Promise<PullResponse>,
+    reregistered: boolean,
+    batchCases: number,
+  ): Promise<void> {
+    let restarted = false;
+    let held: PullResponse[] = [];
+    let heldCases = 0;
+    let next = fetchPage(cursor, cursor === null);
     for (;;) {
       let page;
       try {
@@ -384,16 +423,22 @@ export class SyncJob {
         // another server database, or one restored: start over; pages only upsert, nothing is deleted
         restarted = true;
         this.store.resetCursor(clientId);
-        next = fetchPage(null);
+        next = fetchPage(null, true);
         continue;
       }
       if (this.stopped) return;
       this.step('pull:received');
       // the next page is fetched while this one is written: the cursor is saved only with the data
-      const following = page.more ? fetchPage(page.cursor) : null;
+      const following = page.more ? fetchPage(page.cursor, true) : null;
       following?.catch(() => undefined);
-      this.store.applyPull(clientId, page, () => this.step('pull:applying'));
-      this.step('pull:applied');
+      held.push(page);
+      heldCases += page.changes.length;
+      if (!following || heldCases >= batchCases) {
+        this.store.applyPull(clientId, held, () => this.step('pull:applying'));
+        this.step('pull:applied');
+        held = [];
+        heldCases = 0;
+      }
       if (!following) return;
       next = following;
       await nextTurn();

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { openStore } from '../../../src/main/store/store';
+import { createSyncStore } from '../../../src/main/store/sync-store';
 import type { SyncStep } from '../../../src/main/sync/job';
 import { Clock, startTestServer, tempDir, type TestServer } from './helpers';
 
@@ -93,5 +95,47 @@ describe('a workstation process killed during sync', () => {
     expect(row!.n).toBe(logged.length);
     expect(new Map(final.cases)).toEqual(onServer);
     console.log(JSON.stringify({ name: 'sync_crash_kill', kills: KILLS.length, cases: logged.length, lost: lost.length, duplicated: row!.n - new Set(logged).size }));
+  });
+
+  it('finishes an initial load it did not live to finish: indexes rebuilt and callers derived at the next start', async () => {
+    const other = await server.account();
+    const seeded = await runChild({
+      file: join(dir, 'other.sqlite'), serverUrl: server.url, ...other, workstation: 'W010', pushBatch: 50, pullLimit: 50, cases: 12, dieAt: null,
+    });
+    expect(seeded).toMatchObject({ code: 0 });
+
+    const account = await server.account();
+    const file = join(dir, 'fresh.sqlite');
+    const base = { file, serverUrl: server.url, ...account, workstation: 'W011', pushBatch: 2, pullLimit: 2, cases: 0 };
+    // killed after the second transaction of its first pull, i.e. in the middle of the load
+    const killed = await runChild({ ...base, dieAt: { step: 'pull:applied', occurrence: 2 } });
+    expect(killed.signal).toBe('SIGKILL');
+
+    const reference = openStore({ file: ':memory:', workstation: 'W000' });
+    const indexes = (db: typeof reference.db) =>
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all();
+    const store = openStore({ file, workstation: 'W011' });
+    try {
+      expect(store.db.prepare("SELECT count(*) FROM meta WHERE key = 'sync_initial_load'").pluck().get()).toBe(1);
+      expect(indexes(store.db)).not.toEqual(indexes(reference.db));
+      const held = store.db.prepare('SELECT count(*) FROM cases').pluck().get() as number;
+      expect(held).toBeGreaterThan(0);
+
+      createSyncStore(store.db, { now: Date.now });
+      expect(store.db.prepare("SELECT count(*) FROM meta WHERE key = 'sync_initial_load'").pluck().get()).toBe(0);
+      expect(indexes(store.db)).toEqual(indexes(reference.db));
+      expect(store.db.prepare('SELECT count(*) FROM callers').pluck().get()).toBe(
+        store.db.prepare('SELECT count(DISTINCT phone) FROM contacts').pluck().get(),
+      );
+      const anyPhone = store.db.prepare('SELECT phone FROM contacts LIMIT 1').pluck().get() as string;
+      expect(store.callerHistory(anyPhone)).toMatchObject({ known: true });
+    } finally {
+      store.close();
+      reference.close();
+    }
+
+    const final = await runChild({ ...base, dieAt: null });
+    expect(final).toMatchObject({ code: 0, stderr: '' });
+    expect(new Map(final.cases)).toEqual(await server.cases());
   });
 });

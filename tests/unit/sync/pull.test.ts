@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { PullResponse } from '../../../src/shared/sync';
+import { IntakeInput } from '../../../src/shared/schemas';
 import { Clock, intakeInput, openWorkstation, startTestServer, syncUntilQuiet, tempDir, type TestServer, type TestWorkstation } from './helpers';
 
 const clock = new Clock();
@@ -84,5 +85,46 @@ describe('cases pulled from the centre', () => {
     expect(snapshot()).toEqual(before);
     expect(b.store.search('供暖', 50).results.length).toBe(page.changes.filter((c) => c.content.includes('供暖')).length);
     b.sync.store.applyPull(clientId, { ...page, cursor: cursor! });
+  });
+
+  it("a new workstation's first pull loads like the bulk loader, and a call logged meanwhile is kept once", async () => {
+    let c: TestWorkstation | null = null;
+    let loggedDuringLoad: string | null = null;
+    c = openWorkstation({
+      file: join(dir, 'c.sqlite'),
+      serverUrl: server.url,
+      clock,
+      workstation: 'W003',
+      job: {
+        pullLimit: 2,
+        loadBatchCases: 4,
+        onStep: (step) => {
+          if (step !== 'pull:received' || loggedDuringLoad !== null || !c) return;
+          // the indexes are down and the TEMP lookups are in charge: an intake must still be found by uuid later
+          expect(c.store.db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'cases_by_uuid'").pluck().get()).toBe(0);
+          const user = c.sync.auth.current()!;
+          const saved = c.store.saveIntake(IntakeInput.parse(intakeInput()), user.username, { clientId: user.clientId });
+          loggedDuringLoad = c.store.db.prepare('SELECT uuid FROM cases WHERE id = ?').pluck().get(saved.caseId) as string;
+        },
+      },
+    });
+    try {
+      await c.call('auth.login', await server.account());
+      await syncUntilQuiet(c);
+      await syncUntilQuiet(c);
+      expect(loggedDuringLoad).not.toBeNull();
+      const onServer = await server.cases();
+      expect(onServer.has(loggedDuringLoad!)).toBe(true);
+      expect(c.cases()).toEqual(onServer);
+      const reference = ['callers_by_phone_rev', 'cases_by_local_no', 'cases_by_official_no', 'cases_by_phone', 'cases_by_uuid', 'cases_open_by_phone', 'contacts_by_case', 'contacts_by_phone', 'contacts_by_uuid'];
+      const indexes = c.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('cases', 'contacts', 'callers') AND sql IS NOT NULL ORDER BY name").pluck().all();
+      expect(indexes).toEqual(reference);
+      expect(c.store.db.prepare("SELECT count(*) FROM temp.sqlite_master WHERE name LIKE 'load_%'").pluck().get()).toBe(0);
+      // callers derived from the contacts: the same counts as a workstation that pulled page by page
+      const phone = [...a.store.db.prepare('SELECT phone FROM contacts').pluck().all()][0] as string;
+      expect(c.store.callerHistory(phone)).toMatchObject({ known: true, totalCalls: a.store.callerHistory(phone).totalCalls });
+    } finally {
+      c.close();
+    }
   });
 });

@@ -15,14 +15,14 @@
  * The first pull of a new workstation (the centre's whole window, a million cases) would spend
  * most of its time in B-tree inserts at random places of the uuid, phone and number indexes,
  * each commit rewriting a share of them that grows with the store. So, like the store's bulk
- * loader (bulk.ts), an initial load drops the secondary indexes (all but contacts by case,
- * whose keys only grow), applies the pages (each still one transaction with its cursor), and
+ * loader (bulk.ts), an initial load drops the secondary indexes whose keys arrive in random
+ * order (KEPT_DURING_LOAD), applies the pages (each one transaction with its cursor), and
  * then rebuilds the indexes by sorting and derives the callers from the contacts, in one
  * transaction. Meanwhile the upsert finds cases and contacts by uuid in in-memory TEMP tables
  * that triggers keep in step with every insert, intake included, and whose primary keys keep
  * the uuids unique. Which indexes were dropped is written in the same transaction as the drop,
  * so a process killed during the load finishes it at the next start (the TEMP tables die with
- * the process and are not needed then). Until it finishes, lookups by phone or number scan
+ * the process and are not needed then). Until it finishes, lookups by phone scan
  * rather than seek: acceptable on a workstation that is still fetching its history.
  */
 import { randomUUID } from 'node:crypto';
@@ -75,8 +75,13 @@ export interface LocalRejection {
   dismissed: boolean;
 }
 
-/** The index an initial load keeps: the upsert replaces a case's contacts, and its keys only grow. */
-const KEPT_DURING_LOAD = new Set(['contacts_by_case']);
+/**
+ * Indexes an initial load keeps: contacts by case (the upsert replaces a case's contacts) and
+ * the case numbers. Their keys arrive nearly in order (ids grow; official numbers grow with the
+ * server's versions; provisional ones in one run per workstation), so keeping them costs little
+ * and spares rebuilding them.
+ */
+const KEPT_DURING_LOAD = new Set(['contacts_by_case', 'cases_by_official_no', 'cases_by_local_no']);
 
 /** Case and contact uuids during an initial load (see the top of this file). */
 const LOAD_TRACKING = `
@@ -473,29 +478,22 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
     },
 
     /**
-     * One pulled page (or, during an initial load, several in a row), its rejections, the
-     * acknowledgement it carries and the new cursor, in ONE transaction. `beforeCommit` runs
-     * inside it, last (tests kill the process there).
+     * One pulled page, its rejections, the acknowledgement it carries and the new cursor, in ONE
+     * transaction. `beforeCommit` runs inside it, last (tests kill the process there).
      */
-    applyPull(clientId: string, pages: PullResponse | PullResponse[], beforeCommit?: () => void): ApplyResult {
-      const list = Array.isArray(pages) ? pages : [pages];
-      const last = list.at(-1);
-      if (!last) return { inserted: 0, updated: 0 };
+    applyPull(clientId: string, page: PullResponse, beforeCommit?: () => void): ApplyResult {
       const result = db
         .transaction(() => {
+          recordRejections(clientId, page.rejections);
+          ack(clientId, page.lastMutationId);
           const own = new Set(selectClientIds.all().map((r) => r.clientId));
           const at = now();
           const counts: ApplyResult = { inserted: 0, updated: 0 };
-          const written: { caseId: number; change: CaseChange; reindex: boolean }[] = [];
-          for (const page of list) {
-            recordRejections(clientId, page.rejections);
-            ack(clientId, page.lastMutationId);
-            for (const change of page.changes) {
-              const { caseId, isNew, reindex } = applyChange(change, own, at);
-              counts[isNew ? 'inserted' : 'updated']++;
-              written.push({ caseId, change, reindex });
-            }
-          }
+          const written = page.changes.map((change) => {
+            const { caseId, isNew, reindex } = applyChange(change, own, at);
+            counts[isNew ? 'inserted' : 'updated']++;
+            return { caseId, change, reindex };
+          });
           // during an initial load the callers are derived once at the end (completeLoad)
           if (!loading) {
             for (const { change } of written) {
@@ -503,7 +501,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
             }
           }
           for (const { caseId, change, reindex } of written) if (reindex) indexer.put(caseId, change);
-          setCursor.run(last.cursor, clientId);
+          setCursor.run(page.cursor, clientId);
           beforeCommit?.();
           return counts;
         })

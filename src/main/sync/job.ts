@@ -71,13 +71,6 @@ export interface SyncJobOptions {
    * for the search index, which writes one segment per transaction
    */
   catchUpLimit?: number;
-  /**
-   * during an initial load (sync-store.ts), pages are applied this many cases at a time, still
-   * one transaction with the cursor of the last: index pages at random keys are written once per
-   * transaction, so fewer, larger transactions write less (a pause of about a quarter second
-   * each, on the first sync of a new workstation only). Default 10,000.
-   */
-  loadBatchCases?: number;
   /** pull again this often when idle */
   pollMs?: number;
   onStep?: (step: SyncStep) => void;
@@ -102,7 +95,6 @@ export class SyncJob {
   private readonly pushMaxBytes: number;
   private readonly pullLimit: number;
   private readonly catchUpLimit: number;
-  private readonly loadBatchCases: number;
   private readonly pollMs: number;
 
   private running: Promise<void> | null = null;
@@ -135,7 +127,6 @@ export class SyncJob {
     this.pullLimit = Math.min(opts.pullLimit ?? 1000, PULL_LIMIT_MAX);
     // a pullLimit given alone (tests) applies to every page
     this.catchUpLimit = Math.min(opts.catchUpLimit ?? opts.pullLimit ?? PULL_LIMIT_MAX, PULL_LIMIT_MAX);
-    this.loadBatchCases = opts.loadBatchCases ?? 10_000;
     this.pollMs = opts.pollMs ?? 30_000;
   }
 
@@ -395,7 +386,7 @@ export class SyncJob {
     // a first pull into a (nearly) empty store loads like the bulk loader (sync-store.ts)
     const loading = cursor === null && this.store.beginInitialLoad();
     try {
-      await this.pullPages(username, clientId, cursor, fetchPage, reregistered, loading ? this.loadBatchCases : 0);
+      await this.pullPages(username, clientId, cursor, fetchPage, reregistered);
     } finally {
       if (loading && !this.stopped) this.store.finishInitialLoad();
     }
@@ -407,11 +398,8 @@ export class SyncJob {
     cursor: string | null,
     fetchPage: (from: string | null, catchingUp: boolean) => Promise<PullResponse>,
     reregistered: boolean,
-    batchCases: number,
   ): Promise<void> {
     let restarted = false;
-    let held: PullResponse[] = [];
-    let heldCases = 0;
     let next = fetchPage(cursor, cursor === null);
     for (;;) {
       let page;
@@ -431,14 +419,8 @@ export class SyncJob {
       // the next page is fetched while this one is written: the cursor is saved only with the data
       const following = page.more ? fetchPage(page.cursor, true) : null;
       following?.catch(() => undefined);
-      held.push(page);
-      heldCases += page.changes.length;
-      if (!following || heldCases >= batchCases) {
-        this.store.applyPull(clientId, held, () => this.step('pull:applying'));
-        this.step('pull:applied');
-        held = [];
-        heldCases = 0;
-      }
+      this.store.applyPull(clientId, page, () => this.step('pull:applying'));
+      this.step('pull:applied');
       if (!following) return;
       next = following;
       await nextTurn();

@@ -92,7 +92,6 @@ class Station {
       job: {
         pushBatch: this.plan.pushBatch,
         pullLimit: this.plan.pullLimit,
-        loadBatchCases: 4,
         onStep: (step) => {
           if (step !== this.crashAt) return;
           this.crashAt = null;

@@ -97,7 +97,6 @@ describe('cases pulled from the centre', () => {
       workstation: 'W003',
       job: {
         pullLimit: 2,
-        loadBatchCases: 4,
         onStep: (step) => {
           if (step !== 'pull:received' || loggedDuringLoad !== null || !c) return;
           // the indexes are down and the TEMP lookups are in charge: an intake must still be found by uuid later

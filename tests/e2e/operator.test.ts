@@ -80,7 +80,8 @@ async function logCall(call: Call): Promise<void> {
 async function startFresh(): Promise<void> {
   await page.keyboard.press('Alt+N');
   // the form marks itself blank or not: only a form with text asks before clearing
-  const blank = (await page.locator('#intake-form').getAttribute('data-blank')) !== 'false';
+  const blank =
+    (await page.locator('#intake-form').getAttribute('data-blank')) !== 'false' && (await phoneField().inputValue()) === '';
   await page.keyboard.press('Escape');
   if (!blank) {
     const confirm = page.getByRole('dialog', { name: '清空当前受理？' });

@@ -31,11 +31,21 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The server's environment: embedded PGlite in the test's own folder even where CI exports
+ * DATABASE_URL for the PostgreSQL variants of the server's unit tests.
+ */
+function embeddedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env.DATABASE_URL;
+  return env;
+}
+
 /** `npm run server -- create-admin`, the password passed the way a script would. */
 export function createAdmin(dataDir: string, username: string, password: string): void {
   const run = spawnSync('npx', ['tsx', 'src/server/cli.ts', 'create-admin', '--data', dataDir, '--username', username], {
     cwd: ROOT,
-    env: { ...process.env, HOTLINE_ADMIN_PASSWORD: password },
+    env: embeddedEnv({ HOTLINE_ADMIN_PASSWORD: password }),
     encoding: 'utf8',
   });
   if (run.status !== 0) throw new Error(`create-admin failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
@@ -62,7 +72,7 @@ export async function startServer(dataDir: string, port: number, timeoutMs = 60_
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn' },
+    env: embeddedEnv({ LOG_LEVEL: 'warn' }),
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

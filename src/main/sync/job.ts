@@ -416,9 +416,13 @@ export class SyncJob {
       }
       if (this.stopped) return;
       this.step('pull:received');
-      // the next page is fetched while this one is written: the cursor is saved only with the data
+      // the next page is fetched while this one is written (the cursor is saved only with the
+      // data); one turn of the event loop first, so that its request is on the wire before the
+      // synchronous write below holds the thread
       const following = page.more ? fetchPage(page.cursor, true) : null;
       following?.catch(() => undefined);
+      if (following) await nextTurn();
+      if (this.stopped) return;
       this.store.applyPull(clientId, page, () => this.step('pull:applying'));
       this.step('pull:applied');
       if (!following) return;

@@ -4,6 +4,7 @@
  */
 const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<void> | void }>> = {
   store: () => import('./store'),
+  sync: () => import('./sync'),
 };
 
 async function main(): Promise<void> {

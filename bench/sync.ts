@@ -1,0 +1,284 @@
+/**
+ * npm run bench -- sync [--cases 1000000] [--push 10000] [--no-ingest]
+ *
+ * The workstation's side of sync against a real server running in its own process, over HTTP
+ * on 127.0.0.1:
+ *   {"name":"sync_push_10k","n":10000,"total_ms"}       10,000 cases logged offline, then pushed
+ *                                                        until the outbox is empty (target ≤ 5 s)
+ *   {"name":"sync_initial_pull","n":1000000,"total_ms"} a fresh workstation pulls the centre's
+ *                                                        1,000,000 cases into its store (≤ 60 s)
+ * each against the embedded server (db "pglite") and, with DATABASE_URL, a PostgreSQL one (db
+ * "postgres"); then bench/sync-server.ts's server_ingest line(s).
+ *
+ * Setup is not timed: the server's cases for the pull are written with SQL directly, and the
+ * 10,000 offline intakes are saved inside one transaction. The timed parts run the production
+ * code (sync job, HTTP client, store) with its default settings.
+ *
+ * `tsx bench/sync.ts --serve …` is the server process this benchmark starts.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { openStore } from '../src/main/store/store';
+import { STORE_FILE } from '../src/main/store/paths';
+import { startSync } from '../src/main/sync/service';
+import { buildServer } from '../src/server/app';
+import { createAccount } from '../src/server/accounts/service';
+import { migrate } from '../src/server/db/migrations';
+import { openDatabase } from '../src/server/db/open';
+import type { Db } from '../src/server/db/adapter';
+import { IntakeInput } from '../src/shared/schemas';
+import { printLine } from './stats';
+import { serverIngest } from './sync-server';
+
+const DAY = 86_400_000;
+
+/** The server's cases for the initial pull, written directly: n cases, each with its first contact. */
+async function seedServer(db: Db, n: number, accountId: number): Promise<void> {
+  const now = Date.now();
+  await db.query("INSERT INTO clients (client_id, account_id, last_mutation_id) VALUES ('bench-seed-client', $1, $2)", [accountId, n]);
+  const chunk = 100_000;
+  for (let first = 1; first <= n; first += chunk) {
+    const last = Math.min(n, first + chunk - 1);
+    // 200,000 distinct callers, so caller profiles repeat as on a real floor; all within the window
+    await db.query(
+      `INSERT INTO cases (uuid, official_no, local_no, workstation, phone, phone_ext, caller_name, channel, request_type,
+         category_code, region_code, address, content, answer, urgency, handling_mode, status, confidential, operator,
+         created_at, account_id, origin_client_id, origin_mutation_id, version)
+       SELECT gen_random_uuid(), 'JN' || lpad(i::text, 12, '0'), 'W' || lpad((i % 90 + 1)::text, 3, '0') || '-' || lpad(i::text, 10, '0'),
+         'W' || lpad((i % 90 + 1)::text, 3, '0'), '139' || lpad((i % 200000)::text, 8, '0'), '',
+         CASE WHEN i % 3 = 0 THEN '' ELSE '李女士' END, 'hotline', 'complaint', 'C0201', '370811001',
+         '任城区古槐街道阳光花园' || (i % 40) || '号楼',
+         '第' || i || '次反映小区供暖不热，室温只有十四度，希望供热公司尽快上门检查处理。', '',
+         'normal', 'dispatch', 'pending_dispatch', false, 'op' || (i % 90),
+         $1::bigint - (i % 300) * ${DAY}::bigint, $2, 'bench-seed-client', i, i
+       FROM generate_series($3::bigint, $4::bigint) AS i`,
+      [now, accountId, first, last],
+    );
+  }
+  await db.query(
+    `INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
+     SELECT gen_random_uuid(), id, phone, '', caller_name, channel, request_type, content, operator, created_at FROM cases`,
+  );
+  await db.query('UPDATE sync_head SET version = $1', [n]);
+  await db.exec('ANALYZE');
+}
+
+/** Server mode: open (and seed) the database, create the bench account, listen, print how to reach it. */
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { serve: { type: 'boolean' }, data: { type: 'string' }, schema: { type: 'string' }, seed: { type: 'string', default: '0' } },
+  });
+  // PostgreSQL when the parent passed a schema (DATABASE_URL is inherited), else embedded in the data folder
+  const db = values.schema
+    ? await openDatabase({ databaseUrl: process.env.DATABASE_URL, searchPath: values.schema })
+    : await openDatabase({ dataDir: values.data });
+  await migrate(db);
+  const username = `bench-${randomBytes(3).toString('hex')}`;
+  const password = randomBytes(12).toString('hex');
+  const account = await createAccount(db, { username, displayName: username, role: 'operator', password }, { N: 1024, r: 8, p: 1, keyLength: 32 });
+  const started = performance.now();
+  if (Number(values.seed) > 0) await seedServer(db, Number(values.seed), account.id);
+  const seedMs = Math.round(performance.now() - started);
+  const app = await buildServer({ db, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  process.stdout.write(`${JSON.stringify({ url, username, password, seedMs })}\n`);
+  const stop = async () => {
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  // the benchmark that started this process is gone (finished or crashed): do not outlive it
+  process.on('disconnect', () => void stop());
+}
+
+interface ServerProcess {
+  url: string;
+  username: string;
+  password: string;
+  seedMs: number;
+  stop(): Promise<void>;
+}
+
+type DbKind = 'pglite' | 'postgres';
+
+/** A server process on a fresh database: embedded in `dir`, or a new schema of DATABASE_URL, dropped afterwards. */
+async function startServerProcess(kind: DbKind, dir: string, seed: number): Promise<ServerProcess> {
+  let schema: string | null = null;
+  if (kind === 'postgres') {
+    schema = `bench_sync_${randomBytes(4).toString('hex')}`;
+    await withPostgres((c) => c.query(`CREATE SCHEMA ${schema}`));
+  }
+  const args = schema ? ['--schema', schema] : ['--data', join(dir, 'server')];
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', ...args, '--seed', String(seed)], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const info = await new Promise<Omit<ServerProcess, 'stop'>>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(JSON.parse(line) as Omit<ServerProcess, 'stop'>);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`bench server exited with ${code} before it was ready`)));
+  });
+  return {
+    ...info,
+    stop: async () => {
+      await new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      });
+      if (schema) await withPostgres((c) => c.query(`DROP SCHEMA ${schema} CASCADE`));
+    },
+  };
+}
+
+async function withPostgres(fn: (c: pg.Client) => Promise<unknown>): Promise<void> {
+  const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await c.connect();
+  try {
+    await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+function intake(i: number): IntakeInput {
+  return {
+    phone: `1380537${String(i % 10_000).padStart(4, '0')}`,
+    callerName: '王先生',
+    channel: 'hotline',
+    requestType: 'complaint',
+    categoryCode: 'C0201',
+    regionCode: '370811001',
+    address: '任城区古槐街道阳光花园3号楼',
+    content: `第${i}次反映小区物业管理不到位，楼道垃圾无人清理`,
+    urgency: 'normal',
+    handlingMode: i % 5 < 2 ? 'dispatch' : 'direct',
+    answer: i % 5 < 2 ? '' : '已告知来电人办理流程',
+    confidential: false,
+  };
+}
+
+/** A workstation on its own store file, signed in to the server. */
+async function workstation(dir: string, server: ServerProcess, onStep?: (step: string) => void) {
+  mkdirSync(dir, { recursive: true });
+  const store = openStore({ file: join(dir, STORE_FILE), workstation: 'W001' });
+  const sync = startSync({ db: store.db, serverUrl: server.url, onWrite: store.noteWrite, job: { onStep } });
+  const login = await sync.auth.login(server.username, server.password);
+  if (!login.ok) throw new Error(`bench login failed: ${login.reason}`);
+  await sync.job!.idle();
+  return { store, sync };
+}
+
+async function pushBench(kind: DbKind, n: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sync-push-'));
+  const server = await startServerProcess(kind, dir, 0);
+  try {
+    let pushedAt = 0;
+    const { store, sync } = await workstation(join(dir, 'ws'), server, (step) => {
+      if (step === 'push:acked' && pushedAt === 0 && sync.store.pendingCount() === 0) pushedAt = performance.now();
+    });
+    try {
+      // logged while offline: the job is not kicked, as if every push had failed
+      const clientId = sync.auth.current()!.clientId;
+      const values = Array.from({ length: n }, (_, i) => IntakeInput.parse(intake(i)));
+      store.db.transaction(() => {
+        for (const v of values) store.saveIntake(v, server.username, { clientId });
+      })();
+      if (sync.store.pendingCount() !== n) throw new Error(`expected ${n} pending, found ${sync.store.pendingCount()}`);
+
+      const started = performance.now();
+      const status = await sync.job!.syncNow();
+      const done = performance.now();
+      if (status.pending !== 0 || status.lastError) throw new Error(`push did not finish: ${JSON.stringify(status)}`);
+      const official = store.db.prepare('SELECT count(*) FROM cases WHERE official_no IS NOT NULL').pluck().get() as number;
+      printLine({
+        name: 'sync_push_10k',
+        db: kind,
+        n,
+        total_ms: Math.round(pushedAt - started),
+        // the same cycle then pulls the n cases back with their official numbers
+        with_pull_back_ms: Math.round(done - started),
+        official_numbers: official,
+      });
+    } finally {
+      sync.stop();
+      store.close();
+    }
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function pullBench(kind: DbKind, n: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sync-pull-'));
+  const seedStarted = performance.now();
+  const server = await startServerProcess(kind, dir, n);
+  const setupMs = Math.round(performance.now() - seedStarted);
+  let pages = 0;
+  let lastApplied = 0;
+  try {
+    // a fresh workstation: sign-in, registration and the first cycle's pull of the whole window
+    const started = performance.now();
+    const fresh = await workstation(join(dir, 'ws'), server, (step) => {
+      if (step === 'pull:received') pages++;
+      if (step === 'pull:applied') lastApplied = performance.now();
+    });
+    const totalMs = performance.now() - started;
+    const held = fresh.store.db.prepare('SELECT count(*) FROM cases').pluck().get() as number;
+    const status = fresh.sync.status();
+    fresh.sync.stop();
+    fresh.store.close();
+    if (held !== n || status.lastError) throw new Error(`pull incomplete: ${held} of ${n} cases, ${JSON.stringify(status.lastError)}`);
+    printLine({
+      name: 'sync_initial_pull',
+      db: kind,
+      n,
+      total_ms: Math.round(totalMs),
+      cases_per_s: Math.round((n / totalMs) * 1000),
+      pages,
+      // of total_ms: rebuilding the indexes and deriving the callers after the last page
+      finish_ms: Math.round(started + totalMs - lastApplied),
+      setup_ms: setupMs,
+    });
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(args: string[]): Promise<void> {
+  if (args.includes('--serve')) return serve(args);
+  const { values } = parseArgs({
+    args,
+    options: { cases: { type: 'string', default: '1000000' }, push: { type: 'string', default: '10000' }, 'no-ingest': { type: 'boolean', default: false } },
+  });
+  const count = (name: string, v: string) => {
+    if (!/^[1-9]\d*$/.test(v)) throw new Error(`--${name} must be a positive whole number, got "${v}"`);
+    return Number(v);
+  };
+  const kinds: DbKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+  if (!process.env.DATABASE_URL) console.error('sync: PostgreSQL skipped because DATABASE_URL is not set (the embedded server runs)');
+  for (const kind of kinds) await pushBench(kind, count('push', values.push));
+  for (const kind of kinds) await pullBench(kind, count('cases', values.cases));
+  if (!values['no-ingest']) await serverIngest();
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  run(process.argv.slice(2)).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

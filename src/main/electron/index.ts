@@ -28,7 +28,6 @@ let networkWatch: NodeJS.Timeout | null = null;
 function safeStorageBox(): SecretBox | undefined {
   if (!safeStorage.isEncryptionAvailable()) return undefined;
   return {
-    scheme: 'safe',
     seal: (plain) => `safe:${safeStorage.encryptString(plain).toString('base64')}`,
     open: (sealed) => {
       if (!sealed.startsWith('safe:')) return null;

@@ -196,7 +196,6 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   );
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox');
   const countClient = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM outbox WHERE client_id = ?');
-  const firstPending = db.prepare<[string], { id: number | null }>('SELECT min(mutation_id) AS id FROM outbox WHERE client_id = ?');
   const deleteAcked = db.prepare('DELETE FROM outbox WHERE client_id = ? AND mutation_id <= ?');
   const selectArgs = db.prepare<[string, number], { args: string }>('SELECT args FROM outbox WHERE client_id = ? AND mutation_id = ?');
   const selectStandalone = db.prepare<[], { seq: number }>('SELECT seq FROM outbox WHERE client_id IS NULL ORDER BY seq');
@@ -355,7 +354,6 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
 
   return {
     account: (username: string): LocalAccount | null => selectAccount.get(username) ?? null,
-    accountByClientId: (clientId: string): LocalAccount | null => selectAccountByClient.get(clientId) ?? null,
     accounts: (): LocalAccount[] => selectAccounts.all(),
 
     /** After an online login: the account as the server describes it; a new account here gets its client id. */
@@ -419,7 +417,6 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       return out;
     },
     pendingCount: (clientId?: string): number => (clientId === undefined ? countAll.get()!.n : countClient.get(clientId)!.n),
-    firstPendingId: (clientId: string): number | null => firstPending.get(clientId)?.id ?? null,
 
     /**
      * The server registered the client: drop what it has processed. A different server database

@@ -9,14 +9,12 @@
  * the operator then simply signs in online again.
  */
 export interface SecretBox {
-  readonly scheme: string;
   seal(plain: string): string;
   /** null when the value cannot be opened here */
   open(sealed: string): string | null;
 }
 
 export const plainSecretBox: SecretBox = {
-  scheme: 'plain',
   seal: (plain) => `plain:${plain}`,
   open: (sealed) => (sealed.startsWith('plain:') ? sealed.slice('plain:'.length) : null),
 };

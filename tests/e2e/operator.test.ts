@@ -25,11 +25,13 @@ const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
 /** Picks in a searchable picker the way an operator does: type, then Enter on the best match. */
 async function pick(text: string, expectedOption?: string): Promise<void> {
   await page.keyboard.type(text);
+  const options = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
   if (expectedOption) {
-    await expect
-      .poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').first().getAttribute('title'))
-      .toBe(expectedOption);
+    await expect.poll(() => options.first().getAttribute('title')).toBe(expectedOption);
   }
+  // Enter before the filtered list is open would pick nothing: wait for its highlighted entry
+  await options.and(page.locator('.ant-select-item-option-active')).first().waitFor();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.keyboard.press('Enter');
 }
 

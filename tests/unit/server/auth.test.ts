@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYNC_SCHEMA_VERSION } from '../../../src/shared/sync';
-import { BACKENDS, openMigrated, startServer, uniqueName, workstation, type TestDb, type TestServer } from './helpers';
+import { BACKENDS, serverPerSuite, startServer, uniqueName, workstation, type TestDb, type TestServer } from './helpers';
 
 describe.each(BACKENDS)('accounts and login on $name', (backend) => {
   let t: TestDb;
   let s: TestServer;
-  beforeAll(async () => {
-    t = await openMigrated(backend);
-    s = await startServer(t.db);
-  });
-  afterAll(async () => {
-    await s?.close();
-    await t?.drop();
+  serverPerSuite(backend, (db, server) => {
+    t = db;
+    s = server;
   });
 
   it('logs in with the right password: tokens, the account and the offline policy', async () => {

@@ -5,22 +5,18 @@
  * puller must hold every case the server holds, exactly as the server holds it.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYNC_SCHEMA_VERSION } from '../../../src/shared/sync';
-import { BACKENDS, caseArgs, mutations, openMigrated, pullAll, pushBody, startServer, workstation, type TestDb, type TestServer, type Workstation } from './helpers';
+import { BACKENDS, caseArgs, mutations, pullAll, pushBody, serverPerSuite, workstation, type TestDb, type TestServer, type Workstation } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(BACKENDS)('concurrent pushes on $name', (backend) => {
   let t: TestDb;
   let s: TestServer;
-  beforeAll(async () => {
-    t = await openMigrated(backend);
-    s = await startServer(t.db);
-  });
-  afterAll(async () => {
-    await s?.close();
-    await t?.drop();
+  serverPerSuite(backend, (db, server) => {
+    t = db;
+    s = server;
   });
 
   it('never lets a puller skip a change, whatever the interleaving', async () => {

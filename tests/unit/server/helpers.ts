@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { buildServer } from '../../../src/server/app';
 import { createAccount } from '../../../src/server/accounts/service';
 import type { ServerConfigOverrides } from '../../../src/server/config';
@@ -139,6 +140,24 @@ export async function openMigrated(backend: Backend): Promise<TestDb> {
   const t = await backend.open();
   await migrate(t.db);
   return t;
+}
+
+/**
+ * For a describe block: a migrated database of the backend and a server on it, opened before
+ * the block's tests and closed (and the database dropped) after them; `use` receives both.
+ */
+export function serverPerSuite(backend: Backend, use: (t: TestDb, s: TestServer) => void): void {
+  let t: TestDb | undefined;
+  let s: TestServer | undefined;
+  beforeAll(async () => {
+    t = await openMigrated(backend);
+    s = await startServer(t.db);
+    use(t, s);
+  });
+  afterAll(async () => {
+    await s?.close();
+    await t?.drop();
+  });
 }
 
 /** A workstation: an account's session plus a registered client id. */

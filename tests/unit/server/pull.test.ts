@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYNC_SCHEMA_VERSION, type CaseChange } from '../../../src/shared/sync';
-import { BACKENDS, caseArgs, DAY, mutations, newPhone, openMigrated, pullAll, pushBody, startServer, workstation, type TestDb, type TestServer } from './helpers';
+import { BACKENDS, caseArgs, DAY, mutations, newPhone, pullAll, pushBody, serverPerSuite, startServer, workstation, type TestDb, type TestServer } from './helpers';
 
 describe.each(BACKENDS)('pull on $name', (backend) => {
   let t: TestDb;
   let s: TestServer;
-  beforeAll(async () => {
-    t = await openMigrated(backend);
-    s = await startServer(t.db);
-  });
-  afterAll(async () => {
-    await s?.close();
-    await t?.drop();
+  serverPerSuite(backend, (db, server) => {
+    t = db;
+    s = server;
   });
 
   const pull = (ws: { clientId: string; token: string }, cursor: string | null, limit = 1000) =>

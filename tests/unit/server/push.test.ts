@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, caseArgs, DAY, mutations, openMigrated, pullAll, pushBody, startServer, workstation, type TestDb, type TestServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, caseArgs, DAY, mutations, pullAll, pushBody, serverPerSuite, startServer, workstation, type TestDb, type TestServer } from './helpers';
 
 async function casesOf(t: TestDb, clientId: string) {
   return t.db.query<{ uuid: string; officialNo: string; mutationId: number; version: number }>(
@@ -13,13 +13,9 @@ async function casesOf(t: TestDb, clientId: string) {
 describe.each(BACKENDS)('push on $name', (backend) => {
   let t: TestDb;
   let s: TestServer;
-  beforeAll(async () => {
-    t = await openMigrated(backend);
-    s = await startServer(t.db);
-  });
-  afterAll(async () => {
-    await s?.close();
-    await t?.drop();
+  serverPerSuite(backend, (db, server) => {
+    t = db;
+    s = server;
   });
 
   it('applies a batch in order, gives official numbers and acknowledges the last mutation id', async () => {

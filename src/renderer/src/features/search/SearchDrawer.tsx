@@ -16,8 +16,10 @@ export function SearchDrawer() {
   const openCase = useOpenCase((s) => s.open);
   const listRef = useRef<HTMLUListElement>(null);
 
+  const focusFirstResult = () => listRef.current?.querySelector<HTMLElement>('.case-row')?.focus();
+
   useEffect(() => {
-    if (open && view.state === 'results') listRef.current?.querySelector<HTMLElement>('.case-row')?.focus();
+    if (open && view.state === 'results') focusFirstResult();
   }, [open, view]);
 
   const shown = query.length > TITLE_CHARS ? `${query.slice(0, TITLE_CHARS)}…` : query;
@@ -27,6 +29,9 @@ export function SearchDrawer() {
       onClose={close}
       afterOpenChange={(isOpen) => {
         if (!isOpen) focusById(IDS.search);
+        // results that came before the opening animation ended lose focus to the drawer's own
+        // panel when it ends: give it back to the first result, where Enter opens it
+        else requestAnimationFrame(focusFirstResult);
       }}
       title={query.trim() ? t.search.title(shown) : t.search.titleEmpty}
       placement="right"

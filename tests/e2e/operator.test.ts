@@ -22,6 +22,9 @@ const historyRegion = () => page.getByRole('region', { name: '来电历史' });
 const fieldRow = (control: Locator) => page.locator('.ant-form-item', { has: control });
 const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
 
+/** the confirm's clear button, which has focus once the confirm has opened */
+const CLEAR_BUTTON = '清空';
+
 /** Picks in a searchable picker the way an operator does: type, then Enter on the best match. */
 async function pick(text: string, expectedOption?: string): Promise<void> {
   await page.keyboard.type(text);
@@ -88,6 +91,8 @@ async function startFresh(): Promise<void> {
   if (!blank) {
     const confirm = page.getByRole('dialog', { name: '清空当前受理？' });
     await confirm.waitFor({ state: 'visible' });
+    // the confirm focuses its clear button once it has opened; Enter before that would not clear
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toBe(CLEAR_BUTTON);
     await page.keyboard.press('Enter');
     await confirm.waitFor({ state: 'hidden' });
   }
@@ -232,6 +237,7 @@ describe('shortcuts', () => {
 
     await page.keyboard.press('Escape');
     await confirm.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toBe(CLEAR_BUTTON);
     await page.keyboard.press('Enter');
     await confirm.waitFor({ state: 'hidden' });
     await expect.poll(activeId).toBe('intake-phone');

@@ -50,3 +50,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const key = await derive(password, parsed.salt, parsed.params);
   return timingSafeEqual(key, parsed.key);
 }
+
+/** Whether a stored hash was made with other parameters than `params` (so it should be re-made). */
+export function hashParamsDiffer(stored: string, params: ScryptParams): boolean {
+  const parsed = parseHash(stored);
+  if (!parsed) return false;
+  const p = parsed.params;
+  return p.N !== params.N || p.r !== params.r || p.p !== params.p || p.keyLength !== params.keyLength;
+}

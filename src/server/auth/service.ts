@@ -7,13 +7,14 @@
  * refresh re-reads the account, so a disabled account loses access within one access-token
  * lifetime.
  */
+import { availableParallelism } from 'node:os';
 import type { Account, LoginResponse, OfflinePolicy, RefreshResponse, Role } from '../../shared/sync';
 import type { Db } from '../db/adapter';
 import type { ServerConfig } from '../config';
 import { HttpError } from '../errors';
 import { findAccountByUsername, toAccount } from '../accounts/service';
-import { hashPassword, SALT_LENGTH, verifyPassword } from './password';
-import { FailureLimiter } from './rate-limit';
+import { hashPassword, hashParamsDiffer, SALT_LENGTH, verifyPassword } from './password';
+import { FailureLimiter, Semaphore } from './rate-limit';
 import { hashRefreshToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens';
 
 /** Who is calling, from a verified access token. */
@@ -34,6 +35,8 @@ export class AuthService {
   private readonly byUsername: FailureLimiter;
   private readonly byIp: FailureLimiter;
   private dummyHash: Promise<string> | undefined;
+  /** password checks running at once: each scrypt at N=2^17 holds 128 MiB */
+  private readonly hashing = new Semaphore(Math.max(2, availableParallelism()));
 
   constructor(private readonly deps: AuthDeps) {
     const { login } = deps.config;
@@ -60,8 +63,12 @@ export class AuthService {
     const username = usernameInput.trim().toLowerCase();
     const ipKey = `ip:${ip}`;
     const userKey = `user:${username}`;
-    const waitMs = Math.max(this.byUsername.retryAfterMs(userKey), this.byIp.retryAfterMs(ipKey));
-    if (waitMs > 0) {
+    // the attempt counts before the password is checked: requests sent at once cannot outrun the limit
+    const userStamp = this.byUsername.begin(userKey);
+    const ipStamp = userStamp === null ? null : this.byIp.begin(ipKey);
+    if (userStamp === null || ipStamp === null) {
+      if (userStamp !== null) this.byUsername.succeed(userKey, userStamp);
+      const waitMs = Math.max(this.byUsername.retryAfterMs(userKey), this.byIp.retryAfterMs(ipKey), 1000);
       const seconds = Math.ceil(waitMs / 1000);
       throw new HttpError(
         429,
@@ -74,14 +81,14 @@ export class AuthService {
     const account = await findAccountByUsername(this.deps.db, username);
     // an unknown name costs the same scrypt as a known one: timing does not reveal which names exist
     this.dummyHash ??= hashPassword('not a password', this.deps.config.scrypt);
-    const ok = await verifyPassword(password, account?.passwordHash ?? (await this.dummyHash));
-    if (!account || !ok) {
-      this.byUsername.fail(userKey);
-      this.byIp.fail(ipKey);
-      throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
-    }
-    if (account.disabled) throw new HttpError(403, 'account_disabled', 'this account is disabled');
+    const dummy = await this.dummyHash;
+    const ok = await this.hashing.run(() => verifyPassword(password, account?.passwordHash ?? dummy));
+    // a disabled account answers the same whatever the password, so the answer never confirms one
+    if (account?.disabled) throw new HttpError(403, 'account_disabled', 'this account is disabled');
+    if (!account || !ok) throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
     this.byUsername.reset(userKey);
+    this.byIp.succeed(ipKey, ipStamp);
+    await this.upgradeHash(account.id, account.passwordHash, password);
 
     const refreshToken = newRefreshToken();
     const refreshTokenExpiresAt = this.deps.now() + this.deps.config.refreshTokenTtlMs;
@@ -96,6 +103,16 @@ export class AuthService {
     );
     const view = toAccount(account);
     return { ...this.accessToken(view), refreshToken, refreshTokenExpiresAt, account: view, offline: this.offlinePolicy() };
+  }
+
+  /**
+   * A hash made at a lower cost than the configured one (an account from before the cost was
+   * raised) is replaced on the first successful login, the only time the password is known.
+   */
+  private async upgradeHash(accountId: number, stored: string, password: string): Promise<void> {
+    if (!hashParamsDiffer(stored, this.deps.config.scrypt)) return;
+    const hash = await this.hashing.run(() => hashPassword(password, this.deps.config.scrypt));
+    await this.deps.db.query('UPDATE accounts SET password_hash = $1 WHERE id = $2 AND password_hash = $3', [hash, accountId, stored]);
   }
 
   async refresh(refreshToken: string): Promise<RefreshResponse> {

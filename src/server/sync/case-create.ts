@@ -3,6 +3,8 @@
  *
  * - Idempotent by uuid: a case the server already holds (its push's response was lost, or the
  *   workstation re-queued it) is not created again, and the mutation counts as applied.
+ * - The operator (登记人) of the case and its contact is the account whose credential pushed it:
+ *   what the workstation wrote in `operator` is ignored, so nobody can log a case in another's name.
  * - Each new case gets its official number (正式编号) and a change version.
  * - The pull window is "cases of the last windowDays days, plus the full history of every phone
  *   number that has a case in that window". When a number calls again after a long silence,
@@ -56,7 +58,8 @@ function caseColumns(ctx: ApplyContext): [string, string, (r: NewCase) => unknow
     ['handling_mode', 'text', (r) => r.item.args.case.handlingMode],
     ['status', 'text', (r) => r.item.args.case.status],
     ['confidential', 'boolean', (r) => r.item.args.case.confidential],
-    ['operator', 'text', (r) => r.item.args.case.operator],
+    // the author is the account that pushed, whatever the workstation wrote in the case
+    ['operator', 'text', () => ctx.caller.username],
     ['created_at', 'bigint', (r) => r.item.args.case.createdAt],
     ['account_id', 'bigint', () => ctx.caller.id],
     ['origin_client_id', 'text', () => ctx.clientId],
@@ -65,7 +68,7 @@ function caseColumns(ctx: ApplyContext): [string, string, (r: NewCase) => unknow
   ];
 }
 
-const CONTACT_COLUMNS: [string, string, (r: NewCase) => unknown][] = [
+const contactColumns = (ctx: ApplyContext): [string, string, (r: NewCase) => unknown][] => [
   ['uuid', 'uuid', (r) => r.item.args.contact.uuid],
   ['case_uuid', 'uuid', (r) => r.item.args.case.uuid],
   ['phone', 'text', (r) => r.item.args.contact.phone],
@@ -74,7 +77,7 @@ const CONTACT_COLUMNS: [string, string, (r: NewCase) => unknown][] = [
   ['channel', 'text', (r) => r.item.args.contact.channel],
   ['request_type', 'text', (r) => r.item.args.contact.requestType],
   ['content', 'text', (r) => r.item.args.contact.content],
-  ['operator', 'text', (r) => r.item.args.contact.operator],
+  ['operator', 'text', () => ctx.caller.username],
   ['created_at', 'bigint', (r) => r.item.args.contact.createdAt],
 ];
 
@@ -153,13 +156,14 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
 
     const insertCases = unnestInsert('cases', caseColumns(ctx), rows);
     await ctx.tx.query(insertCases.sql, insertCases.params);
-    const contactArrays = CONTACT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+    const contactCols = contactColumns(ctx);
+    const contactArrays = contactCols.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
     await ctx.tx.query(
       `INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
        SELECT u.uuid, c.id, u.phone, u.phone_ext, u.caller_name, u.channel, u.request_type, u.content, u.operator, u.created_at
-       FROM unnest(${contactArrays}) AS u(${CONTACT_COLUMNS.map(([name]) => name).join(', ')})
+       FROM unnest(${contactArrays}) AS u(${contactCols.map(([name]) => name).join(', ')})
        JOIN cases c ON c.uuid = u.case_uuid`,
-      CONTACT_COLUMNS.map(([, , get]) => rows.map(get)),
+      contactCols.map(([, , get]) => rows.map(get)),
     );
     return rejections;
   },

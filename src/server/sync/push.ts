@@ -12,6 +12,7 @@ import type { Db, Queryable } from '../db/adapter';
 import type { ServerConfig } from '../config';
 import type { Caller } from '../auth/service';
 import { HttpError } from '../errors';
+import { boundedJson, boundedReason, MAX_ARGS_DEPTH, nestsDeeperThan } from './bounded';
 import { requireClient } from './clients';
 import { HANDLERS, type PendingMutation, type RejectionDraft, type RuleContext } from './mutations';
 import { lockHead } from './versions';
@@ -31,7 +32,10 @@ type Checked = { id: number; name: MutationName; args: unknown } | (RejectionDra
 
 function checkMutation(m: PushInput['mutations'][number], ctx: RuleContext): Checked {
   if (!isMutationName(m.name)) {
-    return { mutationId: m.id, name: m.name, code: 'unknown_mutation', reason: `this server knows no mutation "${m.name}"` };
+    return { mutationId: m.id, name: m.name.slice(0, 100), code: 'unknown_mutation', reason: `this server knows no mutation "${m.name.slice(0, 100)}"` };
+  }
+  if (nestsDeeperThan(m.args, MAX_ARGS_DEPTH)) {
+    return { mutationId: m.id, name: m.name, code: 'invalid_args', reason: `(args): nested deeper than ${MAX_ARGS_DEPTH} levels` };
   }
   const parsed = MUTATIONS[m.name].safeParse(m.args);
   if (!parsed.success) {
@@ -43,9 +47,6 @@ function checkMutation(m: PushInput['mutations'][number], ctx: RuleContext): Che
   if (reason) return { mutationId: m.id, name: m.name, code: 'rule_violation', reason };
   return { id: m.id, name: m.name, args: parsed.data };
 }
-
-// a reason may quote client text, and PostgreSQL text cannot hold NUL
-const stripNul = (s: string) => s.replaceAll('\u0000', '');
 
 const REJECTION_COLUMNS = `mutation_id AS "mutationId", name, code, reason, rejected_at AS "rejectedAt"`;
 
@@ -102,7 +103,7 @@ export async function push(deps: SyncDeps, caller: Caller, input: PushInput): Pr
 
     const rejections: Rejection[] = refused
       .sort((a, b) => a.mutationId - b.mutationId)
-      .map((r) => ({ mutationId: r.mutationId, name: r.name, code: r.code, reason: stripNul(r.reason), rejectedAt: now }));
+      .map((r) => ({ mutationId: r.mutationId, name: r.name, code: r.code, reason: boundedReason(r.reason), rejectedAt: now }));
     if (rejections.length > 0) {
       const byId = new Map(pending.map((m) => [m.id, m.args]));
       const firstVersion = versions.take(rejections.length);
@@ -118,7 +119,7 @@ export async function push(deps: SyncDeps, caller: Caller, input: PushInput): Pr
           rejections.map((r) => r.name),
           rejections.map((r) => r.code),
           rejections.map((r) => r.reason),
-          rejections.map((r) => JSON.stringify(byId.get(r.mutationId) ?? null)),
+          rejections.map((r) => boundedJson(byId.get(r.mutationId))),
           rejections.map((_, i) => firstVersion + i),
         ],
       );

@@ -46,9 +46,11 @@ describe.each(BACKENDS)('pull on $name', (backend) => {
       status: 'pending_dispatch',
       originClientId: a.clientId,
       createdAt: argsA[0]!.case.createdAt,
+      // the author is the account that pushed (a.username), not what the workstation wrote
+      operator: a.username,
     });
     expect(mine.officialNo).toMatch(/^JN\d{8}-\d{6}$/);
-    expect(mine.contacts).toEqual([{ ...argsA[0]!.contact, caseUuid: argsA[0]!.case.uuid }]);
+    expect(mine.contacts).toEqual([{ ...argsA[0]!.contact, caseUuid: argsA[0]!.case.uuid, operator: a.username }]);
 
     // nothing new: an empty page and the same cursor
     const idle = await pull(fresh, cursor);

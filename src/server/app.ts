@@ -1,7 +1,7 @@
 /**
  * buildServer: the whole HTTP server on a given database, without listening — the CLI listens,
  * tests call app.inject(). On build it migrates the database and creates, on first start, the
- * token signing secret and the server id.
+ * server id. The token signing secret is not in the database: the caller passes it.
  */
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -30,6 +30,12 @@ export interface BuildServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** behind a reverse proxy: take the client IP (for login limits) from X-Forwarded-For */
   trustProxy?: boolean;
+  /**
+   * the key that signs access tokens (src/server/auth/secret.ts; the CLI loads it from its own
+   * file or the environment). Absent: a random key for this process only (tests), so tokens die
+   * with it.
+   */
+  tokenSecret?: Buffer;
 }
 
 export async function buildServer(opts: BuildServerOptions): Promise<FastifyInstance> {
@@ -37,7 +43,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   const now = opts.now ?? Date.now;
   const { db } = opts;
   await migrate(db);
-  const secret = Buffer.from(await ensureSetting(db, 'access_token_secret', newSecret), 'base64');
+  const secret = opts.tokenSecret ?? Buffer.from(newSecret(), 'base64');
   const serverId = await ensureSetting(db, 'server_id', () => randomBytes(6).toString('hex'));
 
   const app = Fastify({

@@ -8,6 +8,7 @@
  * create-admin reads the password from HOTLINE_ADMIN_PASSWORD or standard input; there is no
  * default password. src/server/README.md has the details.
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Password, Username } from '../shared/sync';
 import { createAccount } from './accounts/service';
@@ -15,12 +16,16 @@ import { buildServer } from './app';
 import { DEFAULT_CONFIG, type ServerConfigOverrides } from './config';
 import { migrate } from './db/migrations';
 import { openDatabase } from './db/open';
+import { restrictNewFiles } from './db/private-dir';
+import { loadTokenSecret, SecretError } from './auth/secret';
 
 const USAGE = `usage:
   npm run server -- --data DIR [--port N] [--host H] [--official-prefix JN] [--time-zone Asia/Shanghai]
-                    [--window-days 365] [--offline-days 7] [--trust-proxy]
+                    [--window-days 365] [--offline-days 7] [--trust-proxy] [--secret-file FILE]
   npm run server -- create-admin --data DIR --username NAME [--display-name TEXT]
 environment: DATABASE_URL (PostgreSQL instead of the embedded database), LOG_LEVEL (info),
+             HOTLINE_TOKEN_SECRET (the token signing key, base64 of 32+ bytes; else --secret-file,
+             default DIR/token-secret with --data, created 0600 on first start),
              HOTLINE_ADMIN_PASSWORD (create-admin; otherwise read from standard input)`;
 
 class UsageError extends Error {}
@@ -107,6 +112,7 @@ async function serve(args: string[]): Promise<void> {
       'window-days': { type: 'string' },
       'offline-days': { type: 'string' },
       'trust-proxy': { type: 'boolean', default: false },
+      'secret-file': { type: 'string' },
     },
   });
   const port = integer('port', values.port)!;
@@ -118,12 +124,23 @@ async function serve(args: string[]): Promise<void> {
   const offlineDays = integer('offline-days', values['offline-days']);
   if (offlineDays !== undefined) config.offlineDays = offlineDays;
 
-  const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: values.data });
+  const secretFile = values['secret-file'] ?? (values.data ? join(values.data, 'token-secret') : undefined);
+  const secretSource = { env: process.env.HOTLINE_TOKEN_SECRET, file: secretFile };
+  // nowhere to keep the secret: say so before connecting to anything
+  if (!secretSource.env && !secretSource.file) loadTokenSecret(secretSource);
+  let repaired: string[] = [];
+  const db = await openDatabase({
+    databaseUrl: process.env.DATABASE_URL,
+    dataDir: values.data,
+    onRepaired: (paths) => (repaired = paths),
+  });
   let app;
   try {
+    const tokenSecret = loadTokenSecret(secretSource);
     app = await buildServer({
       db,
       config,
+      tokenSecret,
       logger: { level: process.env.LOG_LEVEL ?? 'info' },
       trustProxy: values['trust-proxy'],
     });
@@ -131,6 +148,9 @@ async function serve(args: string[]): Promise<void> {
   } catch (e) {
     await db.close();
     throw e;
+  }
+  if (repaired.length > 0) {
+    app.log.warn({ data: values.data, repaired: repaired.length }, 'the data folder was readable by other users: tightened to 0700/0600');
   }
   app.log.info({ db: db.kind, data: values.data ?? null }, 'hotline server ready');
 
@@ -153,6 +173,8 @@ async function serve(args: string[]): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // files this process creates (database, secret, pid) are the server user's alone
+  restrictNewFiles();
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -164,7 +186,8 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((e: unknown) => {
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(`error: ${message}\n`);
-  if (e instanceof UsageError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+  if (e instanceof SecretError) process.stderr.write(`${USAGE}\n`);
+  else if (e instanceof UsageError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     process.stderr.write(`${USAGE}\n`);
   }
   process.exit(1);

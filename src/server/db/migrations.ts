@@ -136,6 +136,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'the token signing secret leaves the database',
+    async up(tx) {
+      // a dump or backup of the database must not carry the key that signs access tokens: it
+      // now lives in its own 0600 file or the environment (src/server/auth/secret.ts).
+      // Access tokens signed with the old key stop verifying; workstations renew them with
+      // their refresh tokens, which are stored hashed and unaffected.
+      await tx.query("DELETE FROM server_settings WHERE key = 'access_token_secret'");
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,13 +1,15 @@
 /**
  * Opens the server's database: PostgreSQL when a connection URL is given, otherwise embedded
  * PGlite in `<dataDir>/pgdata`. Embedded data may be opened by one process only (PGlite has no
- * lock of its own, and two writers would corrupt it), so a pid file guards the folder.
+ * lock of its own, and two writers would corrupt it), so a pid file guards the folder. The
+ * folder is the server user's alone (src/server/db/private-dir.ts).
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from './adapter';
 import { openPglite } from './pglite';
 import { openPostgres } from './postgres';
+import { restrictNewFiles, securePrivateDir } from './private-dir';
 
 export interface OpenDatabaseOptions {
   /** a postgres:// URL; when absent the embedded database in dataDir is used */
@@ -16,6 +18,8 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** PostgreSQL only: schema(s) to put first on the search_path */
   searchPath?: string;
+  /** embedded only: told which paths of the data folder were readable by others and were tightened */
+  onRepaired?: (paths: string[]) => void;
 }
 
 export class DatabaseOpenError extends Error {}
@@ -58,10 +62,16 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
     return openPostgres({ connectionString: opts.databaseUrl, searchPath: opts.searchPath });
   }
   if (!opts.dataDir) throw new DatabaseOpenError('give a data folder (--data DIR) or set DATABASE_URL');
-  mkdirSync(opts.dataDir, { recursive: true });
+  restrictNewFiles();
+  const repaired = securePrivateDir(opts.dataDir);
+  if (repaired.length > 0) opts.onRepaired?.(repaired);
   const release = lockDataDir(opts.dataDir);
   try {
     const db = await openPglite(join(opts.dataDir, 'pgdata'));
+    // PGlite writes a new database's files from its template with mode 0666, whatever the
+    // umask (files it creates later follow the umask): tighten them now. The folder is 0700
+    // already, so nobody else could reach them meanwhile.
+    securePrivateDir(opts.dataDir);
     return {
       ...db,
       async close() {

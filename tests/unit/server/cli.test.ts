@@ -3,7 +3,7 @@
  * database (the PostgreSQL path differs only in the URL, and is covered by the other tests).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,7 +44,8 @@ describe('server command line', () => {
 
     const fromEnv = run(['create-admin', '--data', data, '--username', 'root2'], '', { HOTLINE_ADMIN_PASSWORD: 'from the environment' });
     expect(fromEnv.status).toBe(0);
-  });
+    // four processes, each hashing at scrypt N=2^17: slow on a loaded 2-core machine
+  }, 180_000);
 
   it('serves, answers health and login, and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
@@ -57,6 +58,11 @@ describe('server command line', () => {
       for (let i = 0; i < 300 && !log.includes('hotline server ready'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(log).toContain('hotline server ready');
       expect(existsSync(join(data, 'server.pid'))).toBe(true);
+      // the folder and the signing secret beside the database are the server user's alone
+      if (process.platform !== 'win32') {
+        expect(statSync(data).mode & 0o777).toBe(0o700);
+        expect(statSync(join(data, 'token-secret')).mode & 0o777).toBe(0o600);
+      }
 
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(await health.json()).toMatchObject({ status: 'ok', db: 'pglite' });
@@ -82,6 +88,12 @@ describe('server command line', () => {
     expect(await exited).toBe(0);
     expect(log).toMatch(/shutting down/);
     expect(existsSync(join(data, 'server.pid'))).toBe(false);
+  });
+
+  it('refuses to serve PostgreSQL without a token signing secret, saying where to put one', () => {
+    const res = run(['--port', '1'], '', { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/HOTLINE_TOKEN_SECRET/);
   });
 
   it('explains a bad flag', () => {

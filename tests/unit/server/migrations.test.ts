@@ -44,4 +44,13 @@ describe.each(BACKENDS)('migrations on $name', (backend) => {
     const rows = await t.db.query("SELECT 1 FROM information_schema.tables WHERE table_name IN ('schema_migrations', 'server_settings') AND table_schema = current_schema()");
     expect(rows).toEqual([]);
   });
+
+  it('2: takes the token signing secret out of the database, keeping the server id', async () => {
+    t = await backend.open();
+    await migrate(t.db, 1);
+    await t.db.query("INSERT INTO server_settings (key, value) VALUES ('access_token_secret', 'c2VjcmV0'), ('server_id', 'abc123')");
+    expect(await migrate(t.db, 2)).toEqual({ from: 1, to: 2 });
+    const rows = await t.db.query<{ key: string; value: string }>('SELECT key, value FROM server_settings ORDER BY key');
+    expect(rows).toEqual([{ key: 'server_id', value: 'abc123' }]);
+  });
 });

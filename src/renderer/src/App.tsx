@@ -29,6 +29,14 @@ const THEME = {
   algorithm: theme.compactAlgorithm,
   token: {
     colorPrimary: '#1d5fa8',
+    // antd's grey secondary texts (#8c8c8c, placeholders #bfbfbf) fail WCAG AA contrast on
+    // white; operators read these all day: ≥ 4.5:1 everywhere (tests/e2e/a11y.test.ts)
+    colorTextTertiary: '#666666',
+    colorTextDescription: '#666666',
+    colorTextQuaternary: '#707070',
+    colorTextPlaceholder: '#707070',
+    // field errors in antd's #ff4d4f are 3.3:1
+    colorError: '#cf1322',
     borderRadius: 4,
     fontSize: 14,
     fontFamily:

@@ -6,6 +6,7 @@
  */
 import { Button, Tag } from 'antd';
 import { useT } from '../../i18n';
+import { tagTextStyle } from '../../ui/tagColours';
 import { useReference } from '../../state/reference';
 import { useSession } from '../../state/session';
 import { useStatus } from '../../state/status';
@@ -49,7 +50,7 @@ export function SignedInUser() {
         </span>
       )}
       {user?.mode === 'offline' && (
-        <Tag color="orange" className="topbar__offline" title={t.auth.offlineTagHint}>
+        <Tag color="orange" className="topbar__offline" title={t.auth.offlineTagHint} style={tagTextStyle('orange')}>
           {t.auth.offlineTag}
         </Tag>
       )}

@@ -4,6 +4,7 @@ import type { CaseStatus } from '../../../../shared/domain';
 import { formatPhone } from '../../../../shared/phone';
 import type { CaseSummary } from '../../../../shared/schemas';
 import { formatDateTime, useT } from '../../i18n';
+import { tagTextStyle } from '../../ui/tagColours';
 
 const STATUS_COLOURS: Record<CaseStatus, string> = {
   pending_dispatch: 'orange',
@@ -20,7 +21,7 @@ const STATUS_COLOURS: Record<CaseStatus, string> = {
 export function StatusTag({ status }: { status: CaseStatus }) {
   const t = useT();
   return (
-    <Tag color={STATUS_COLOURS[status]} variant="outlined" className="status-tag">
+    <Tag color={STATUS_COLOURS[status]} variant="outlined" className="status-tag" style={tagTextStyle(STATUS_COLOURS[status])}>
       {t.labels.status[status]}
     </Tag>
   );

@@ -11,6 +11,7 @@ import { useLayoutEffect, useRef } from 'react';
 import { formatPhone, normalizePhone } from '../../../../shared/phone';
 import type { CallerHistory } from '../../../../shared/schemas';
 import { useT } from '../../i18n';
+import { tagTextStyle } from '../../ui/tagColours';
 import { IDS, moveAmongRows } from '../../ui/focus';
 import { CaseRow } from '../cases/CaseRow';
 import { useOpenCase } from '../cases/caseStore';
@@ -73,7 +74,7 @@ function CallerLine({ history }: { history: CallerHistory }) {
       <span className="history__phone">{formatPhone(history.phone ?? '')}</span>
       {history.callerName && <span className="history__name">{history.callerName}</span>}
       {history.labels.map((label) => (
-        <Tag key={label} color="gold">
+        <Tag key={label} color="gold" style={tagTextStyle('gold')}>
           {t.labels.callerLabel[label] ?? label}
         </Tag>
       ))}

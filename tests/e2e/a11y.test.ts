@@ -1,0 +1,134 @@
+/**
+ * Every screen an operator reads all day passes axe-core's WCAG 2 A/AA rules, colour contrast
+ * included: the intake form (empty, with a repeat caller's history, with field errors), the
+ * shortcut help, search with results, a case's detail, the English screen, and the sign-in
+ * screen of a workstation that has a server. axe runs inside the real page (evaluated through
+ * the DevTools protocol, so the page's CSP stays as it is).
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openApp } from './browser';
+import { callHarness, startHarness, type RunningHarness } from './harness';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** The WCAG 2 A/AA violations axe finds on the page as it is now, one line each. */
+async function violations(page: Page): Promise<string[]> {
+  // let antd's open/close motions finish: half-faded text fails contrast for no real reason
+  await page.waitForTimeout(400);
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations;
+  });
+  return (found as Violation[]).flatMap((v) =>
+    v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${(n.failureSummary ?? v.help).replace(/\s+/g, ' ').slice(0, 200)}`),
+  );
+}
+
+let harness: RunningHarness;
+let browser: Browser;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  browser = await launchBrowser();
+  // a repeat caller, so the history panel has rows, an open order and labels to check
+  for (const content of ['小区楼下夜间施工噪音扰民，希望有关部门处理。', '路灯不亮，晚上出行不便。']) {
+    await callHarness(harness.url, 'intake.save', {
+      phone: '13905371234',
+      callerName: '张先生',
+      channel: 'hotline',
+      requestType: 'complaint',
+      categoryCode: 'C0105',
+      regionCode: '370811001',
+      address: '任城区古槐路12号',
+      content,
+      answer: '',
+      urgency: 'normal',
+      handlingMode: 'dispatch',
+      confidential: false,
+    });
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.stop();
+});
+
+describe('accessibility (axe-core, WCAG 2 AA)', () => {
+  it('the intake screen: empty, with a caller history, with field errors, and the shortcut help', async () => {
+    const { page } = await openApp(browser, harness.url);
+    expect(await violations(page)).toEqual([]);
+
+    await page.getByRole('textbox', { name: '来电号码', exact: true }).fill('13905371234');
+    await page.getByRole('region', { name: '来电历史' }).getByText('噪音', { exact: false }).first().waitFor();
+    expect(await violations(page)).toEqual([]);
+
+    await page.keyboard.press('Control+Enter');
+    await page.locator('.ant-form-item-explain-error').first().waitFor();
+    expect(await violations(page)).toEqual([]);
+
+    await page.keyboard.press('F1');
+    await page.getByRole('dialog').waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('search with results and a case detail', async () => {
+    const { page } = await openApp(browser, harness.url);
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('噪音');
+    await page.keyboard.press('Enter');
+    const results = page.getByRole('dialog');
+    await results.getByText('噪音').first().waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').nth(1).waitFor().catch(() => undefined);
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('the English screen', async () => {
+    const { page } = await openApp(browser, harness.url);
+    await page.getByRole('radio', { name: '中文' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('textbox', { name: 'Caller number', exact: true }).waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('accessibility of the sign-in screen', () => {
+  let withServer: RunningHarness;
+  beforeAll(async () => {
+    // a server that is not there: the workstation still asks for a sign-in
+    withServer = await startHarness({ args: ['--server', 'http://127.0.0.1:9'] });
+  });
+  afterAll(async () => {
+    await withServer?.stop();
+  });
+
+  it('passes, and so does a refusal shown beside the form', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    await page.goto(withServer.url);
+    await page.getByRole('textbox', { name: '用户名' }).waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.getByRole('textbox', { name: '用户名' }).fill('op1');
+    await page.getByLabel('密码').fill('wrong-password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('alert').first().waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  });
+});

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     resourcesDir: join(root, 'resources'),
     overrides,
     onInternalError: (error) => process.stderr.write(`[sync] ${(error as Error).stack ?? error}\n`),
+    onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
   });
   const harness = await startHarness({
     handlers: app.handlers,

@@ -5,13 +5,14 @@
  *   3. explicit overrides (command-line flags of the harness, tests);
  *   4. the machine policy file deployed by IT — it always wins, so a user cannot undo what the
  *      centre configured (as Element/Mattermost do with HKLM policies):
- *      Linux /etc/hotline-desk/policy.json, Windows %ProgramData%\HotlineDesk\policy.json,
- *      or the path in HOTLINE_POLICY_FILE.
+ *      Linux /etc/hotline-desk/policy.json, Windows C:\ProgramData\HotlineDesk\policy.json;
+ *      HOTLINE_POLICY_FILE replaces that path only in development (the harness, tests, an
+ *      unpackaged Electron): a packaged build reads the machine-wide place and nothing else.
  * Every source is validated; a bad file is reported with its path and the offending key rather
  * than silently ignored.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
 import { z } from 'zod';
 
 export const AppConfig = z
@@ -56,12 +57,35 @@ function checkPartial(source: string, value: unknown): Partial<AppConfig> {
   return parsed.data;
 }
 
+/** How the process was launched: what decides which environment variables may steer it. */
+export interface LaunchEnvironment {
+  /** Electron's app.isPackaged: an installed build, as opposed to development */
+  isPackaged: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  platform: NodeJS.Platform;
+}
+
+/**
+ * IT's machine-wide policy file. Its place is fixed: not read from the environment (not even
+ * %ProgramData%), which any user can set for a process they start.
+ */
+export function machinePolicyFile(platform: NodeJS.Platform): string {
+  return platform === 'win32' ? win32.join('C:\\ProgramData', 'HotlineDesk', 'policy.json') : '/etc/hotline-desk/policy.json';
+}
+
+/**
+ * The policy file to read: the machine-wide one, or in development (not packaged) the path in
+ * HOTLINE_POLICY_FILE. A packaged build ignores HOTLINE_POLICY_FILE: a file without
+ * `serverUrl` there would turn the workstation standalone, with no sign-in.
+ */
+export function policyFileFor(launch: LaunchEnvironment): string {
+  if (!launch.isPackaged && launch.env.HOTLINE_POLICY_FILE) return launch.env.HOTLINE_POLICY_FILE;
+  return machinePolicyFile(launch.platform);
+}
+
+/** The policy file for this Node process (browser harness, tests): never a packaged build. */
 export function defaultPolicyFile(): string {
-  if (process.env.HOTLINE_POLICY_FILE) return process.env.HOTLINE_POLICY_FILE;
-  if (process.platform === 'win32') {
-    return join(process.env.ProgramData ?? 'C:\\ProgramData', 'HotlineDesk', 'policy.json');
-  }
-  return '/etc/hotline-desk/policy.json';
+  return policyFileFor({ isPackaged: false, env: process.env, platform: process.platform });
 }
 
 export interface LoadConfigOptions {

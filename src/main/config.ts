@@ -32,6 +32,12 @@ export const AppConfig = z
     serverUrl: z
       .url({ protocol: /^https?$/, message: 'serverUrl must be an http:// or https:// URL' })
       .optional(),
+    /**
+     * lets `serverUrl` be plain http:// to a host that is not this machine (passwords, tokens
+     * and citizens' data then cross the network unencrypted). Honoured only from IT's policy
+     * file; anywhere else it is refused.
+     */
+    allowInsecureHttp: z.boolean().optional(),
   })
   .strict();
 export type AppConfig = z.infer<typeof AppConfig>;
@@ -92,21 +98,54 @@ export interface LoadConfigOptions {
   resourcesDir: string;
   dataDir: string;
   overrides?: Partial<AppConfig>;
+  /** what the overrides are called in error messages (default 'overrides'; the harness: its flags) */
+  overridesSource?: string;
   policyFile?: string;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: plain HTTP to these never leaves the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (host === 'localhost' || host === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 export function loadConfig(opts: LoadConfigOptions): AppConfig {
   const defaultsFile = join(opts.resourcesDir, 'config.default.json');
   const userFile = join(opts.dataDir, 'config.json');
   const policyFile = opts.policyFile ?? defaultPolicyFile();
-  const layers: Partial<AppConfig>[] = [checkPartial(defaultsFile, readJson(defaultsFile))];
-  if (existsSync(userFile)) layers.push(checkPartial(userFile, readJson(userFile)));
-  if (opts.overrides) layers.push(checkPartial('overrides', opts.overrides));
-  if (existsSync(policyFile)) layers.push(checkPartial(policyFile, readJson(policyFile)));
-  const merged = Object.assign({}, ...layers) as unknown;
+  const layers: { source: string; values: Partial<AppConfig> }[] = [
+    { source: defaultsFile, values: checkPartial(defaultsFile, readJson(defaultsFile)) },
+  ];
+  if (existsSync(userFile)) layers.push({ source: userFile, values: checkPartial(userFile, readJson(userFile)) });
+  if (opts.overrides) {
+    const source = opts.overridesSource ?? 'overrides';
+    layers.push({ source, values: checkPartial(source, opts.overrides) });
+  }
+  for (const { source, values } of layers) {
+    if (values.allowInsecureHttp !== undefined) {
+      throw new ConfigError(
+        `invalid configuration in ${source}: allowInsecureHttp: only IT's policy file (${policyFile}) may allow plain HTTP`,
+      );
+    }
+  }
+  if (existsSync(policyFile)) layers.push({ source: policyFile, values: checkPartial(policyFile, readJson(policyFile)) });
+  const merged = Object.assign({}, ...layers.map((l) => l.values)) as unknown;
   const parsed = AppConfig.safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(`incomplete configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  if (config.serverUrl) {
+    const url = new URL(config.serverUrl);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && config.allowInsecureHttp !== true) {
+      const source = layers.findLast((l) => l.values.serverUrl !== undefined)?.source ?? 'configuration';
+      throw new ConfigError(
+        `invalid configuration in ${source}: serverUrl: ${config.serverUrl} is plain http:// to another machine ` +
+          '(passwords and citizens\' data would cross the network unencrypted): use https://, ' +
+          `or IT allows plain HTTP with "allowInsecureHttp": true in the policy file ${policyFile}`,
+      );
+    }
+  }
+  return config;
 }

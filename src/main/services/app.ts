@@ -29,6 +29,8 @@ export interface StartOptions {
   dataDir: string;
   resourcesDir: string;
   overrides?: Partial<AppConfig>;
+  /** what the overrides are called in configuration errors (e.g. 'the command line') */
+  overridesSource?: string;
   policyFile?: string;
   /** seals the refresh token at rest (Electron: safeStorage); plain in Node */
   secrets?: SecretBox;

@@ -2,13 +2,16 @@
  * Issue 10, item 1 (workstation): the data folder and the store's files are this user's only
  * (0700 / 0600), checked at every start, including the -wal and -shm files SQLite creates later.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppContext } from '../../../src/main/services/app';
 import { DataDirError, secureDataDir } from '../../../src/main/services/data-dir';
 import { STORE_FILE } from '../../../src/main/store/paths';
+import type { SqliteStore } from '../../../src/main/store/store';
+import { createSyncStore } from '../../../src/main/store/sync-store';
+import { plainSecretBox } from '../../../src/main/sync/secrets';
 import { IntakeDraft } from '../../../src/shared/schemas';
 
 const resourcesDir = resolve(__dirname, '../../../resources');
@@ -93,6 +96,19 @@ describe.skipIf(!posix)('workstation data folder modes (POSIX)', () => {
     expect(warnings.some((w) => w.includes(dataDir) && w.includes('0755') && w.includes('0700'))).toBe(true);
     expect(warnings.some((w) => w.includes(join(dataDir, STORE_FILE)) && w.includes('0644'))).toBe(true);
     expect(warnings.some((w) => w.includes('config.json'))).toBe(true);
+  });
+
+  it('keeps the refresh token (as is under Node) only in files of mode 0600', () => {
+    const dataDir = join(root, 'token');
+    const ctx = start(dataDir);
+    const sync = createSyncStore((ctx.store as SqliteStore).db, { now: Date.now });
+    sync.saveAccount({ id: 1, username: 'opa', displayName: '操作员A', role: 'operator' });
+    const sealed = plainSecretBox.seal('refresh-token-for-the-mode-test');
+    sync.setRefreshToken('opa', sealed, Date.now() + 86_400_000);
+    const holders = readdirSync(dataDir).filter((f) => readFileSync(join(dataDir, f)).includes(sealed));
+    // SQLite writes it to the WAL first: wherever it lies, only this user can read it
+    expect(holders.length).toBeGreaterThan(0);
+    for (const f of holders) expect(mode(join(dataDir, f)).toString(8), f).toBe('600');
   });
 
   it('refuses a data folder that belongs to another user, naming it', () => {

@@ -179,10 +179,18 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     }
     const [status, reason] =
       err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
-    const body = `${reason.toLowerCase()}: ${err.code ?? 'unparseable request'}\n`;
+    endSocket(socket, status, reason, `${reason.toLowerCase()}: ${err.code ?? 'unparseable request'}\n`);
+  });
+  /** An answer written straight to a socket Node handed over (clientError, CONNECT, refused upgrades). */
+  function endSocket(socket: Duplex, status: number, reason: string, body: string, extra = ''): void {
     socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`,
     );
+  }
+  // CONNECT never reaches the request handler: without this Node drops the socket unanswered
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    endSocket(socket, 405, 'Method Not Allowed', 'method not allowed: only GET and HEAD\n', 'allow: GET, HEAD\r\n');
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
@@ -191,8 +199,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     const target = splitTarget(req.url);
     const originOk = req.headers.origin === undefined || req.headers.origin === origin;
     if (!target || target.rawPath !== '/ws' || !sameToken(target.query.get('token'), token) || !originOk) {
-      const body = 'forbidden: the socket needs the token and this harness origin\n';
-      socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+      endSocket(socket, 403, 'Forbidden', 'forbidden: the socket needs the token and this harness origin\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws));

@@ -4,7 +4,7 @@
  * process survives" is observed, not assumed.
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { exchange, openSocket, rawGet, startChildHarness, type ChildHarness } from './child';
+import { exchange, openSocket, rawGet, rawRequest, startChildHarness, type ChildHarness } from './child';
 
 let h: ChildHarness;
 
@@ -43,6 +43,22 @@ describe('harness: hostile requests do not end the process', () => {
       await expectAlive();
     });
   }
+});
+
+describe('harness: requests Node does not route to the handler get an answer', () => {
+  it('CONNECT gets a 405 with a reason instead of a dropped connection', async () => {
+    const res = await rawRequest(h.port, `CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n`);
+    expect(res.status).toBe(405);
+    expect(res.body).toMatch(/only GET and HEAD/);
+    await expectAlive();
+  });
+
+  it('a request line Node cannot parse gets a 400 with a reason', async () => {
+    const res = await rawRequest(h.port, 'GET /a b c\r\n\r\n');
+    expect(res.status).toBe(400);
+    expect(res.body.length).toBeGreaterThan(0);
+    await expectAlive();
+  });
 });
 
 describe('harness: hostile WebSocket messages do not end the process', () => {

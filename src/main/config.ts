@@ -5,13 +5,14 @@
  *   3. explicit overrides (command-line flags of the harness, tests);
  *   4. the machine policy file deployed by IT — it always wins, so a user cannot undo what the
  *      centre configured (as Element/Mattermost do with HKLM policies):
- *      Linux /etc/hotline-desk/policy.json, Windows %ProgramData%\HotlineDesk\policy.json,
- *      or the path in HOTLINE_POLICY_FILE.
+ *      Linux /etc/hotline-desk/policy.json, Windows C:\ProgramData\HotlineDesk\policy.json;
+ *      HOTLINE_POLICY_FILE replaces that path only in development (the harness, tests, an
+ *      unpackaged Electron): a packaged build reads the machine-wide place and nothing else.
  * Every source is validated; a bad file is reported with its path and the offending key rather
  * than silently ignored.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
 import { z } from 'zod';
 
 export const AppConfig = z
@@ -31,6 +32,12 @@ export const AppConfig = z
     serverUrl: z
       .url({ protocol: /^https?$/, message: 'serverUrl must be an http:// or https:// URL' })
       .optional(),
+    /**
+     * lets `serverUrl` be plain http:// to a host that is not this machine (passwords, tokens
+     * and citizens' data then cross the network unencrypted). Honoured only from IT's policy
+     * file; anywhere else it is refused.
+     */
+    allowInsecureHttp: z.boolean().optional(),
   })
   .strict();
 export type AppConfig = z.infer<typeof AppConfig>;
@@ -56,33 +63,89 @@ function checkPartial(source: string, value: unknown): Partial<AppConfig> {
   return parsed.data;
 }
 
+/** How the process was launched: what decides which environment variables may steer it. */
+export interface LaunchEnvironment {
+  /** Electron's app.isPackaged: an installed build, as opposed to development */
+  isPackaged: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  platform: NodeJS.Platform;
+}
+
+/**
+ * IT's machine-wide policy file. Its place is fixed: not read from the environment (not even
+ * %ProgramData%), which any user can set for a process they start.
+ */
+export function machinePolicyFile(platform: NodeJS.Platform): string {
+  return platform === 'win32' ? win32.join('C:\\ProgramData', 'HotlineDesk', 'policy.json') : '/etc/hotline-desk/policy.json';
+}
+
+/**
+ * The policy file to read: the machine-wide one, or in development (not packaged) the path in
+ * HOTLINE_POLICY_FILE. A packaged build ignores HOTLINE_POLICY_FILE: a file without
+ * `serverUrl` there would turn the workstation standalone, with no sign-in.
+ */
+export function policyFileFor(launch: LaunchEnvironment): string {
+  if (!launch.isPackaged && launch.env.HOTLINE_POLICY_FILE) return launch.env.HOTLINE_POLICY_FILE;
+  return machinePolicyFile(launch.platform);
+}
+
+/** The policy file for this Node process (browser harness, tests): never a packaged build. */
 export function defaultPolicyFile(): string {
-  if (process.env.HOTLINE_POLICY_FILE) return process.env.HOTLINE_POLICY_FILE;
-  if (process.platform === 'win32') {
-    return join(process.env.ProgramData ?? 'C:\\ProgramData', 'HotlineDesk', 'policy.json');
-  }
-  return '/etc/hotline-desk/policy.json';
+  return policyFileFor({ isPackaged: false, env: process.env, platform: process.platform });
 }
 
 export interface LoadConfigOptions {
   resourcesDir: string;
   dataDir: string;
   overrides?: Partial<AppConfig>;
+  /** what the overrides are called in error messages (default 'overrides'; the harness: its flags) */
+  overridesSource?: string;
   policyFile?: string;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: plain HTTP to these never leaves the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (host === 'localhost' || host === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 export function loadConfig(opts: LoadConfigOptions): AppConfig {
   const defaultsFile = join(opts.resourcesDir, 'config.default.json');
   const userFile = join(opts.dataDir, 'config.json');
   const policyFile = opts.policyFile ?? defaultPolicyFile();
-  const layers: Partial<AppConfig>[] = [checkPartial(defaultsFile, readJson(defaultsFile))];
-  if (existsSync(userFile)) layers.push(checkPartial(userFile, readJson(userFile)));
-  if (opts.overrides) layers.push(checkPartial('overrides', opts.overrides));
-  if (existsSync(policyFile)) layers.push(checkPartial(policyFile, readJson(policyFile)));
-  const merged = Object.assign({}, ...layers) as unknown;
+  const layers: { source: string; values: Partial<AppConfig> }[] = [
+    { source: defaultsFile, values: checkPartial(defaultsFile, readJson(defaultsFile)) },
+  ];
+  if (existsSync(userFile)) layers.push({ source: userFile, values: checkPartial(userFile, readJson(userFile)) });
+  if (opts.overrides) {
+    const source = opts.overridesSource ?? 'overrides';
+    layers.push({ source, values: checkPartial(source, opts.overrides) });
+  }
+  for (const { source, values } of layers) {
+    if (values.allowInsecureHttp !== undefined) {
+      throw new ConfigError(
+        `invalid configuration in ${source}: allowInsecureHttp: only IT's policy file (${policyFile}) may allow plain HTTP`,
+      );
+    }
+  }
+  if (existsSync(policyFile)) layers.push({ source: policyFile, values: checkPartial(policyFile, readJson(policyFile)) });
+  const merged = Object.assign({}, ...layers.map((l) => l.values)) as unknown;
   const parsed = AppConfig.safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(`incomplete configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  if (config.serverUrl) {
+    const url = new URL(config.serverUrl);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && config.allowInsecureHttp !== true) {
+      const source = layers.findLast((l) => l.values.serverUrl !== undefined)?.source ?? 'configuration';
+      throw new ConfigError(
+        `invalid configuration in ${source}: serverUrl: ${config.serverUrl} is plain http:// to another machine ` +
+          '(passwords and citizens\' data would cross the network unencrypted): use https://, ' +
+          `or IT allows plain HTTP with "allowInsecureHttp": true in the policy file ${policyFile}`,
+      );
+    }
+  }
+  return config;
 }

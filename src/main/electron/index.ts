@@ -10,12 +10,20 @@ import { IPC_CHANNEL } from '../../shared/contract';
 import { dispatch } from '../services/dispatch';
 import { startApp, type AppContext } from '../services/app';
 import type { SecretBox } from '../sync/secrets';
-import { hardenApp, isAppUrl, secureWebPreferences } from './security';
+import { isAppUrl, launchSettings } from './env-policy';
+import { hardenApp, secureWebPreferences } from './security';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '../renderer');
 const preloadFile = join(here, '../preload/index.cjs');
 const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(here, '../../resources');
+// a packaged build ignores ELECTRON_RENDERER_URL, HOTLINE_DATA_DIR and HOTLINE_POLICY_FILE
+const launch = launchSettings({
+  isPackaged: app.isPackaged,
+  env: process.env,
+  platform: process.platform,
+  userDataDir: app.getPath('userData'),
+});
 
 let context: AppContext | null = null;
 let mainWindow: BrowserWindow | null = null;
@@ -71,7 +79,7 @@ function createWindow(): void {
     webPreferences: secureWebPreferences(preloadFile),
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
-  if (process.env.ELECTRON_RENDERER_URL) void mainWindow.loadURL(process.env.ELECTRON_RENDERER_URL);
+  if (launch.rendererUrl) void mainWindow.loadURL(launch.rendererUrl);
   else void mainWindow.loadFile(join(rendererDir, 'index.html'));
   mainWindow.on('closed', () => (mainWindow = null));
 }
@@ -80,7 +88,7 @@ function registerIpc(ctx: AppContext): void {
   ipcMain.handle(IPC_CHANNEL, (event, method: unknown, input: unknown) => {
     // only our own top-level page may call the contract
     const frame = event.senderFrame;
-    if (!frame || frame.parent !== null || !isAppUrl(frame.url, rendererDir)) {
+    if (!frame || frame.parent !== null || !isAppUrl(frame.url, rendererDir, launch.rendererUrl)) {
       return { ok: false, error: { code: 'unauthorized', message: 'caller is not the application window' } };
     }
     return dispatch(ctx.handlers, method, input, { transport: 'electron' }, {
@@ -92,17 +100,18 @@ function registerIpc(ctx: AppContext): void {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  hardenApp(rendererDir);
+  if (launch.ignored.length) console.warn(`packaged build: ignoring ${launch.ignored.join(', ')}`);
+  hardenApp(rendererDir, launch.rendererUrl);
   app.on('second-instance', () => {
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();
   });
   app.whenReady().then(() => {
-    const dataDir = process.env.HOTLINE_DATA_DIR ?? app.getPath('userData');
     try {
       context = startApp({
-        dataDir,
+        dataDir: launch.dataDir,
         resourcesDir,
+        policyFile: launch.policyFile,
         secrets: safeStorageBox(),
         onInternalError: (e) => console.error('[sync]', e),
       });

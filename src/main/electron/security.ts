@@ -8,8 +8,8 @@
  * <meta> copy in src/renderer/index.html.
  */
 import { app, session, shell, type WebContents, type WebPreferences } from 'electron';
-import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy } from '../csp';
+import { isAppUrl } from './env-policy';
 
 export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
@@ -29,17 +29,11 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
-/** True when a URL belongs to the app's own renderer (the built files, or the dev server). */
-export function isAppUrl(url: string, rendererDir: string): boolean {
-  const devServer = process.env.ELECTRON_RENDERER_URL;
-  if (devServer && url.startsWith(devServer)) return true;
-  return url.startsWith(pathToFileURL(rendererDir).href + '/');
-}
-
-export function hardenApp(rendererDir: string): void {
+/** `rendererUrl`: the dev server (development only, see env-policy.ts), or null. */
+export function hardenApp(rendererDir: string, rendererUrl: string | null): void {
   app.on('web-contents-created', (_event, contents: WebContents) => {
     contents.on('will-navigate', (event, url) => {
-      if (!isAppUrl(url, rendererDir)) event.preventDefault();
+      if (!isAppUrl(url, rendererDir, rendererUrl)) event.preventDefault();
     });
     contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());

@@ -52,7 +52,9 @@ async function main(): Promise<void> {
     dataDir: resolve(values.data),
     resourcesDir: join(root, 'resources'),
     overrides,
+    overridesSource: 'the command line (--server, --workstation, --operator)',
     onInternalError: (error) => process.stderr.write(`[sync] ${(error as Error).stack ?? error}\n`),
+    onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
   });
   const harness = await startHarness({
     handlers: app.handlers,

@@ -3,9 +3,10 @@
  * `npm run seed -- --cases N --data DIR`. Cases stream from the model into the bulk loader one
  * at a time, so 5,000,000 cases need no more memory than 5,000.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { secureDataDir } from '../services/data-dir';
 import { openBulkLoader, type BulkResult } from '../store/bulk';
 import { STORE_FILE } from '../store/paths';
 import { readTaxonomyFiles } from '../store/taxonomy-file';
@@ -41,7 +42,8 @@ export const FREQUENT_CALLER_LABEL = 'frequent_caller';
 
 export function generateStore(opts: GenerateOptions): GenerateResult {
   if (!Number.isInteger(opts.cases) || opts.cases < 1) throw new Error(`--cases must be a positive integer, got ${opts.cases}`);
-  mkdirSync(opts.dataDir, { recursive: true });
+  // the same private folder (0700, files 0600) the workstation keeps: a seeded store holds phone numbers too
+  secureDataDir(opts.dataDir);
   const file = join(opts.dataDir, STORE_FILE);
   if (opts.replace) {
     for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) rmSync(file + suffix);

@@ -3,7 +3,6 @@
  * loads the taxonomy, builds the handler table. Electron (src/main/electron) and the browser
  * harness (src/main/harness) both start exactly this.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '../config';
 import { openStore } from '../store/store';
@@ -12,6 +11,7 @@ import { readTaxonomyFiles } from '../store/taxonomy-file';
 import type { Store } from '../store/types';
 import type { SecretBox } from '../sync/secrets';
 import { startSync, type SyncService } from '../sync/service';
+import { secureDataDir } from './data-dir';
 import { createHandlers } from './handlers';
 import type { HandlerTable } from './dispatch';
 
@@ -29,15 +29,20 @@ export interface StartOptions {
   dataDir: string;
   resourcesDir: string;
   overrides?: Partial<AppConfig>;
+  /** what the overrides are called in configuration errors (e.g. 'the command line') */
+  overridesSource?: string;
   policyFile?: string;
   /** seals the refresh token at rest (Electron: safeStorage); plain in Node */
   secrets?: SecretBox;
   /** unexpected sync failures, for the log */
   onInternalError?: (error: unknown) => void;
+  /** a data-folder file found open to other users and narrowed (default console.warn) */
+  onWarning?: (message: string) => void;
 }
 
 export function startApp(opts: StartOptions): AppContext {
-  mkdirSync(opts.dataDir, { recursive: true });
+  // before anything is read or written there: the folder and its files are this user's only
+  secureDataDir(opts.dataDir, { warn: opts.onWarning });
   const config = loadConfig(opts);
   const store = openStore({
     file: join(opts.dataDir, STORE_FILE),

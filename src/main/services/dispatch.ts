@@ -54,6 +54,11 @@ export interface DispatchOptions {
   onInternalError?: (method: string, error: unknown) => void;
 }
 
+/** The method name for an error message: never String() of a caller's object (it may nest beyond the stack). */
+function describeMethod(method: unknown): string {
+  return typeof method === 'string' ? method.slice(0, 64) : `(${method === null ? 'null' : typeof method})`;
+}
+
 export async function dispatch(
   handlers: HandlerTable,
   method: unknown,
@@ -62,7 +67,7 @@ export async function dispatch(
   options: DispatchOptions = {},
 ): Promise<Envelope<unknown>> {
   if (!isMethod(method)) {
-    const error: ContractError = { code: 'unknown_method', message: `unknown method: ${String(method).slice(0, 64)}` };
+    const error: ContractError = { code: 'unknown_method', message: `unknown method: ${describeMethod(method)}` };
     return { ok: false, error };
   }
   const parsed = contract[method].input.safeParse(rawInput ?? {});

@@ -5,10 +5,26 @@
  * returned survives SIGKILL and power loss (NORMAL would only survive a process crash).
  */
 import Database from 'better-sqlite3';
+import { closeSync, openSync } from 'node:fs';
 
 export type Db = Database.Database;
 
+/**
+ * A new store file is created 0600 before SQLite opens it (SQLite would create it 0644 under the
+ * usual umask): it holds citizens' data. SQLite gives the -wal and -shm files it creates the
+ * database file's mode, so they are 0600 too. An existing file is left to services/data-dir.ts.
+ */
+function createPrivate(file: string): void {
+  if (file === ':memory:' || file === '' || file.startsWith('file:')) return;
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch {
+    // exists already, or cannot be created: SQLite reports the latter in its own words
+  }
+}
+
 export function openDatabase(file: string): Db {
+  createPrivate(file);
   const db = new Database(file);
   try {
     if (file !== ':memory:') db.pragma('journal_mode = WAL');

@@ -46,12 +46,13 @@ describe('browser harness', () => {
 
   it('serves the renderer and refuses paths outside it', async () => {
     const base = `http://127.0.0.1:${harness.port}`;
-    const page = await fetch(`${base}/`);
+    expect((await fetch(`${base}/`)).status).toBe(403);
+    const page = await fetch(`${base}/?token=${harness.token}`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self';");
     expect(page.headers.get('content-security-policy')).toContain(`connect-src 'self' ws://127.0.0.1:${harness.port}`);
-    expect((await fetch(`${base}/..%2f..%2fetc%2fpasswd`)).status).toBe(404);
+    expect((await fetch(`${base}/..%2f..%2fetc%2fpasswd?token=${harness.token}`)).status).toBe(404);
     expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(405);
   });
 

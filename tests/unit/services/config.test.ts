@@ -45,3 +45,39 @@ describe('workstation configuration', () => {
     expect(() => loadConfig({ resourcesDir, ...d })).toThrow(/policy\.json/);
   });
 });
+
+describe('plain HTTP to the central server (issue 10, item 7)', () => {
+  const load = (user?: object, policy?: object, overrides?: object) =>
+    loadConfig({ resourcesDir, ...dirs(user, policy), overrides: overrides as never });
+
+  it('refuses http:// to a host that is not this machine, naming the file, the key and the way out', () => {
+    for (const serverUrl of ['http://10.0.0.5:8345', 'http://hotline.example.gov.cn', 'http://192.168.1.10/', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example']) {
+      expect(() => load({ serverUrl }), serverUrl).toThrow(ConfigError);
+      expect(() => load({ serverUrl }), serverUrl).toThrow(/config\.json: serverUrl: .*plain http:\/\/.*"allowInsecureHttp": true in the policy file .*policy\.json/);
+    }
+    expect(() => load(undefined, { serverUrl: 'http://10.0.0.5:8345' })).toThrow(/policy\.json: serverUrl/);
+    expect(() => load(undefined, undefined, { serverUrl: 'http://10.0.0.5:8345' })).toThrow(/overrides: serverUrl/);
+  });
+
+  it('accepts https:// anywhere and http:// to loopback (127.0.0.0/8, ::1, localhost)', () => {
+    for (const serverUrl of ['https://10.0.0.5:8345', 'http://127.0.0.1:8345', 'http://127.8.9.10', 'http://localhost:8345', 'http://LOCALHOST', 'http://[::1]:8345']) {
+      expect(load({ serverUrl }).serverUrl, serverUrl).toBe(serverUrl);
+    }
+  });
+
+  it("accepts http:// to another machine when IT's policy allows it explicitly", () => {
+    expect(load(undefined, { serverUrl: 'http://10.0.0.5:8345', allowInsecureHttp: true })).toMatchObject({
+      serverUrl: 'http://10.0.0.5:8345',
+      allowInsecureHttp: true,
+    });
+    // the policy's permission covers an address from the user's file too
+    expect(load({ serverUrl: 'http://10.0.0.6' }, { allowInsecureHttp: true }).serverUrl).toBe('http://10.0.0.6');
+    // false is no permission
+    expect(() => load(undefined, { serverUrl: 'http://10.0.0.5', allowInsecureHttp: false })).toThrow(/allowInsecureHttp/);
+  });
+
+  it('refuses allowInsecureHttp anywhere but the policy file', () => {
+    expect(() => load({ serverUrl: 'http://10.0.0.5', allowInsecureHttp: true })).toThrow(/config\.json: allowInsecureHttp: only IT's policy file/);
+    expect(() => load(undefined, undefined, { allowInsecureHttp: true })).toThrow(/overrides: allowInsecureHttp/);
+  });
+});

@@ -22,6 +22,7 @@ import {
   RegisterResponse,
   type Role,
 } from '../shared/sync';
+import { UnitsImportRequest, UnitsImportResponse, UnitsResponse } from '../shared/units';
 
 export interface RouteSpec {
   method: 'GET' | 'POST';
@@ -36,6 +37,9 @@ export interface RouteSpec {
   /** the error codes this route adds to the common ones */
   errors?: readonly string[];
 }
+
+/** the call centre's own staff: workstations sync for them; a unit works in the portal */
+const CENTRE_ROLES = ['operator', 'supervisor', 'admin'] as const satisfies readonly Role[];
 
 export const API = {
   health: {
@@ -93,7 +97,7 @@ export const API = {
     method: 'POST',
     path: '/api/clients/register',
     summary: "Binds a workstation's client id to the calling account (idempotent).",
-    auth: 'any',
+    auth: CENTRE_ROLES,
     versioned: true,
     body: RegisterRequest,
     response: RegisterResponse,
@@ -105,7 +109,7 @@ export const API = {
     summary:
       "Applies a client's mutations in order, in one transaction: ids already processed are skipped, a gap is refused, " +
       'a mutation that can never apply is recorded as a rejection and counts as processed.',
-    auth: 'any',
+    auth: CENTRE_ROLES,
     versioned: true,
     body: PushRequest,
     response: PushResponse,
@@ -115,10 +119,29 @@ export const API = {
     method: 'POST',
     path: '/api/pull',
     summary: "Changes to the centre's cases (within the window) after a cursor, with this client's rejections.",
-    auth: 'any',
+    auth: CENTRE_ROLES,
     versioned: true,
     body: PullRequest,
     response: PullResponse,
     errors: ['client_not_registered', 'client_bound_to_other_account', 'cursor_invalid', 'update_required', 'server_update_required'],
+  },
+  units: {
+    method: 'GET',
+    path: '/api/units',
+    summary: 'The units directory (承办单位) and the dispatch catalogue (派单目录) that suggests the lead unit.',
+    auth: 'any',
+    response: UnitsResponse,
+  },
+  importUnits: {
+    method: 'POST',
+    path: '/api/units/import',
+    summary:
+      'Replaces the units directory from a spreadsheet (xlsx: sheets 承办单位 and 派单目录; csv: the units), admin only. ' +
+      'All or nothing: any bad row is a 422 invalid_directory listing every problem by sheet, row and column. ' +
+      'Units left out of the file are deactivated, never deleted.',
+    auth: ['admin'],
+    body: UnitsImportRequest,
+    response: UnitsImportResponse,
+    errors: ['forbidden', 'invalid_directory'],
   },
 } as const satisfies Record<string, RouteSpec>;

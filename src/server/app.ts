@@ -19,6 +19,7 @@ import { HttpError, installErrorHandlers } from './errors';
 import { route } from './http';
 import { buildOpenApi } from './openapi';
 import { registerSyncRoutes } from './sync/routes';
+import { registerUnitRoutes } from './units/routes';
 
 export interface BuildServerOptions {
   /** the caller opens and closes it (src/server/db/open.ts) */
@@ -69,5 +70,6 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   registerAuthRoutes(app, auth);
   registerAccountRoutes(app, { db, config, auth });
   registerSyncRoutes(app, { db, config, now, serverId, auth });
+  registerUnitRoutes(app, { db, auth });
   return app;
 }

@@ -8,6 +8,7 @@
  * create-admin reads the password from HOTLINE_ADMIN_PASSWORD or standard input; there is no
  * default password. src/server/README.md has the details.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Password, Username } from '../shared/sync';
@@ -18,11 +19,15 @@ import { migrate } from './db/migrations';
 import { openDatabase } from './db/open';
 import { restrictNewFiles } from './db/private-dir';
 import { loadTokenSecret, SecretError } from './auth/secret';
+import { replaceDirectory } from './units/service';
+import { readDirectoryFile, SheetError } from './units/spreadsheet';
+import { checkDirectory } from '../shared/units';
 
 const USAGE = `usage:
   npm run server -- --data DIR [--port N] [--host H] [--official-prefix JN] [--time-zone Asia/Shanghai]
                     [--window-days 365] [--offline-days 7] [--trust-proxy] [--secret-file FILE]
   npm run server -- create-admin --data DIR --username NAME [--display-name TEXT]
+  npm run server -- import-units --data DIR FILE.xlsx|FILE.csv [--dry-run]
 environment: DATABASE_URL (PostgreSQL instead of the embedded database), LOG_LEVEL (info),
              HOTLINE_TOKEN_SECRET (the token signing key, base64 of 32+ bytes; else --secret-file,
              default DIR/token-secret with --data, created 0600 on first start),
@@ -95,6 +100,41 @@ async function createAdmin(args: string[]): Promise<void> {
       DEFAULT_CONFIG.scrypt,
     );
     process.stdout.write(`created admin account "${account.username}" (id ${account.id}) in ${db.kind}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The units directory from IT's spreadsheet, as POST /api/units/import does it (src/shared/units.ts). */
+async function importUnits(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { data: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError('give one spreadsheet: import-units --data DIR FILE.xlsx');
+  const format = file.toLowerCase().endsWith('.csv') ? 'csv' : file.toLowerCase().endsWith('.xlsx') ? 'xlsx' : null;
+  if (!format) throw new UsageError(`${file}: the file must end in .xlsx or .csv`);
+  const read = await readDirectoryFile(readFileSync(file), format).catch((e: unknown) => {
+    if (e instanceof SheetError) throw new UsageError(`${file}: ${e.problem.zh} (${e.problem.en})`);
+    throw e;
+  });
+  const checked = checkDirectory(read.units, read.rules);
+  if (!checked.ok) {
+    for (const p of checked.problems) {
+      process.stderr.write(`${p.sheet}${p.row !== null ? ` 第 ${p.row} 行` : ''}${p.column ? `「${p.column}」` : ''}: ${p.zh} (${p.en})\n`);
+    }
+    throw new UsageError(`${file}: ${checked.problems.length} problem(s), nothing imported`);
+  }
+  const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: values.data });
+  try {
+    await migrate(db);
+    const s = await replaceDirectory(db, checked.directory, { dryRun: values['dry-run'] });
+    process.stdout.write(
+      `${values['dry-run'] ? 'dry run: would import' : 'imported'} ${s.units} units (${s.added} new, ${s.updated} changed, ` +
+        `${s.unchanged} unchanged, ${s.deactivated} deactivated) and ${s.rules} dispatch rules into ${db.kind}\n`,
+    );
   } finally {
     await db.close();
   }
@@ -180,6 +220,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (argv[0] === 'create-admin') return createAdmin(argv.slice(1));
+  if (argv[0] === 'import-units') return importUnits(argv.slice(1));
   return serve(argv);
 }
 

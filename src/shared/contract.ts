@@ -46,6 +46,7 @@ export const LOGIN_FAILURES = [
   'not_required', // standalone: nobody signs in
   'invalid_credentials', // 用户名或密码错误
   'account_disabled',
+  'unit_account', // a unit's account: it signs in to the unit portal, not here
   'too_many_attempts', // with retryAfterSeconds
   'offline_unavailable', // server unreachable and this account never signed in online here (or offline login is off)
   'offline_expired', // server unreachable and the offline sign-in period is over

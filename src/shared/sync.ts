@@ -306,6 +306,7 @@ export const ROLES = [
   'operator', // 话务员
   'supervisor', // 班长 / 质检
   'admin', // 系统管理员
+  'unit', // 承办单位 (signs in to the unit portal, acts for its one unit)
 ] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
@@ -323,6 +324,8 @@ export const Account = z.object({
   username: Username,
   displayName: z.string(),
   role: Role,
+  /** role unit: the unit it acts for (src/shared/units.ts); null for the centre's staff */
+  unitCode: z.string().nullable().optional(),
 });
 export type Account = z.infer<typeof Account>;
 
@@ -379,12 +382,19 @@ export type RefreshResponse = z.infer<typeof RefreshResponse>;
 export const LogoutRequest = RefreshRequest;
 export const LogoutResponse = z.object({ revoked: z.boolean() });
 
-export const CreateAccountRequest = z.object({
-  username: Username,
-  displayName: text(1, 50),
-  role: Role,
-  password: Password,
-});
+export const CreateAccountRequest = z
+  .object({
+    username: Username,
+    displayName: text(1, 50),
+    role: Role,
+    password: Password,
+    /** required for role unit, refused for the others */
+    unitCode: text(1, 32).optional(),
+  })
+  .refine((a) => (a.role === 'unit') === (a.unitCode !== undefined), {
+    message: 'unitCode: a unit account names its unit (unitCode), and only a unit account does',
+    path: ['unitCode'],
+  });
 export const CreateAccountResponse = z.object({ account: Account });
 
 // ─── errors ────────────────────────────────────────────────────────────────────────────────
@@ -407,6 +417,10 @@ export const ErrorBody = z.object({
   retryAfterSeconds: z.number().int().optional(),
   /** for invalid_request: the first offending field path, "mutations.3.id" */
   field: z.string().optional(),
+  /** for invalid_directory: every problem of the imported spreadsheet */
+  problems: z
+    .array(z.object({ sheet: z.string(), row: z.number().int().nullable(), column: z.string().nullable(), zh: z.string(), en: z.string() }))
+    .optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 

@@ -253,3 +253,30 @@ export function checkDirectory(
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, directory: { units, rules } };
 }
+
+// ─── HTTP ────────────────────────────────────────────────────────────────────────────────────
+
+/** The spreadsheet travels base64-encoded in JSON: at most 4 MiB of file. */
+export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
+
+export const UnitsImportRequest = z.object({
+  format: z.enum(['xlsx', 'csv']),
+  fileBase64: z
+    .string()
+    .max(Math.ceil((MAX_IMPORT_BYTES * 4) / 3) + 4)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'fileBase64: base64 of the file'),
+  /** check and count, change nothing */
+  dryRun: z.boolean().default(false),
+});
+
+export const UnitsImportResponse = z.object({
+  dryRun: z.boolean(),
+  units: z.number().int(),
+  rules: z.number().int(),
+  added: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  deactivated: z.number().int(),
+});
+
+export const UnitsResponse = z.object({ units: z.array(Unit), rules: z.array(DispatchRule) });

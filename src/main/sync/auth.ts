@@ -55,6 +55,7 @@ export type LoginFailure =
   | 'not_required'
   | 'invalid_credentials'
   | 'account_disabled'
+  | 'unit_account'
   | 'too_many_attempts'
   | 'offline_unavailable'
   | 'offline_expired'
@@ -169,6 +170,11 @@ export class WorkstationAuth {
       return { ok: false, reason: 'server_error', message: (e as Error).message };
     }
     this.limiter.reset(username);
+    if (res.account.role === 'unit') {
+      // a unit works in the unit portal (a browser), never at a call-floor workstation
+      await http.logout(res.refreshToken).catch(() => undefined);
+      return { ok: false, reason: 'unit_account', message: 'unit accounts sign in to the unit portal, not to a workstation' };
+    }
     const account = await this.acceptLogin(res, password);
     this.begin(account, 'online');
     return { ok: true, session: this.session() };

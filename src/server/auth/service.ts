@@ -117,7 +117,7 @@ export class AuthService {
 
   async refresh(refreshToken: string): Promise<RefreshResponse> {
     const [row] = await this.deps.db.query<Account & { disabled: boolean; revoked: boolean; expired: boolean }>(
-      `SELECT a.id, a.username, a.display_name AS "displayName", a.role, a.disabled,
+      `SELECT a.id, a.username, a.display_name AS "displayName", a.role, a.unit_code AS "unitCode", a.disabled,
               t.revoked_at IS NOT NULL AS revoked, t.expires_at <= to_timestamp($2 / 1000.0) AS expired
        FROM refresh_tokens t JOIN accounts a ON a.id = t.account_id
        WHERE t.token_hash = $1`,

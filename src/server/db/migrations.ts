@@ -147,6 +147,39 @@ export const MIGRATIONS: readonly Migration[] = [
       await tx.query("DELETE FROM server_settings WHERE key = 'access_token_secret'");
     },
   },
+  {
+    version: 3,
+    name: 'units directory, dispatch catalogue, unit accounts',
+    async up(tx) {
+      await tx.exec(`
+        -- 承办单位: never deleted (orders point at them); a unit left out of a new import is deactivated
+        CREATE TABLE units (
+          code text PRIMARY KEY,
+          name text NOT NULL,
+          kind text NOT NULL CHECK (kind IN ('department', 'district', 'street', 'utility', 'other')),
+          parent_code text REFERENCES units (code) DEFERRABLE INITIALLY DEFERRED,
+          phone text NOT NULL DEFAULT '',
+          active boolean NOT NULL DEFAULT true,
+          updated_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX units_by_parent ON units (parent_code);
+
+        -- 派单目录: category × region (codes or prefixes, '' for any) → the suggested lead unit
+        CREATE TABLE dispatch_rules (
+          category_code text NOT NULL,
+          region_code text NOT NULL,
+          unit_code text NOT NULL REFERENCES units (code),
+          PRIMARY KEY (category_code, region_code)
+        );
+
+        -- a unit account (role unit) acts for exactly one unit; no other role has one
+        ALTER TABLE accounts DROP CONSTRAINT accounts_role_check;
+        ALTER TABLE accounts ADD CONSTRAINT accounts_role_check CHECK (role IN ('operator', 'supervisor', 'admin', 'unit'));
+        ALTER TABLE accounts ADD COLUMN unit_code text REFERENCES units (code);
+        ALTER TABLE accounts ADD CONSTRAINT accounts_unit_iff_role CHECK ((role = 'unit') = (unit_code IS NOT NULL));
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -53,4 +53,18 @@ describe.each(BACKENDS)('migrations on $name', (backend) => {
     const rows = await t.db.query<{ key: string; value: string }>('SELECT key, value FROM server_settings ORDER BY key');
     expect(rows).toEqual([{ key: 'server_id', value: 'abc123' }]);
   });
+
+  it('3: units, the dispatch catalogue and unit accounts bound to one unit', async () => {
+    t = await backend.open();
+    await migrate(t.db, 2);
+    await t.db.query("INSERT INTO accounts (username, display_name, role, password_hash) VALUES ('op', '话务员', 'operator', 'x')");
+    expect(await migrate(t.db, 3)).toEqual({ from: 2, to: 3 });
+    const [op] = await t.db.query<{ unit_code: string | null }>("SELECT unit_code FROM accounts WHERE username = 'op'");
+    expect(op!.unit_code).toBeNull();
+    await t.db.query("INSERT INTO units (code, name, kind) VALUES ('RC', '任城区', 'district')");
+    await t.db.query("INSERT INTO accounts (username, display_name, role, password_hash, unit_code) VALUES ('rc', '任城区', 'unit', 'x', 'RC')");
+    await expect(t.db.query("INSERT INTO accounts (username, display_name, role, password_hash) VALUES ('u2', 'x', 'unit', 'x')")).rejects.toThrow();
+    await expect(t.db.query("INSERT INTO accounts (username, display_name, role, password_hash, unit_code) VALUES ('o2', 'x', 'operator', 'x', 'RC')")).rejects.toThrow();
+    await expect(t.db.query("INSERT INTO dispatch_rules VALUES ('C01', '', 'GHOST')")).rejects.toThrow();
+  });
 });

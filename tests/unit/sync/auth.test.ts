@@ -52,6 +52,18 @@ describe('signing in on a workstation', () => {
     expect(await ws.call('sync.status', {})).toMatchObject({ enabled: false, state: 'disabled', pending: 1 });
   });
 
+  it("refuses a unit's account: units work in the portal, and its token is revoked", async () => {
+    await server.db.query("INSERT INTO units (code, name, kind) VALUES ('RC', '任城区人民政府', 'district') ON CONFLICT DO NOTHING");
+    const username = `unit-${files}`;
+    const { createAccount } = await import('../../../src/server/accounts/service');
+    await createAccount(server.db, { username, displayName: '任城区', role: 'unit', unitCode: 'RC', password: 'a-unit-password' }, { N: 1024, r: 8, p: 1, keyLength: 32 });
+    const ws = workstation();
+    expect(await ws.call('auth.login', { username, password: 'a-unit-password' })).toMatchObject({ ok: false, reason: 'unit_account' });
+    expect((await ws.call('auth.session', {})).user).toBeNull();
+    const live = await server.db.query('SELECT 1 FROM refresh_tokens t JOIN accounts a ON a.id = t.account_id WHERE a.username = $1 AND t.revoked_at IS NULL', [username]);
+    expect(live).toEqual([]);
+  });
+
   it('refuses an intake until someone signs in when a server is configured', async () => {
     const ws = workstation();
     const res = await ws.handlers['app.info']({}, { transport: 'browser' });

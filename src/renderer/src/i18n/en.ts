@@ -24,6 +24,7 @@ export const en: Messages = {
       not_required: 'This workstation has no central server: no sign-in needed.',
       invalid_credentials: 'Wrong username or password',
       account_disabled: 'This account is disabled; ask an administrator',
+      unit_account: 'This is a unit account: sign in to the unit portal in a browser (the server address + /portal/)',
       too_many_attempts: 'Too many attempts; try again later',
       offline_unavailable: 'The server cannot be reached, and this account has no offline sign-in on this workstation',
       offline_expired: 'The offline sign-in period is over; sign in while connected',

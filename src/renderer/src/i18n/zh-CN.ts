@@ -28,6 +28,7 @@ export const zhCN = {
       not_required: '本工作台未连接中心服务器，无需登录。',
       invalid_credentials: '用户名或密码错误',
       account_disabled: '账号已停用，请联系管理员',
+      unit_account: '这是承办单位账号，请在浏览器中登录单位门户（服务器地址 /portal/）',
       too_many_attempts: '尝试次数过多，请稍后再试',
       offline_unavailable: '服务器无法连接，且本机没有该账号的离线登录凭据',
       offline_expired: '离线登录期限已过，请联网后登录',

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { checkDirectory, MAX_IMPORT_BYTES } from '../../shared/units';
+import { API } from '../api';
+import type { AuthService } from '../auth/service';
+import type { Db } from '../db/adapter';
+import { HttpError } from '../errors';
+import { route } from '../http';
+import { listRules, listUnits, replaceDirectory } from './service';
+import { readDirectoryFile, SheetError } from './spreadsheet';
+
+export function registerUnitRoutes(app: FastifyInstance, deps: { db: Db; auth: AuthService }): void {
+  route(app, API.units, deps.auth, async () => ({ units: await listUnits(deps.db), rules: await listRules(deps.db) }));
+
+  route(
+    app,
+    API.importUnits,
+    deps.auth,
+    async (body, { caller, req }) => {
+      const file = Buffer.from(body.fileBase64, 'base64');
+      if (file.length > MAX_IMPORT_BYTES) {
+        throw new HttpError(413, 'body_too_large', `the file is larger than ${MAX_IMPORT_BYTES} bytes`);
+      }
+      let read;
+      try {
+        read = await readDirectoryFile(file, body.format);
+      } catch (e) {
+        if (e instanceof SheetError) throw new HttpError(422, 'invalid_directory', e.problem.en, { problems: [e.problem] });
+        throw e;
+      }
+      const checked = checkDirectory(read.units, read.rules);
+      if (!checked.ok) {
+        throw new HttpError(
+          422,
+          'invalid_directory',
+          `the spreadsheet has ${checked.problems.length} problem(s); nothing was imported`,
+          { problems: checked.problems.slice(0, 500) },
+        );
+      }
+      const summary = await replaceDirectory(deps.db, checked.directory, { dryRun: body.dryRun });
+      req.log.info({ by: caller.username, dryRun: body.dryRun, ...summary }, 'units directory imported');
+      return { dryRun: body.dryRun, ...summary };
+    },
+    { bodyLimit: Math.ceil((MAX_IMPORT_BYTES * 4) / 3) + 4096 },
+  );
+}

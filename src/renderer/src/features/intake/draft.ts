@@ -81,6 +81,14 @@ export interface DraftAutosave {
   restored: () => void;
 }
 
+/** the form's autosave, so signing out can send the last keystrokes to this account's draft first */
+let active: DraftAutosave | null = null;
+
+/** Sends a pending draft save now: call before the session ends (退出登录). */
+export function flushIntakeDraft(): void {
+  active?.flush();
+}
+
 export function createDraftAutosave(delayMs = 300): DraftAutosave {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let pending: Partial<IntakeForm> | null = null;
@@ -101,7 +109,7 @@ export function createDraftAutosave(delayMs = 300): DraftAutosave {
     void backend.invoke('draft.save', { draft: toDraft(values) });
   };
 
-  return {
+  const autosave: DraftAutosave = {
     schedule: (values) => {
       pending = { ...values };
       if (timer !== undefined) clearTimeout(timer);
@@ -123,4 +131,6 @@ export function createDraftAutosave(delayMs = 300): DraftAutosave {
       stored = true;
     },
   };
+  active = autosave;
+  return autosave;
 }

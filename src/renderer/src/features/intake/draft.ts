@@ -3,7 +3,7 @@
  * debounced autosave that lets a crash or a reload lose at most the last ~300 ms of typing.
  */
 import { backend } from '../../api/backend';
-import { CHANNELS, HANDLING_MODES, REQUEST_TYPES, URGENCIES } from '../../../../shared/domain';
+import { CHANNELS, HANDLING_MODES, REQUEST_TYPES, URGENCIES, type HandlingMode, type RequestType } from '../../../../shared/domain';
 import { LIMITS, type IntakeDraft, type IntakeInput } from '../../../../shared/schemas';
 
 /** The form's values: every field present, choices possibly still '' (not yet chosen). */
@@ -23,6 +23,24 @@ export const EMPTY_INTAKE: IntakeForm = {
   answer: '',
   confidential: false,
 };
+
+/**
+ * 办理方式 as the request type usually has it: an enquiry is answered on the spot, the rest goes
+ * to a unit; 其他 has no usual way. The form presets it until the operator chooses.
+ */
+const USUAL_HANDLING: Record<RequestType, HandlingMode | ''> = {
+  consult: 'direct',
+  help: 'dispatch',
+  complaint: 'dispatch',
+  report: 'dispatch',
+  suggestion: 'dispatch',
+  praise: 'dispatch',
+  other: '',
+};
+
+export function usualHandling(requestType: string): HandlingMode | '' {
+  return (REQUEST_TYPES as readonly string[]).includes(requestType) ? USUAL_HANDLING[requestType as RequestType] : '';
+}
 
 export function isBlank(values: Partial<IntakeForm>): boolean {
   return (Object.keys(EMPTY_INTAKE) as Array<keyof IntakeForm>).every(

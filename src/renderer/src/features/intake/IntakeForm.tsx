@@ -56,8 +56,6 @@ export function IntakeForm() {
   const saving = useRef(false);
   /** the operator chose 办理方式 themselves: 诉求类型 no longer presets it */
   const handlingChosen = useRef(false);
-  // what 来电历史 knows about the number being typed, offered in 来电人 and 详细地址
-  const known = useHistory((s) => (s.view.state === 'ready' && s.view.history.known ? s.view.history : null));
 
   const { control, handleSubmit, reset, setError, setFocus, getValues, setValue, watch, formState } = useForm<
     IntakeInput,
@@ -456,7 +454,7 @@ export function IntakeForm() {
                   value={field.value ?? ''}
                   onChange={field.onChange}
                   onBlur={field.onBlur}
-                  suggestion={known?.callerName ?? null}
+                  offerFrom="callerName"
                   keyShortcut={shortcutLabel('callerName')}
                   invalid={Boolean(errors.callerName)}
                   errorId={errors.callerName ? errorId('callerName') : undefined}
@@ -477,7 +475,7 @@ export function IntakeForm() {
                   value={field.value ?? ''}
                   onChange={field.onChange}
                   onBlur={field.onBlur}
-                  suggestion={known?.lastAddress ?? null}
+                  offerFrom="lastAddress"
                   keyShortcut={shortcutLabel('address')}
                   invalid={Boolean(errors.address)}
                   errorId={errors.address ? errorId('address') : undefined}

@@ -8,14 +8,15 @@
 import { Input, type InputRef } from 'antd';
 import type { Ref } from 'react';
 import { useT } from '../../i18n';
+import { useHistory } from '../history/historyStore';
 
 interface SuggestInputProps {
   id: string;
   value: string;
   onChange: (value: string) => void;
   onBlur: () => void;
-  /** what history offers, or null */
-  suggestion: string | null;
+  /** what of 来电历史 is offered (read here, so a new history re-renders this field, not the form) */
+  offerFrom: 'callerName' | 'lastAddress';
   /** the field's shortcut from anywhere in the form, e.g. Alt+R */
   keyShortcut: string;
   invalid: boolean;
@@ -24,8 +25,9 @@ interface SuggestInputProps {
   ref?: Ref<InputRef>;
 }
 
-export function SuggestInput({ id, value, onChange, onBlur, suggestion, keyShortcut, invalid, errorId, ref }: SuggestInputProps) {
+export function SuggestInput({ id, value, onChange, onBlur, offerFrom, keyShortcut, invalid, errorId, ref }: SuggestInputProps) {
   const t = useT();
+  const suggestion = useHistory((s) => (s.view.state === 'ready' && s.view.history.known ? s.view.history[offerFrom] : null));
   const offer = value === '' && suggestion ? suggestion : null;
   const hintId = `${id}-suggestion`;
   const describedBy = [errorId, offer ? hintId : undefined].filter(Boolean).join(' ') || undefined;

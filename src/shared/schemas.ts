@@ -131,6 +131,8 @@ export const CallerHistory = z.object({
   phone: z.string().nullable(),
   known: z.boolean(),
   callerName: z.string().nullable(),
+  /** the address of the caller's most recent case that has one (among recentCases), offered in 详细地址 */
+  lastAddress: z.string().nullable(),
   labels: z.array(z.string()),
   totalCalls: z.number().int(),
   callsLast30Days: z.number().int(),

@@ -6,7 +6,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openApp, saveScreenshot, type AppPage } from './browser';
-import { startHarness, type RunningHarness } from './harness';
+import { callHarness, startHarness, type RunningHarness } from './harness';
 
 let harness: RunningHarness;
 let browser: Browser;
@@ -25,9 +25,13 @@ const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
 /** the confirm's clear button, which has focus once the confirm has opened */
 const CLEAR_BUTTON = '清空';
 
-/** Picks in a searchable picker the way an operator does: type, then Enter on the best match. */
-async function pick(text: string, expectedOption?: string): Promise<void> {
-  await page.keyboard.type(text);
+/**
+ * Picks in a searchable picker the way an operator does: type, then Enter on the best match,
+ * which moves on to the next field. `type` sends the typed keys (the counting test counts them).
+ */
+async function pick(text: string, expectedOption?: string, type = (t: string) => page.keyboard.type(t), enter = () => page.keyboard.press('Enter')): Promise<void> {
+  const from = await activeId();
+  await type(text);
   const options = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
   if (expectedOption) {
     await expect.poll(() => options.first().getAttribute('title')).toBe(expectedOption);
@@ -35,7 +39,8 @@ async function pick(text: string, expectedOption?: string): Promise<void> {
   // Enter before the filtered list is open would pick nothing: wait for its highlighted entry
   await options.and(page.locator('.ant-select-item-option-active')).first().waitFor();
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  await page.keyboard.press('Enter');
+  await enter();
+  await expect.poll(activeId).not.toBe(from);
 }
 
 interface Call {
@@ -48,35 +53,44 @@ interface Call {
   content: string;
   /** arrow presses in 紧急程度 (0 = 一般) */
   urgencySteps: number;
-  mode: 'direct' | 'dispatch';
+  /** the answer of a 咨询 call (办理方式 is then preset to 直接答复); 投诉 and the like are preset to 转办 */
   answer?: string;
 }
 
-/** Logs a call with the keyboard alone, starting in 来电号码, in the operator's order. */
+/**
+ * Logs a call with the keyboard alone, starting in 来电号码, in the form's order: number, type,
+ * category, region (each picker's Enter moves on), content; then 紧急程度 (Alt+J), the answer
+ * (Tab past 紧急程度 and the preset 办理方式), 来电人 (Alt+R) and 详细地址 (Alt+A) when given.
+ */
 async function logCall(call: Call): Promise<void> {
   const kb = page.keyboard;
   expect(await activeId()).toBe('intake-phone');
   await kb.type(call.phone);
   await kb.press('Tab');
-  await kb.type(call.name);
-  await kb.press('Tab');
   await pick(call.type);
-  await kb.press('Tab');
   await pick(call.category);
-  await kb.press('Tab');
   await pick(call.region);
-  await kb.press('Tab');
-  await kb.type(call.address);
-  await kb.press('Tab');
+  expect(await activeId()).toBe('intake-content');
   await kb.type(call.content);
-  await kb.press('Tab');
-  for (let i = 0; i < call.urgencySteps; i++) await kb.press('ArrowRight');
-  await kb.press('Tab');
-  // no 办理方式 chosen yet: Tab lands on 直接答复, → moves to and checks 转办
-  await kb.press(call.mode === 'direct' ? 'Space' : 'ArrowRight');
-  if (call.mode === 'direct') {
+  if (call.urgencySteps > 0) {
+    await kb.press('Alt+J');
+    for (let i = 0; i < call.urgencySteps; i++) await kb.press('ArrowRight');
+  }
+  if (call.answer !== undefined) {
+    // from 诉求内容 or 紧急程度, past the preset 办理方式 to 答复内容
+    if (call.urgencySteps === 0) await kb.press('Tab');
     await kb.press('Tab');
-    await kb.type(call.answer ?? '');
+    await kb.press('Tab');
+    expect(await activeId()).toBe('intake-answer');
+    await kb.type(call.answer);
+  }
+  if (call.name) {
+    await kb.press('Alt+R');
+    await kb.type(call.name);
+  }
+  if (call.address) {
+    await kb.press('Alt+A');
+    await kb.type(call.address);
   }
   await kb.press('Control+Enter');
 }
@@ -126,7 +140,6 @@ describe('intake by keyboard', () => {
       address: '古槐路 12 号 3 单元',
       content: '小区物业不处理楼道漏水问题，已经两周了',
       urgencySteps: 1,
-      mode: 'dispatch',
     });
 
     await expect.poll(() => statusLine().textContent()).toMatch(/^已受理，工单号 W\d{3}-\d{8}-\d{4}$/);
@@ -155,7 +168,6 @@ describe('intake by keyboard', () => {
       address: '古槐路 12 号',
       content: '咨询今年供暖开始的时间',
       urgencySteps: 0,
-      mode: 'direct',
       answer: '11 月 15 日开始供暖',
     });
     await expect.poll(() => statusLine().textContent()).toMatch(CASE_NO);
@@ -183,6 +195,116 @@ describe('intake by keyboard', () => {
     }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
+    await startFresh();
+  });
+});
+
+describe('a routine call by keyboard', () => {
+  it('a routine 转办 call takes at most 12 keys besides the caller\'s words, and saves the right case', async () => {
+    await startFresh();
+    const kb = page.keyboard;
+    /** every key that is not the caller's words (the number's digits, the content) */
+    const keys: string[] = [];
+    const press = async (key: string) => {
+      keys.push(key);
+      await kb.press(key);
+    };
+    const typeKeys = async (text: string) => {
+      for (const ch of text) await press(ch);
+    };
+    const content = '小区门口路灯不亮已经一周，晚上出行不便';
+
+    await kb.type('13805379876'); // the caller's words
+    await press('Tab');
+    await pick('ts', '投诉', typeKeys, () => press('Enter'));
+    await pick('wy', '住房保障与物业管理 / 物业管理', typeKeys, () => press('Enter'));
+    await pick('rc', undefined, typeKeys, () => press('Enter'));
+    expect(await activeId()).toBe('intake-content');
+    await kb.type(content); // the caller's words
+    // 转办 is preset from 投诉; 紧急程度 keeps 一般
+    expect(await page.getByRole('radio', { name: '转办' }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: '一般' }).isChecked()).toBe(true);
+    await press('Control+Enter');
+
+    await expect.poll(() => statusLine().textContent()).toMatch(/^已受理，工单号 W\d{3}-\d{8}-\d{4}$/);
+    expect(keys).toEqual(['Tab', 't', 's', 'Enter', 'w', 'y', 'Enter', 'r', 'c', 'Enter', 'Control+Enter']);
+    expect(keys.length).toBeLessThanOrEqual(12);
+    console.log(`routine 转办 call: ${keys.length} keys besides the caller's words: ${keys.join(' ')}`);
+
+    const localNo = /W\d{3}-\d{8}-\d{4}/.exec((await statusLine().textContent()) ?? '')![0];
+    const found = (await callHarness(harness.url, 'search.query', { q: localNo, limit: 5 })) as {
+      results: Array<Record<string, unknown>>;
+    };
+    expect(found.results).toHaveLength(1);
+    expect(found.results[0]).toMatchObject({
+      phone: '13805379876',
+      requestType: 'complaint',
+      categoryName: '物业管理',
+      regionName: '任城区',
+      handlingMode: 'dispatch',
+      urgency: 'normal',
+      callerName: '',
+      address: '',
+      summary: content,
+    });
+    expect(await activeId()).toBe('intake-phone');
+  });
+
+  it('a known caller\'s name and last address are offered, announced, and taken with →; typed text is never replaced', async () => {
+    // 13805371234 called before (the first tests): 王先生, 古槐路 12 号 (the newest case with an address)
+    await startFresh();
+    await page.keyboard.type('13805371234');
+    await expect.poll(() => historyRegion().getAttribute('data-phone')).toBe('13805371234');
+    const name = page.getByRole('textbox', { name: '来电人' });
+    const address = page.getByRole('textbox', { name: '详细地址' });
+    await page.keyboard.press('Alt+R');
+    expect(await activeId()).toBe('intake-callerName');
+    expect(await name.getAttribute('placeholder')).toBe('王先生');
+    expect(await name.getAttribute('aria-keyshortcuts')).toBe('Alt+R');
+    // the offer is part of the field's description, so a screen reader announces it
+    const hintId = (await name.getAttribute('aria-describedby')) ?? '';
+    expect(await page.locator(`#${hintId}`).textContent()).toBe('按 → 采用来电历史中的：王先生');
+    await page.keyboard.press('ArrowRight');
+    expect(await name.inputValue()).toBe('王先生');
+    expect(await name.getAttribute('aria-describedby')).toBeNull();
+
+    await page.keyboard.press('Alt+A');
+    expect(await address.getAttribute('placeholder')).toBe('古槐路 12 号');
+    await page.keyboard.type('建设路');
+    // with text in the field there is no offer, and → only moves the caret
+    expect(await address.getAttribute('placeholder')).toBeNull();
+    await page.keyboard.press('ArrowRight');
+    expect(await address.inputValue()).toBe('建设路');
+
+    // an unknown number offers nothing
+    await startFresh();
+    await page.keyboard.type('13912340000');
+    await expect.poll(() => historyRegion().getAttribute('data-phone')).toBe('13912340000');
+    await page.keyboard.press('Alt+R');
+    expect(await name.getAttribute('placeholder')).toBeNull();
+    await page.keyboard.press('ArrowRight');
+    expect(await name.inputValue()).toBe('');
+    await startFresh();
+  });
+
+  it('办理方式 follows 诉求类型 until the operator chooses it', async () => {
+    await startFresh();
+    const direct = page.getByRole('radio', { name: '直接答复' });
+    const dispatch = page.getByRole('radio', { name: '转办' });
+    await page.keyboard.type('13905370001');
+    await page.keyboard.press('Tab');
+    await pick('zx', '咨询');
+    expect(await direct.isChecked()).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    await pick('ts', '投诉');
+    expect(await dispatch.isChecked()).toBe(true);
+    // chosen by hand: a later 诉求类型 leaves it
+    await direct.focus();
+    await page.keyboard.press('Space');
+    expect(await direct.isChecked()).toBe(true);
+    await page.getByRole('combobox', { name: '诉求类型' }).focus();
+    await pick('jb', '举报');
+    expect(await direct.isChecked()).toBe(true);
     await startFresh();
   });
 });
@@ -225,7 +347,7 @@ describe('validation', () => {
 describe('shortcuts', () => {
   it('Esc asks before clearing typed text: Esc again keeps it, Enter clears and returns to 来电号码', async () => {
     await page.keyboard.type('13900001111');
-    await page.keyboard.press('Tab');
+    await page.keyboard.press('Alt+R');
     await page.keyboard.type('赵女士');
     await page.keyboard.press('Escape');
     const confirm = page.getByRole('dialog', { name: '清空当前受理？' });
@@ -250,7 +372,7 @@ describe('shortcuts', () => {
     const help = page.getByRole('dialog', { name: '快捷键' });
     await help.waitFor();
     const text = (await help.textContent()) ?? '';
-    for (const key of ['F1', 'Ctrl+Enter', 'Esc', 'Ctrl+K / F3', 'Alt+H', 'Alt+N', 'Tab']) expect(text).toContain(key);
+    for (const key of ['F1', 'Ctrl+Enter', 'Esc', 'Ctrl+K / F3', 'Alt+H', 'Alt+N', 'Alt+R', 'Alt+A', 'Alt+J', 'Tab']) expect(text).toContain(key);
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'hidden' });
   });
@@ -289,7 +411,7 @@ describe('durability', () => {
   it('a reload brings the unfinished intake back, and so does a killed harness; saved calls stay', async () => {
     await startFresh();
     await page.keyboard.type('13600009999');
-    await page.keyboard.press('Tab');
+    await page.keyboard.press('Alt+R');
     await page.keyboard.type('钱先生');
     await page.getByRole('textbox', { name: '诉求内容' }).fill('路灯坏了好几天，晚上很黑');
     // autosave is debounced ~300 ms; then the draft must be in the store

@@ -112,6 +112,23 @@ describe('search finds cases', () => {
     await closeDrawer();
   });
 
+  it('Ctrl+K and F3 select the previous query, so typing replaces it', async () => {
+    const field = page.getByRole('searchbox', { name: '搜索' });
+    await search('凤凰城');
+    await closeDrawer();
+    for (const key of ['Control+k', 'F3']) {
+      await page.keyboard.press('Alt+N');
+      await page.keyboard.press(key);
+      await page.keyboard.type('周建国');
+      expect(await field.inputValue()).toBe('周建国');
+    }
+    await page.keyboard.press('Enter');
+    const body = drawer().getByRole('region', { name: '搜索结果' });
+    await expect.poll(() => body.getAttribute('aria-busy'), { timeout: 10_000 }).toBe('false');
+    expect(await body.textContent()).toContain('建议在建设路增设停车位');
+    await closeDrawer();
+  });
+
   it('says plainly when nothing matches, when the query is too short and when it is empty', async () => {
     expect(await search('火星移民')).toContain('没有找到匹配的工单。');
     await closeDrawer();

@@ -68,29 +68,30 @@ async function logCall(phone: string, content: string): Promise<string> {
   await page.keyboard.press('Alt+N');
   await kb.type(phone);
   await kb.press('Tab');
-  await kb.type('王先生');
   for (const [typed, expected] of [
     ['zx', '咨询'],
     ['供暖', '供水供电供气供暖 / 供暖'],
     ['gh', '任城区 / 古槐街道'],
   ] as const) {
-    await kb.press('Tab');
+    const field = await page.evaluate(() => document.activeElement?.id);
     await kb.type(typed);
-    // Enter picks the best match only once the list has filtered
+    // Enter picks the best match only once the list has filtered, and moves on
     await expect
       .poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').first().getAttribute('title'), STEP_WAIT)
       .toBe(expected);
     await kb.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), STEP_WAIT).not.toBe(field);
   }
-  await kb.press('Tab');
-  await kb.type('古槐路 12 号');
-  await kb.press('Tab');
   await kb.type(content);
+  // past 紧急程度 and 办理方式 (preset to 直接答复 by 咨询) to 答复内容
   await kb.press('Tab');
   await kb.press('Tab');
-  await kb.press('Space');
   await kb.press('Tab');
   await kb.type('11 月 15 日开始供暖');
+  await kb.press('Alt+R');
+  await kb.type('王先生');
+  await kb.press('Alt+A');
+  await kb.type('古槐路 12 号');
   const before = await statusLine().textContent();
   await kb.press('Control+Enter');
   // every case gets a new number, so this call's confirmation differs from the one before

@@ -11,8 +11,13 @@ import type { Store } from '../store/types';
 import { ContractRefusal, type HandlerTable } from './dispatch';
 import type { AppConfig } from '../config';
 
-/** The only draft slot for now: the intake form of this workstation. */
-const INTAKE_DRAFT = 'intake';
+/**
+ * The intake draft belongs to an account, not to the workstation: one slot per username
+ * (standalone: the configured operator). Before drafts were per account, the one draft of the
+ * workstation had the key 'intake'; the first account to load a draft after the upgrade adopts it.
+ */
+const intakeDraftKey = (username: string): string => `intake:${username}`;
+const LEGACY_INTAKE_DRAFT = 'intake';
 
 const sessionState = (view: SessionView): SessionState => ({
   loginRequired: view.loginRequired,
@@ -29,6 +34,20 @@ export function createHandlers(store: Store, config: AppConfig, sync: SyncServic
     return { name: config.operator, clientId: null };
   };
 
+  /** the last account seen signed in: a session that ends by itself still saves its draft there */
+  let lastUser: string | null = null;
+  /** Whose draft the form is: the signed-in account, or whose session just ended by itself. */
+  const draftKey = (): string => {
+    const user = sync.auth.current();
+    if (user) {
+      lastUser = user.username;
+      return intakeDraftKey(user.username);
+    }
+    if (!sync.auth.loginRequired) return intakeDraftKey(config.operator);
+    if (lastUser !== null && sync.auth.session().endedReason !== null) return intakeDraftKey(lastUser);
+    throw new ContractRefusal('unauthorized', 'sign in to keep a draft');
+  };
+
   return {
     'app.info': (_input, ctx) => ({
       version: pkg.version,
@@ -42,16 +61,23 @@ export function createHandlers(store: Store, config: AppConfig, sync: SyncServic
     'intake.save': (values) => {
       const who = operator();
       const saved = store.saveIntake(values, who.name, { clientId: who.clientId });
-      store.clearDraft(INTAKE_DRAFT);
+      store.clearDraft(intakeDraftKey(who.name));
       sync.kick();
       return saved;
     },
     'draft.load': () => {
-      const found = store.loadDraft(INTAKE_DRAFT);
+      const key = draftKey();
+      let found = store.loadDraft(key);
+      const legacy = found ? null : store.loadDraft(LEGACY_INTAKE_DRAFT);
+      if (legacy) {
+        store.saveDraft(key, legacy.draft);
+        store.clearDraft(LEGACY_INTAKE_DRAFT);
+        found = legacy;
+      }
       return found ? { draft: found.draft, updatedAt: found.updatedAt } : { draft: null, updatedAt: null };
     },
-    'draft.save': ({ draft }) => store.saveDraft(INTAKE_DRAFT, draft),
-    'draft.clear': () => ({ cleared: store.clearDraft(INTAKE_DRAFT) }),
+    'draft.save': ({ draft }) => store.saveDraft(draftKey(), draft),
+    'draft.clear': () => ({ cleared: store.clearDraft(draftKey()) }),
     'search.query': ({ q, limit }) => store.search(q, limit),
     'case.get': ({ id }) => store.getCase(id),
     'auth.session': () => sessionState(sync.auth.session()),

@@ -49,6 +49,7 @@ export function createCallers(db: Db, ctx: CallerContext) {
     phone,
     known: false,
     callerName: null,
+    lastAddress: null,
     labels: [],
     totalCalls: 0,
     callsLast30Days: 0,
@@ -65,15 +66,17 @@ export function createCallers(db: Db, ctx: CallerContext) {
       if (!profile) return unknown(phone);
       const limit = Math.max(1, Math.min(opts.limit ?? HISTORY_LIMIT, 200));
       const summaries = (rows: SummaryRow[]): CaseSummary[] => rows.map(toSummary);
+      const recent = summaries(recentCases.all(phone, limit));
       return {
         phone,
         known: true,
         callerName: profile.name === '' ? null : profile.name,
+        lastAddress: recent.find((c) => c.address.trim() !== '')?.address ?? null,
         labels: parseLabels(profile.labels),
         totalCalls: callsSince.get(phone, Number.MIN_SAFE_INTEGER)!.n,
         callsLast30Days: callsSince.get(phone, ctx.now() - 30 * DAY_MS)!.n,
         openCases: summaries(openCases.all(phone, limit)),
-        recentCases: summaries(recentCases.all(phone, limit)),
+        recentCases: recent,
       };
     },
   };

@@ -93,13 +93,17 @@ function nextRun(text: string, from: number): number {
   return NONE;
 }
 
-/** Appends the tokens of a Han run: overlapping bigrams, or the character itself when alone. */
-function hanTokens(text: string, start: number, end: number, emit: (token: string) => void): void {
+/**
+ * Appends the tokens of a Han run: overlapping bigrams, or the character itself when alone.
+ * Returns where the run's last character starts when the run has two or more (its edge token,
+ * see indexTokens), or -1.
+ */
+function hanTokens(text: string, start: number, end: number, emit: (token: string) => void): number {
   let a = start;
   let wa = hanWidth(text, a);
   if (a + wa === end) {
     emit(text.slice(a, end));
-    return;
+    return -1;
   }
   while (a + wa < end) {
     const b = a + wa;
@@ -108,6 +112,7 @@ function hanTokens(text: string, start: number, end: number, emit: (token: strin
     a = b;
     wa = wb;
   }
+  return a;
 }
 
 /**
@@ -118,7 +123,15 @@ function hanTokens(text: string, start: number, end: number, emit: (token: strin
  */
 export const GAP_TOKEN = '\ue000';
 
-/** The space-separated tokens stored in the index for one field. */
+/**
+ * The space-separated tokens stored in the index for one field.
+ *
+ * A Han run of two or more characters that touches a letter/digit run on its right also
+ * stores its last character alone, between its last bigram and the word ("今年4月" → 今年 年 4
+ * 月): a query may start with that character ("年4月"), and it has no bigram of its own to find
+ * (the bigram 今年 begins one character earlier). A lone character is its own token already.
+ * The query is cut by the same rule, so index and query tokens agree at every CJK/ASCII edge.
+ */
 export function indexTokens(text: string): string {
   if (text === '') return '';
   const folded = fold(text);
@@ -127,13 +140,16 @@ export function indexTokens(text: string): string {
     out = out === '' ? token : out + ' ' + token;
   };
   let prevEnd = -1;
+  let lastHan = -1;
   for (let kind = nextRun(folded, 0); kind !== NONE; kind = nextRun(folded, prevEnd)) {
     const start = runStart;
     const end = runEnd;
     if (prevEnd !== -1 && start !== prevEnd) out += ' ' + GAP_TOKEN;
+    else if (kind === WORD && lastHan !== -1) emit(folded.slice(lastHan, start));
     prevEnd = end;
+    lastHan = -1;
     if (kind === WORD) emit(folded.slice(start, end));
-    else hanTokens(folded, start, end, emit);
+    else lastHan = hanTokens(folded, start, end, emit);
   }
   return out;
 }
@@ -169,17 +185,22 @@ function phrasesOf(query: string): Phrase[] {
   const phrases: Phrase[] = [];
   let current: Phrase | null = null;
   let prevEnd = -1;
+  let lastHan = -1;
   for (let kind = nextRun(text, 0); kind !== NONE; kind = nextRun(text, prevEnd)) {
     const start = runStart;
     const end = runEnd;
     if (current === null || start !== prevEnd) {
       current = { tokens: [], prefixLast: false, single: true };
       phrases.push(current);
+    } else if (kind === WORD && lastHan !== -1) {
+      // the edge token indexTokens stores between a Han run and the word it touches
+      current.tokens.push(text.slice(lastHan, start));
     }
     prevEnd = end;
+    lastHan = -1;
     const phrase: Phrase = current;
     if (kind === WORD) phrase.tokens.push(text.slice(start, end));
-    else hanTokens(text, start, end, (t) => phrase.tokens.push(t));
+    else lastHan = hanTokens(text, start, end, (t) => phrase.tokens.push(t));
     const loneHan = kind === HAN && hanWidth(text, start) === end - start;
     phrase.prefixLast = loneHan && phrase.tokens.length > 1;
     if (phrase.tokens.length > 1 || Array.from(phrase.tokens[0] ?? '').length > 1) phrase.single = false;

@@ -38,6 +38,7 @@ describe('caller history (来电历史)', () => {
       phone: '13912345678',
       known: false,
       callerName: null,
+      lastAddress: null,
       labels: [],
       totalCalls: 0,
       callsLast30Days: 0,
@@ -52,6 +53,19 @@ describe('caller history (来电历史)', () => {
     for (const partial of ['', '1', '138', '1380537', 'abc']) {
       expect(store.callerHistory(partial)).toMatchObject({ phone: null, known: false, totalCalls: 0, openCases: [] });
     }
+  });
+
+  it('offers the address of the most recent case that has one', () => {
+    const store = memoryStore();
+    store.saveIntake(intake({ address: '古槐路 12 号 3 单元' }), 'op');
+    store.clock.now += 1000;
+    store.saveIntake(intake({ address: '' }), 'op');
+    expect(store.callerHistory('13805371234').lastAddress).toBe('古槐路 12 号 3 单元');
+    store.clock.now += 1000;
+    store.saveIntake(intake({ address: '建设路 8 号' }), 'op');
+    expect(store.callerHistory('13805371234').lastAddress).toBe('建设路 8 号');
+    store.saveIntake(intake({ phone: '13912345678', address: '' }), 'op');
+    expect(store.callerHistory('13912345678')).toMatchObject({ known: true, lastAddress: null });
   });
 
   it('keeps the last name given when a later call is anonymous', () => {

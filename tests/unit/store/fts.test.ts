@@ -18,6 +18,18 @@ describe('search tokens', () => {
     expect(indexTokens('物业，业管')).toBe(`物业 ${GAP_TOKEN} 业管`);
   });
 
+  it('stores the last character of a Han run alone where a letter or digit run touches it', () => {
+    expect(indexTokens('今年4月小区停水')).toBe('今年 年 4 月小 小区 区停 停水');
+    expect(indexTokens('解放路12号')).toBe('解放 放路 路 12 号');
+    expect(indexTokens('2019年4月停电')).toBe('2019 年 4 月停 停电');
+    expect(indexTokens('路口，12')).toBe(`路口 ${GAP_TOKEN} 12`);
+  });
+
+  it('cuts a query by the same rule, so it may start with the end of a Han run', () => {
+    expect(buildMatch('年4月')).toEqual({ kind: 'match', match: '("年" + "4" + "月"*)' });
+    expect(buildMatch('放路12')).toEqual({ kind: 'match', match: '("放路" + "路" + "12")' });
+  });
+
   it('handles Han characters outside the basic plane', () => {
     expect(indexTokens('𠀀𠀁𠀂')).toBe('𠀀𠀁 𠀁𠀂');
   });

@@ -1,9 +1,10 @@
 /**
  * A searchable single-choice picker: type Chinese text or pinyin initials, the best match is
- * active, Enter picks it. Used for 诉求类型, 问题分类, 所属区域 and 来源渠道.
+ * active, Enter picks it and moves on to the next field (as Tab does). Used for 诉求类型,
+ * 问题分类, 所属区域 and 来源渠道.
  */
 import { Select } from 'antd';
-import type { Ref } from 'react';
+import { useRef, type Ref } from 'react';
 import type { RefSelectProps } from 'antd';
 import { focusNextTabbable } from './focus';
 import { matchRank, type PickOption } from './pickOptions';
@@ -28,6 +29,9 @@ const search = {
 };
 
 export function PickSelect({ id, value, options, onChange, onBlur, placeholder, required, invalid, describedBy, ref }: PickSelectProps) {
+  // set when an option is picked; the Enter that picked it (handled by the Select before our
+  // onKeyDown, in the same event) then moves on. A pick by mouse leaves it set for one task only.
+  const picked = useRef(false);
   return (
     <Select<string, PickOption>
       id={id}
@@ -35,6 +39,12 @@ export function PickSelect({ id, value, options, onChange, onBlur, placeholder, 
       value={value === '' ? undefined : value}
       options={options}
       onChange={(v) => onChange(v ?? '')}
+      onSelect={() => {
+        picked.current = true;
+        setTimeout(() => {
+          picked.current = false;
+        }, 0);
+      }}
       onBlur={onBlur}
       placeholder={placeholder}
       showSearch={search}
@@ -45,6 +55,11 @@ export function PickSelect({ id, value, options, onChange, onBlur, placeholder, 
       onKeyDown={(e) => {
         // the Select picked the active option on Tab and held focus: move on as Tab promises
         if (e.key === 'Tab' && e.defaultPrevented) focusNextTabbable(e.target as Element, e.shiftKey);
+        // Enter picked an option: the field is done, go on to the next one
+        else if (e.key === 'Enter' && picked.current && !e.ctrlKey && !e.altKey && !e.metaKey && !e.shiftKey) {
+          picked.current = false;
+          focusNextTabbable(e.target as Element, false);
+        }
       }}
       popupMatchSelectWidth={false}
       style={{ width: '100%' }}

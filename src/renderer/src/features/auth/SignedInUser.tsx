@@ -12,6 +12,7 @@ import { useSession } from '../../state/session';
 import { useStatus } from '../../state/status';
 import { useOpenCase } from '../cases/caseStore';
 import { useHistory } from '../history/historyStore';
+import { flushIntakeDraft } from '../intake/draft';
 import { useSearch } from '../search/searchStore';
 import { useRejections } from '../sync/RejectionsDialog';
 
@@ -58,6 +59,8 @@ export function SignedInUser() {
         size="small"
         ghost
         onClick={() => {
+          // the last keystrokes go to this account's draft before the session ends
+          flushIntakeDraft();
           void logout().then((ok) => {
             if (!ok) return;
             clearWorkspace();

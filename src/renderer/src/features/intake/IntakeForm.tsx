@@ -1,9 +1,12 @@
 /**
- * 受理: the intake form, built for the keyboard. Tab order follows the call (number, name, type,
- * category, region, address, content, urgency, handling, answer), then the rarely changed
- * channel and 保密. Ctrl+Enter saves from anywhere outside a dialog; Esc clears, asking first
- * when something was typed. Validation is the shared zod schema; errors sit beside their field
- * and nothing typed is ever dropped.
+ * 受理: the intake form, built for the keyboard. Tab order follows a routine call (number, type,
+ * category, region, content, urgency, handling, answer), then what is often left empty (来电人,
+ * 详细地址: Alt+R and Alt+A reach them from anywhere, and → takes what the caller history
+ * offers), then the rarely changed channel and 保密. Enter on a picked option moves on, 办理方式
+ * follows 诉求类型 until the operator sets it, Alt+J reaches 紧急程度. A routine 转办 call is
+ * thus: number Tab ts Enter wy Enter rc Enter content Ctrl+Enter. Ctrl+Enter saves from
+ * anywhere outside a dialog; Esc clears, asking first when something was typed. Validation is
+ * the shared zod schema; errors sit beside their field and nothing typed is ever dropped.
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import { App, Button, Checkbox, Col, Form, Input, Radio, Row } from 'antd';
@@ -21,13 +24,25 @@ import { PickSelect } from '../../ui/PickSelect';
 import { ENUM_INITIALS, enumOptions } from '../../ui/pickOptions';
 import { useHistory } from '../history/historyStore';
 import { useSync } from '../sync/syncStore';
-import { EMPTY_INTAKE, createDraftAutosave, fromDraft, isBlank, type IntakeForm as IntakeFormValues } from './draft';
+import {
+  EMPTY_INTAKE,
+  usualHandling,
+  createDraftAutosave,
+  fromDraft,
+  isBlank,
+  type IntakeForm as IntakeFormValues,
+} from './draft';
+import { SuggestInput } from './SuggestInput';
 
 const FORM_ID = 'intake-form';
 /** label column width: English labels are longer and must not wrap at 1366 px */
 const LABEL_WIDTH = { 'zh-CN': 84, en: 112 } as const;
 const fieldId = (name: keyof IntakeFormValues) => (name === 'phone' ? IDS.phone : `intake-${name}`);
 const errorId = (name: keyof IntakeFormValues) => `${fieldId(name)}-error`;
+/** Alt+<key> (by physical key) focuses a field that Tab reaches late; F1 lists them */
+const FIELD_SHORTCUTS = { KeyR: 'callerName', KeyA: 'address', KeyJ: 'urgency' } as const satisfies Record<string, keyof IntakeFormValues>;
+const shortcutLabel = (field: (typeof FIELD_SHORTCUTS)[keyof typeof FIELD_SHORTCUTS]) =>
+  `Alt+${Object.entries(FIELD_SHORTCUTS).find(([, f]) => f === field)![0].slice(3)}`;
 
 export function IntakeForm() {
   const t = useT();
@@ -39,8 +54,10 @@ export function IntakeForm() {
   const showStatus = useStatus((s) => s.show);
   const autosave = useMemo(() => createDraftAutosave(), []);
   const saving = useRef(false);
+  /** the operator chose 办理方式 themselves: 诉求类型 no longer presets it */
+  const handlingChosen = useRef(false);
 
-  const { control, handleSubmit, reset, setError, setFocus, getValues, watch, formState } = useForm<
+  const { control, handleSubmit, reset, setError, setFocus, getValues, setValue, watch, formState } = useForm<
     IntakeInput,
     unknown,
     IntakeValues
@@ -66,6 +83,7 @@ export function IntakeForm() {
       const values = fromDraft(res.data.draft);
       if (isBlank(values)) return;
       reset(values);
+      handlingChosen.current = values.handlingMode !== '' && values.handlingMode !== usualHandling(values.requestType);
       autosave.restored();
       lookup(values.phone);
       const at = res.data.updatedAt;
@@ -94,6 +112,7 @@ export function IntakeForm() {
 
   const startOver = useCallback(() => {
     autosave.discard();
+    handlingChosen.current = false;
     reset(EMPTY_INTAKE);
     lookup('');
   }, [autosave, reset, lookup]);
@@ -176,6 +195,15 @@ export function IntakeForm() {
     // capture phase: decide before a picker handles the key (Enter would pick, Esc would close)
     const onKeyDown = (e: KeyboardEvent) => {
       if (isComposing(e) || isInDialog(e.target)) return;
+      const field = e.altKey && !e.ctrlKey && !e.metaKey ? FIELD_SHORTCUTS[e.code as keyof typeof FIELD_SHORTCUTS] : undefined;
+      if (field) {
+        e.preventDefault();
+        e.stopPropagation();
+        // a radio group: its checked radio (紧急程度 always has one)
+        const target = field === 'urgency' ? document.querySelector<HTMLElement>(`#${fieldId(field)} input:checked`) : document.getElementById(fieldId(field));
+        target?.focus();
+        return;
+      }
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         e.stopPropagation();
@@ -252,26 +280,6 @@ export function IntakeForm() {
           </Field>
         </Col>
         <Col span={12}>
-          <Field name="callerName" label={t.intake.callerName} error={errors.callerName?.message}>
-            <Controller
-              control={control}
-              name="callerName"
-              render={({ field }) => (
-                <Input
-                  id={fieldId('callerName')}
-                  ref={field.ref}
-                  value={field.value}
-                  onChange={(e) => field.onChange(e.target.value)}
-                  onBlur={field.onBlur}
-                  autoComplete="off"
-                  status={errors.callerName ? 'error' : undefined}
-                  {...a11y('callerName')}
-                />
-              )}
-            />
-          </Field>
-        </Col>
-        <Col span={12}>
           <Field name="requestType" label={t.intake.requestType} error={errors.requestType?.message} required>
             <Controller
               control={control}
@@ -281,7 +289,12 @@ export function IntakeForm() {
                   id={fieldId('requestType')}
                   ref={field.ref}
                   value={field.value ?? ''}
-                  onChange={field.onChange}
+                  onChange={(value) => {
+                    field.onChange(value);
+                    const preset = usualHandling(value);
+                    if (!handlingChosen.current && preset !== getValues('handlingMode'))
+                      setValue('handlingMode', preset, { shouldDirty: true, shouldValidate: formState.isSubmitted });
+                  }}
                   onBlur={field.onBlur}
                   options={requestTypeOptions}
                   placeholder={t.intake.selectPlaceholder}
@@ -337,26 +350,6 @@ export function IntakeForm() {
             />
           </Field>
         </Col>
-        <Col span={12}>
-          <Field name="address" label={t.intake.address} error={errors.address?.message}>
-            <Controller
-              control={control}
-              name="address"
-              render={({ field }) => (
-                <Input
-                  id={fieldId('address')}
-                  ref={field.ref}
-                  value={field.value}
-                  onChange={(e) => field.onChange(e.target.value)}
-                  onBlur={field.onBlur}
-                  autoComplete="off"
-                  status={errors.address ? 'error' : undefined}
-                  {...a11y('address')}
-                />
-              )}
-            />
-          </Field>
-        </Col>
         <Col span={24}>
           <Field name="content" label={t.intake.content} error={errors.content?.message} required>
             <Controller
@@ -386,7 +379,9 @@ export function IntakeForm() {
               name="urgency"
               render={({ field }) => (
                 <Radio.Group
+                  id={fieldId('urgency')}
                   aria-label={t.intake.urgency}
+                  aria-keyshortcuts={shortcutLabel('urgency')}
                   value={field.value}
                   onChange={(e) => field.onChange(e.target.value)}
                   optionType="button"
@@ -413,7 +408,10 @@ export function IntakeForm() {
                   aria-invalid={errors.handlingMode ? true : undefined}
                   aria-describedby={errors.handlingMode ? errorId('handlingMode') : undefined}
                   value={field.value}
-                  onChange={(e) => field.onChange(e.target.value)}
+                  onChange={(e) => {
+                    handlingChosen.current = true;
+                    field.onChange(e.target.value);
+                  }}
                   optionType="button"
                   buttonStyle="solid"
                   options={HANDLING_MODES.map((h) => ({ value: h, label: t.labels.handlingMode[h] }))}
@@ -444,6 +442,48 @@ export function IntakeForm() {
             </Field>
           </Col>
         )}
+        <Col span={12}>
+          <Field name="callerName" label={t.intake.callerName} error={errors.callerName?.message}>
+            <Controller
+              control={control}
+              name="callerName"
+              render={({ field }) => (
+                <SuggestInput
+                  id={fieldId('callerName')}
+                  ref={field.ref}
+                  value={field.value ?? ''}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                  offerFrom="callerName"
+                  keyShortcut={shortcutLabel('callerName')}
+                  invalid={Boolean(errors.callerName)}
+                  errorId={errors.callerName ? errorId('callerName') : undefined}
+                />
+              )}
+            />
+          </Field>
+        </Col>
+        <Col span={12}>
+          <Field name="address" label={t.intake.address} error={errors.address?.message}>
+            <Controller
+              control={control}
+              name="address"
+              render={({ field }) => (
+                <SuggestInput
+                  id={fieldId('address')}
+                  ref={field.ref}
+                  value={field.value ?? ''}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                  offerFrom="lastAddress"
+                  keyShortcut={shortcutLabel('address')}
+                  invalid={Boolean(errors.address)}
+                  errorId={errors.address ? errorId('address') : undefined}
+                />
+              )}
+            />
+          </Field>
+        </Col>
         <Col span={12}>
           <Field name="channel" label={t.intake.channel} error={errors.channel?.message}>
             <Controller

@@ -3,7 +3,7 @@
  * debounced autosave that lets a crash or a reload lose at most the last ~300 ms of typing.
  */
 import { backend } from '../../api/backend';
-import { CHANNELS, HANDLING_MODES, REQUEST_TYPES, URGENCIES } from '../../../../shared/domain';
+import { CHANNELS, HANDLING_MODES, REQUEST_TYPES, URGENCIES, type HandlingMode, type RequestType } from '../../../../shared/domain';
 import { LIMITS, type IntakeDraft, type IntakeInput } from '../../../../shared/schemas';
 
 /** The form's values: every field present, choices possibly still '' (not yet chosen). */
@@ -23,6 +23,24 @@ export const EMPTY_INTAKE: IntakeForm = {
   answer: '',
   confidential: false,
 };
+
+/**
+ * 办理方式 as the request type usually has it: an enquiry is answered on the spot, the rest goes
+ * to a unit; 其他 has no usual way. The form presets it until the operator chooses.
+ */
+const USUAL_HANDLING: Record<RequestType, HandlingMode | ''> = {
+  consult: 'direct',
+  help: 'dispatch',
+  complaint: 'dispatch',
+  report: 'dispatch',
+  suggestion: 'dispatch',
+  praise: 'dispatch',
+  other: '',
+};
+
+export function usualHandling(requestType: string): HandlingMode | '' {
+  return (REQUEST_TYPES as readonly string[]).includes(requestType) ? USUAL_HANDLING[requestType as RequestType] : '';
+}
 
 export function isBlank(values: Partial<IntakeForm>): boolean {
   return (Object.keys(EMPTY_INTAKE) as Array<keyof IntakeForm>).every(
@@ -81,6 +99,14 @@ export interface DraftAutosave {
   restored: () => void;
 }
 
+/** the form's autosave, so signing out can send the last keystrokes to this account's draft first */
+let active: DraftAutosave | null = null;
+
+/** Sends a pending draft save now: call before the session ends (退出登录). */
+export function flushIntakeDraft(): void {
+  active?.flush();
+}
+
 export function createDraftAutosave(delayMs = 300): DraftAutosave {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let pending: Partial<IntakeForm> | null = null;
@@ -101,7 +127,7 @@ export function createDraftAutosave(delayMs = 300): DraftAutosave {
     void backend.invoke('draft.save', { draft: toDraft(values) });
   };
 
-  return {
+  const autosave: DraftAutosave = {
     schedule: (values) => {
       pending = { ...values };
       if (timer !== undefined) clearTimeout(timer);
@@ -123,4 +149,6 @@ export function createDraftAutosave(delayMs = 300): DraftAutosave {
       stored = true;
     },
   };
+  active = autosave;
+  return autosave;
 }

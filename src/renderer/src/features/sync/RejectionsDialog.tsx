@@ -48,8 +48,9 @@ export function RejectionsDialog() {
 
   // the keyboard starts on the first entry's first action, as search results start on the first row
   const ready = loaded.state === 'ready';
+  const focusFirstAction = () => listRef.current?.querySelector<HTMLElement>('button')?.focus();
   useEffect(() => {
-    if (ready) listRef.current?.querySelector<HTMLElement>('button')?.focus();
+    if (ready) focusFirstAction();
   }, [ready]);
 
   const dismiss = async (id: number, from: HTMLElement) => {
@@ -79,6 +80,11 @@ export function RejectionsDialog() {
       }
       width={760}
       destroyOnHidden
+      // entries that came before the opening animation ended lose focus to the dialog's close
+      // button when it ends: give it back to the first entry's first action
+      afterOpenChange={(isOpen) => {
+        if (isOpen) requestAnimationFrame(focusFirstAction);
+      }}
     >
       <p className="rejections__intro">{t.rejections.intro}</p>
       {loaded.state === 'loading' && <p>{t.rejections.loading}</p>}

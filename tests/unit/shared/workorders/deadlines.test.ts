@@ -204,7 +204,7 @@ describe('正常 / 临期 / 超期', () => {
   it('a working-day deadline always ends a working day at 23:59:59.999 in Shanghai', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: sh('2004-01-01T00:00:00'), max: sh('2026-11-30T00:00:00') }),
+        fc.integer({ min: sh('2004-01-01T00:00:00'), max: sh('2026-10-15T00:00:00') }),
         fc.integer({ min: 1, max: 20 }),
         (from, n) => {
           const d = deadlineAfter(cal, from, wd(n));

@@ -19,7 +19,7 @@
  * conversion between an instant (epoch ms) and a Shanghai date is a fixed 8-hour shift.
  */
 import { z } from 'zod';
-import chineseDays from 'chinese-days/dist/chinese-days.json';
+import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 
 /** A Shanghai calendar date, `YYYY-MM-DD`. */
 export type LocalDate = string;

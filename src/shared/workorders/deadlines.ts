@@ -171,6 +171,11 @@ export function extendDeadline(cal: WorkingCalendar, deadline: Deadline, days: n
 export const DEADLINE_STATUSES = ['normal', 'due_soon', 'overdue'] as const;
 /** 正常 / 临期 / 超期 */
 export type DeadlineStatus = (typeof DEADLINE_STATUSES)[number];
+export const DEADLINE_STATUS_LABELS: Record<DeadlineStatus, { zh: string; en: string }> = {
+  normal: { zh: '正常', en: 'on track' },
+  due_soon: { zh: '临期', en: 'due soon' },
+  overdue: { zh: '超期', en: 'overdue' },
+};
 
 /** The instant from which a deadline is 临期 (null: no warning configured). */
 export function warningFrom(cal: WorkingCalendar, rules: DeadlineRules, deadline: Deadline): EpochMs | null {

@@ -18,6 +18,12 @@ export const REPLY_RESULTS = [
 ] as const;
 export const ReplyResult = z.enum(REPLY_RESULTS);
 export type ReplyResult = z.infer<typeof ReplyResult>;
+export const REPLY_RESULT_LABELS: Record<ReplyResult, { zh: string; en: string }> = {
+  solved: { zh: '已解决', en: 'solved' },
+  partly_solved: { zh: '部分解决', en: 'partly solved' },
+  unsolved: { zh: '未解决', en: 'not solved' },
+  explained: { zh: '已解释说明', en: 'explained' },
+};
 
 /**
  * One level of dispatch. Level 0 is the centre's dispatch to the lead unit (承办单位); level n+1

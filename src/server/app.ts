@@ -20,6 +20,7 @@ import { route } from './http';
 import { buildOpenApi } from './openapi';
 import { registerSyncRoutes } from './sync/routes';
 import { registerUnitRoutes } from './units/routes';
+import { registerWorkOrderRoutes } from './workorders/routes';
 
 export interface BuildServerOptions {
   /** the caller opens and closes it (src/server/db/open.ts) */
@@ -71,5 +72,6 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   registerAccountRoutes(app, { db, config, auth });
   registerSyncRoutes(app, { db, config, now, serverId, auth });
   registerUnitRoutes(app, { db, auth });
+  registerWorkOrderRoutes(app, { db, config, now, auth });
   return app;
 }

@@ -5,6 +5,7 @@
 const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<void> | void }>> = {
   store: () => import('./store'),
   sync: () => import('./sync'),
+  orders: () => import('./orders'),
 };
 
 async function main(): Promise<void> {

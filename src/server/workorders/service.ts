@@ -52,11 +52,28 @@ export const CASE_STATUS_OF: Record<WorkOrderState, CaseStatus> = {
 
 const calendars = new WeakMap<WorkOrderConfig, WorkingCalendar>();
 
-/** The working calendar of this configuration (chinese-days data + the override files), built once. */
+/**
+ * The working calendar of this configuration (chinese-days data + the override files), built
+ * once, with its answers remembered per date (a deadline walks the same few weeks again and
+ * again; a refused date is not remembered, it throws each time).
+ */
 export function calendarFor(cfg: WorkOrderConfig): WorkingCalendar {
   let cal = calendars.get(cfg);
   if (!cal) {
-    cal = createWorkingCalendar(cfg.calendarOverrides);
+    const base = createWorkingCalendar(cfg.calendarOverrides);
+    const known = new Map<string, boolean>();
+    cal = {
+      covers: (year) => base.covers(year),
+      lastCoveredYear: base.lastCoveredYear,
+      isWorkday(date) {
+        let v = known.get(date);
+        if (v === undefined) {
+          v = base.isWorkday(date);
+          if (known.size < 100_000) known.set(date, v);
+        }
+        return v;
+      },
+    };
     calendars.set(cfg, cal);
   }
   return cal;
@@ -176,6 +193,20 @@ export interface ActOptions {
   versions: VersionAllocator;
 }
 
+/** An 'already dispatched' refusal names who dispatched the order and to which unit. */
+function withWho(r: ReturnType<typeof applyAction>, order: WorkOrder, units: Map<string, UnitInfo>): ReturnType<typeof applyAction> {
+  const lead = order.assignments[0];
+  if (r.ok || r.code !== 'already_dispatched' || !lead) return r;
+  const unit = units.get(lead.unitId)?.name ?? lead.unitId;
+  return {
+    ...r,
+    message: {
+      zh: `${r.message.zh}（已由 ${lead.dispatchedBy} 派至${unit}）`,
+      en: `${r.message.en} (dispatched by ${lead.dispatchedBy} to ${unit})`,
+    },
+  };
+}
+
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -207,7 +238,7 @@ export async function actOnOrders(tx: Queryable, caller: Caller, reqs: ActionReq
       results.push({ ok: false, reason: 'not_found' });
       continue;
     }
-    const r = applyAction(held.order, req.action, actor, req.args, ctx);
+    const r = withWho(applyAction(held.order, req.action, actor, req.args, ctx), held.order, units);
     if (req.expectedVersion !== undefined && req.expectedVersion !== held.order.version) {
       // someone acted in between: a refusal on the current state says what happened (e.g. "already
       // dispatched"); an action that would still pass is not taken on a state the person never saw

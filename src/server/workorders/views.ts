@@ -150,10 +150,11 @@ export async function readQueue(
 ): Promise<{ queue: OrderQueue; orders: OrderSummary[]; more: boolean }> {
   const f = queueFilter(queue, viewer, now);
   const rows = await db.query<SummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM}
-     WHERE ${f.where}
-     ORDER BY w.deadline NULLS LAST, w.case_id
-     LIMIT $1`,
+    // the page is chosen on work_orders alone (its indexes), then only its rows are joined
+    `SELECT ${SUMMARY_COLUMNS}
+     FROM (SELECT * FROM work_orders w WHERE ${f.where} ORDER BY w.deadline NULLS LAST, w.case_id LIMIT $1) w
+       JOIN cases c ON c.id = w.case_id LEFT JOIN units u ON u.code = w.unit_code
+     ORDER BY w.deadline NULLS LAST, w.case_id`,
     [limit + 1, ...f.params],
   );
   const more = rows.length > limit;
@@ -229,4 +230,30 @@ export async function readDetail(
     return { ...deepMap({ ...detail, case: rest }, scrub), case: { caller, ...deepMap(rest, scrub) } } as OrderDetailResponse;
   }
   return detail;
+}
+
+export interface BoardRow {
+  unitCode: string;
+  /** 临期: past the warning point, not yet past the deadline */
+  dueSoon: number;
+  /** 超期 */
+  overdue: number;
+}
+
+/**
+ * The overdue board (超期预警): per unit holding orders now, how many open orders (待签收,
+ * 办理中) are 临期 and 超期 at `now`, from the derived columns (warn_at, deadline) and their
+ * partial index — no snapshot is read.
+ */
+export async function overdueBoard(db: Queryable, now: number): Promise<BoardRow[]> {
+  return db.query<BoardRow>(
+    `SELECT unit_code AS "unitCode",
+            count(*) FILTER (WHERE deadline >= $1)::int AS "dueSoon",
+            count(*) FILTER (WHERE deadline < $1)::int AS overdue
+     FROM work_orders
+     WHERE state IN ('pending_sign', 'in_progress') AND warn_at < $1
+     GROUP BY unit_code
+     ORDER BY overdue DESC, "dueSoon" DESC, unit_code`,
+    [now],
+  );
 }

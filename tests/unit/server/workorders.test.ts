@@ -155,7 +155,10 @@ describe.each(BACKENDS)('work orders on $name', (backend) => {
     const loser = a.status === 409 ? a : b;
     expect(loser.body.error).toBe('action_refused');
     expect(loser.body.refusal.code).toBe('already_dispatched');
-    expect(loser.body.refusal.zh).toMatch(/派/);
+    // it says who won, and where the order went
+    const winner = a.status === 200 ? supA : supB;
+    expect(loser.body.refusal.zh).toContain(`已由 ${winner.username} 派至`);
+    expect(loser.body.refusal.en).toContain(`dispatched by ${winner.username} to`);
     const rows = await t.db.query<{ seq: number }>(
       'SELECT h.seq FROM order_history h JOIN cases c ON c.id = h.case_id WHERE c.uuid = $1',
       [id],

@@ -204,13 +204,14 @@ export const MIGRATIONS: readonly Migration[] = [
           -- the case's sync version given by the last write
           updated_version bigint NOT NULL
         );
-        CREATE INDEX work_orders_by_state ON work_orders (state, deadline);
-        CREATE INDEX work_orders_by_unit ON work_orders (unit_code, state, deadline);
-        CREATE INDEX work_orders_by_lead ON work_orders (lead_unit_code, state, deadline);
+        -- queues pick their page (deadline, case_id) from these alone (index-only), then read the rows
+        CREATE INDEX work_orders_by_state ON work_orders (state, deadline, case_id);
+        CREATE INDEX work_orders_by_unit ON work_orders (unit_code, state, deadline, case_id);
+        CREATE INDEX work_orders_by_lead ON work_orders (lead_unit_code, state, deadline, case_id) INCLUDE (unit_code);
         -- the overdue board: open orders at a unit whose 临期 point has passed
-        CREATE INDEX work_orders_open_by_warn ON work_orders (warn_at) INCLUDE (unit_code, deadline)
+        CREATE INDEX work_orders_open_by_warn ON work_orders (warn_at) INCLUDE (unit_code, deadline, case_id)
           WHERE state IN ('pending_sign', 'in_progress');
-        CREATE INDEX work_orders_extension ON work_orders (deadline) WHERE extension_requested;
+        CREATE INDEX work_orders_extension ON work_orders (deadline, case_id) INCLUDE (state) WHERE extension_requested;
 
         -- 流转记录: append-only; (case_id, seq) unique makes a duplicate entry impossible
         CREATE TABLE order_history (

@@ -150,11 +150,13 @@ export async function readQueue(
 ): Promise<{ queue: OrderQueue; orders: OrderSummary[]; more: boolean }> {
   const f = queueFilter(queue, viewer, now);
   const rows = await db.query<SummaryRow>(
-    // the page is chosen on work_orders alone (its indexes), then only its rows are joined
+    // the page is chosen on work_orders' indexes alone, then only its rows are read and joined
     `SELECT ${SUMMARY_COLUMNS}
-     FROM (SELECT * FROM work_orders w WHERE ${f.where} ORDER BY w.deadline NULLS LAST, w.case_id LIMIT $1) w
+     FROM (SELECT w.case_id, w.deadline FROM work_orders w WHERE ${f.where}
+           ORDER BY w.deadline NULLS LAST, w.case_id LIMIT $1) p
+       JOIN work_orders w ON w.case_id = p.case_id
        JOIN cases c ON c.id = w.case_id LEFT JOIN units u ON u.code = w.unit_code
-     ORDER BY w.deadline NULLS LAST, w.case_id`,
+     ORDER BY p.deadline NULLS LAST, p.case_id`,
     [limit + 1, ...f.params],
   );
   const more = rows.length > limit;

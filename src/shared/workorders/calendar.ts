@@ -36,8 +36,22 @@ export const LocalDateSchema = z
   .regex(DATE_RE, { message: 'date must be YYYY-MM-DD' })
   .refine((s) => toDayNumber(s) !== null, { message: 'not a calendar date' });
 
+// deadlines walk the same few weeks again and again: parsed dates and formatted day numbers are
+// remembered (bounded; a pure cache, the answers are the same)
+const CACHE_MAX = 50_000;
+const parsedDates = new Map<string, number | null>();
+const formattedDays = new Map<number, LocalDate>();
+
 /** Days since 1970-01-01 for a `YYYY-MM-DD` (null when it is not a real date). */
 function toDayNumber(date: LocalDate): number | null {
+  const known = parsedDates.get(date);
+  if (known !== undefined) return known;
+  const n = parseDayNumber(date);
+  if (parsedDates.size < CACHE_MAX) parsedDates.set(date, n);
+  return n;
+}
+
+function parseDayNumber(date: LocalDate): number | null {
   const m = DATE_RE.exec(date);
   if (!m) return null;
   const y = Number(m[1]);
@@ -56,7 +70,12 @@ function dayNumber(date: LocalDate): number {
 }
 
 function fromDayNumber(n: number): LocalDate {
-  return new Date(n * DAY_MS).toISOString().slice(0, 10);
+  let date = formattedDays.get(n);
+  if (date === undefined) {
+    date = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    if (formattedDays.size < CACHE_MAX) formattedDays.set(n, date);
+  }
+  return date;
 }
 
 /** The Shanghai calendar date of an instant. */

@@ -8,7 +8,7 @@
  * create-admin reads the password from HOTLINE_ADMIN_PASSWORD or standard input; there is no
  * default password. src/server/README.md has the details.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Password, Username } from '../shared/sync';
@@ -22,7 +22,8 @@ import { loadTokenSecret, SecretError } from './auth/secret';
 import { replaceDirectory } from './units/service';
 import { readDirectoryFile, SheetError } from './units/spreadsheet';
 import { checkDirectory } from '../shared/units';
-import { DeadlineRules, parseCalendarOverride, type CalendarOverrideFile } from '../shared/workorders';
+import { DeadlineRules } from '../shared/workorders';
+import { readCalendarDir } from './workorders/calendar-dir';
 
 const USAGE = `usage:
   npm run server -- --data DIR [--port N] [--host H] [--official-prefix JN] [--time-zone Asia/Shanghai]
@@ -49,22 +50,6 @@ function readJson(file: string): unknown {
   } catch (e) {
     throw new UsageError(`${file}: not a readable JSON file (${e instanceof Error ? e.message : String(e)})`);
   }
-}
-
-/** The working-calendar override files of a folder (every *.json, by name; a later one wins for a year). */
-function readCalendarDir(dir: string): CalendarOverrideFile[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
-  } catch (e) {
-    throw new UsageError(`--calendar-dir ${dir}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  return names.map((name) => {
-    const file = join(dir, name);
-    const parsed = parseCalendarOverride(readJson(file));
-    if (!parsed.ok) throw new UsageError(`${file}: not a working-calendar override file: ${parsed.errors.join('; ')}`);
-    return parsed.override;
-  });
 }
 
 /** A password typed at a terminal without echo, or the first line of piped input. */
@@ -193,7 +178,13 @@ async function serve(args: string[]): Promise<void> {
   const offlineDays = integer('offline-days', values['offline-days']);
   if (offlineDays !== undefined) config.offlineDays = offlineDays;
   config.workOrders = { settings: { operatorMayDispatch: values['operator-may-dispatch'] } };
-  if (values['calendar-dir']) config.workOrders.calendarOverrides = readCalendarDir(values['calendar-dir']);
+  if (values['calendar-dir']) {
+    try {
+      config.workOrders.calendarOverrides = readCalendarDir(values['calendar-dir']);
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+  }
   if (values['deadline-rules']) {
     const rules = DeadlineRules.safeParse(readJson(values['deadline-rules']));
     if (!rules.success) {

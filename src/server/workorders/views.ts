@@ -108,33 +108,46 @@ function toSummary(r: SummaryRow, viewer: Actor, cfg: WorkOrderConfig, now: numb
 /** Queues a unit may ask for; the others are the centre's. */
 export const UNIT_QUEUES: readonly OrderQueue[] = ['pending_sign', 'in_progress', 'pending_review', 'overdue'];
 
-/** The WHERE clause of a queue for the viewer, with its parameters from $2 on ($1 is the limit). */
-function queueFilter(queue: OrderQueue, viewer: Actor, now: number): { where: string; params: unknown[] } {
-  const open = `w.state IN ('pending_sign', 'in_progress')`;
+const OPEN = `w.state IN ('pending_sign', 'in_progress')`;
+const ORDER = 'ORDER BY w.deadline NULLS LAST, w.case_id';
+/** One page of (case_id, deadline) from the rows matching `where`: index-only on the covering indexes. */
+const page = (where: string) => `SELECT w.case_id, w.deadline FROM work_orders w WHERE ${where} ${ORDER} LIMIT $1`;
+/** Two disjoint sets, each paged from its own index, merged (an OR would read every row's heap page). */
+const either = (a: string, b: string) =>
+  `SELECT w.case_id, w.deadline FROM ((${page(a)}) UNION ALL (${page(b)})) w ${ORDER} LIMIT $1`;
+
+/** The SQL choosing a queue's page for the viewer ($1 = the limit), and its parameters from $2 on. */
+function queuePage(queue: OrderQueue, viewer: Actor, now: number): { sql: string; params: unknown[] } {
   if (viewer.role !== 'unit') {
     switch (queue) {
       case 'extension_requested':
-        return { where: `w.extension_requested AND ${open}`, params: [] };
+        return { sql: page(`w.extension_requested AND ${OPEN}`), params: [] };
       case 'overdue':
-        return { where: `${open} AND w.warn_at < $2`, params: [now] };
+        return { sql: page(`${OPEN} AND w.warn_at < $2`), params: [now] };
       default:
-        return { where: 'w.state = $2', params: [queue] };
+        return { sql: page('w.state = $2'), params: [queue] };
     }
   }
   const unit = viewer.unitId;
   switch (queue) {
     case 'pending_sign':
-      return { where: `w.state = 'pending_sign' AND w.unit_code = $2`, params: [unit] };
+      return { sql: page(`w.unit_code = $2 AND w.state = 'pending_sign'`), params: [unit] };
     case 'in_progress':
       // what it holds, and what it passed on to a sub-unit (it stays answerable for it)
       return {
-        where: `((w.unit_code = $2 AND w.state = 'in_progress') OR (w.lead_unit_code = $2 AND w.unit_code <> $2 AND ${open}))`,
+        sql: either(`w.unit_code = $2 AND w.state = 'in_progress'`, `w.lead_unit_code = $2 AND ${OPEN} AND w.unit_code <> $2`),
         params: [unit],
       };
     case 'pending_review':
-      return { where: `w.lead_unit_code = $2 AND w.state = 'pending_review'`, params: [unit] };
+      return { sql: page(`w.lead_unit_code = $2 AND w.state = 'pending_review'`), params: [unit] };
     case 'overdue':
-      return { where: `(w.unit_code = $2 OR w.lead_unit_code = $2) AND ${open} AND w.warn_at < $3`, params: [unit, now] };
+      return {
+        sql: either(
+          `w.unit_code = $2 AND ${OPEN} AND w.warn_at < $3`,
+          `w.lead_unit_code = $2 AND ${OPEN} AND w.unit_code <> $2 AND w.warn_at < $3`,
+        ),
+        params: [unit, now],
+      };
     default:
       throw new Error(`queue ${queue} is not a unit's`);
   }
@@ -148,16 +161,15 @@ export async function readQueue(
   cfg: WorkOrderConfig,
   now: number,
 ): Promise<{ queue: OrderQueue; orders: OrderSummary[]; more: boolean }> {
-  const f = queueFilter(queue, viewer, now);
+  const q = queuePage(queue, viewer, now);
   const rows = await db.query<SummaryRow>(
     // the page is chosen on work_orders' indexes alone, then only its rows are read and joined
     `SELECT ${SUMMARY_COLUMNS}
-     FROM (SELECT w.case_id, w.deadline FROM work_orders w WHERE ${f.where}
-           ORDER BY w.deadline NULLS LAST, w.case_id LIMIT $1) p
+     FROM (${q.sql}) p
        JOIN work_orders w ON w.case_id = p.case_id
        JOIN cases c ON c.id = w.case_id LEFT JOIN units u ON u.code = w.unit_code
      ORDER BY p.deadline NULLS LAST, p.case_id`,
-    [limit + 1, ...f.params],
+    [limit + 1, ...q.params],
   );
   const more = rows.length > limit;
   return { queue, orders: rows.slice(0, limit).map((r) => toSummary(r, viewer, cfg, now)), more };

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../../src/server/accounts/service';
+import { overdueBoard } from '../../../src/server/workorders/views';
 import {
   defaultWorkingCalendar,
   extendDeadline,
@@ -214,6 +215,41 @@ describe.each(BACKENDS)('work orders on $name', (backend) => {
     expect(unitView.case.address).toBe('任城区 古槐路 8 号');
     const centre = (await detail(supA, id)).body;
     expect(centre.case.caller).toEqual({ phone, name, masked: false });
+  });
+
+  it('下派: the sub-unit gets it to sign, the lead unit keeps it in 办理中; past the deadline both see it as 超期, and so does the board', async () => {
+    const gh = await unitAccount('RC-GH');
+    const id = await newOrder();
+    await act(supA, id, 'dispatch', { leadUnitId: 'RC' }, 0);
+    await act(rc, id, 'sign', {}, 1);
+    const sub = await act(rc, id, 'subdispatch', { unitId: 'RC-GH', note: '请古槐街道现场核实' }, 2);
+    expect(sub.status).toBe(200);
+    expect(ids(await queue(gh, 'pending_sign'))).toContain(id);
+    expect(ids(await queue(rc, 'in_progress'))).toContain(id);
+    expect(ids(await queue(rc, 'pending_sign'))).not.toContain(id);
+    expect((await detail(sw, id)).status).toBe(404);
+
+    const deadline = (await detail(gh, id)).body.summary.deadline as number;
+    const saved = s.clock.t;
+    s.clock.t = deadline + 60_000;
+    try {
+      // tokens of the earlier clock have expired: sign in again
+      const again = async (who: Session) => ({
+        ...who,
+        token: (await s.call('POST', '/api/login', { username: who.username, password: who.password })).body.accessToken as string,
+      });
+      const [rc2, gh2, sup2] = [await again(rc), await again(gh), await again(supA)];
+      for (const who of [rc2, gh2, sup2]) {
+        const row = (await queue(who, 'overdue')).body.orders.find((o: { id: string }) => o.id === id);
+        expect(row, who.username).toMatchObject({ deadlineStatus: 'overdue', unitCode: 'RC-GH' });
+      }
+      const sw2 = await again(sw);
+      expect(ids(await queue(sw2, 'overdue'))).not.toContain(id);
+      const board = await overdueBoard(t.db, s.clock.now());
+      expect(board.find((b) => b.unitCode === 'RC-GH')?.overdue).toBeGreaterThanOrEqual(1);
+    } finally {
+      s.clock.t = saved;
+    }
   });
 
   it('a stale expectedVersion is a 409 order_changed, and nothing is written', async () => {

@@ -13,6 +13,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventData, EventName } from '../../shared/contract';
 import { contentSecurityPolicy } from '../csp';
 import { dispatch, type HandlerTable } from '../services/dispatch';
 
@@ -43,6 +44,8 @@ export interface Harness {
   url: string;
   token: string;
   port: number;
+  /** sends one of main's events to every connected page (see pushEvent) */
+  push<E extends EventName>(event: E, data: EventData<E>): void;
   close(): Promise<void>;
 }
 
@@ -121,6 +124,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     url: `${origin}/?token=${token}`,
     token,
     port,
+    push: (event, data) => pushEvent(wss, event, data),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
@@ -128,4 +132,18 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         server.close(() => resolve());
       }),
   };
+}
+
+// ─── main → renderer events ──────────────────────────────────────────────────────────────────
+
+/**
+ * Main's events (src/shared/contract.ts `events`) travel to every page whose socket passed the
+ * token check, as a message without id: {event, data}. Replies to calls always carry an id, so
+ * the page tells the two apart.
+ */
+export function pushEvent<E extends EventName>(wss: WebSocketServer, event: E, data: EventData<E>): void {
+  const message = JSON.stringify({ event, data });
+  for (const client of wss.clients) {
+    if (client.readyState === client.OPEN) client.send(message);
+  }
 }

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { TaxonomyNode } from './domain';
-import { CallerHistory, CaseDetail, IntakeDraft, IntakeInput, SearchQuery, SearchResult } from './schemas';
+import { CallerHistory, CaseDetail, IntakeDraft, IntakeSave, SearchQuery, SearchResult } from './schemas';
 import { Role } from './sync';
 import { TelephonyPush } from './telephony';
 
@@ -115,7 +115,7 @@ export const contract = {
   },
   /** 受理: one durable commit of contact + case + outbox row + search index */
   'intake.save': {
-    input: IntakeInput,
+    input: IntakeSave,
     output: z.object({ caseId: z.number().int(), localNo: z.string(), createdAt: z.number().int() }),
   },
   'draft.load': {

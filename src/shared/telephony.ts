@@ -5,7 +5,9 @@
  * event, with the call so far, to the renderer (screen pop, 来电提醒).
  */
 import { z } from 'zod';
-import { CallerHistory } from './schemas';
+import { CallerHistory, CallTimes } from './schemas';
+
+export { CallTimes };
 
 export const TELEPHONY_KINDS = ['ringing', 'answered', 'ended'] as const;
 export const TelephonyKind = z.enum(TELEPHONY_KINDS);
@@ -56,27 +58,8 @@ export const TelephonyEvent = z
 export type TelephonyEventInput = z.input<typeof TelephonyEvent>;
 export type TelephonyEvent = z.output<typeof TelephonyEvent>;
 
-/** The times of one call, as far as they are known (来电时间, 接听, 挂断). */
-export const CallTimes = z
-  .object({
-    callId: CallId,
-    ringAt: Epoch.nullable(),
-    answerAt: Epoch.nullable(),
-    endAt: Epoch.nullable(),
-  })
-  .strict()
-  .superRefine((v, ctx) => {
-    if (v.ringAt !== null && v.answerAt !== null && v.answerAt < v.ringAt) {
-      ctx.addIssue({ code: 'custom', path: ['answerAt'], message: 'answerAt: before ringAt' });
-    }
-    if (v.answerAt !== null && v.endAt !== null && v.endAt < v.answerAt) {
-      ctx.addIssue({ code: 'custom', path: ['endAt'], message: 'endAt: before answerAt' });
-    }
-  });
-export type CallTimes = z.infer<typeof CallTimes>;
-
 /** Talk time (通话时长) in whole seconds: answered to ended; null until both are known. */
-export function talkSeconds(call: Pick<CallTimes, 'answerAt' | 'endAt'>): number | null {
+export function talkSeconds(call: { answerAt: number | null; endAt: number | null }): number | null {
   if (call.answerAt === null || call.endAt === null) return null;
   return Math.max(0, Math.round((call.endAt - call.answerAt) / 1000));
 }

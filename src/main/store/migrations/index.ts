@@ -11,6 +11,7 @@ import { migrate1 } from './001_core';
 import { migrate2 } from './002_case_search';
 import { migrate3 } from './003_drafts';
 import { migrate4 } from './004_sync';
+import { migrate5 } from './005_call_times';
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'case_search', up: migrate2 },
   { version: 3, name: 'drafts', up: migrate3 },
   { version: 4, name: 'sync', up: migrate4 },
+  { version: 5, name: 'call_times', up: migrate5 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TelephonyPush } from '../../../src/shared/telephony';
-import { channelOfExtension, startAmi, type TelephonySourceHandle } from '../../../src/main/telephony/ami';
+import { channelOfExtension, mapAmiEvent, startAmi, type TelephonySourceHandle } from '../../../src/main/telephony/ami';
 import { createTelephonyHub } from '../../../src/main/telephony/hub';
 import { startFakeAmi, type FakeAmi } from './fake-ami';
 
@@ -106,6 +106,25 @@ describe('Asterisk AMI adapter (against a fake AMI on loopback)', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(pushes).toEqual([]);
     expect(ami!.status().lastError).toMatch(/login refused for hotline/);
+  });
+
+  it('maps a direct dial (Newchannel to the extension, Newstate Up of its channel)', () => {
+    const seen = new Set<string>();
+    expect(mapAmiEvent({ event: 'Newchannel', channel: 'PJSIP/trunk-1', calleridnum: '13905371234', exten: '8001', uniqueid: 'd1', linkedid: 'd1' }, '8001', seen)).toEqual({
+      kind: 'ringing',
+      callId: 'd1',
+      callerNumber: '13905371234',
+      calledLine: '8001',
+      agentExtension: '8001',
+    });
+    expect(mapAmiEvent({ event: 'Newstate', channel: 'PJSIP/8001-2', channelstatedesc: 'Up', uniqueid: 'd2', linkedid: 'd1' }, '8001', seen)).toMatchObject({
+      kind: 'answered',
+      callId: 'd1',
+    });
+    // the agent's own outgoing call and other calls' states are not ours
+    expect(mapAmiEvent({ event: 'Newchannel', channel: 'PJSIP/8001-3', exten: '8001', uniqueid: 'o1', linkedid: 'o1' }, '8001', seen)).toBeNull();
+    expect(mapAmiEvent({ event: 'Newstate', channel: 'PJSIP/8001-4', channelstatedesc: 'Up', uniqueid: 'x', linkedid: 'x' }, '8001', seen)).toBeNull();
+    expect(mapAmiEvent({ event: 'Hangup', channel: 'PJSIP/9-1', uniqueid: 'y', linkedid: 'y' }, '8001', seen)).toBeNull();
   });
 
   it('knows which channels are the extension’s', () => {

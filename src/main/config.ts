@@ -25,6 +25,8 @@ const Port = z.number().int().min(1).max(65535);
 export const TelephonyConfig = z
   .object({
     http: z.object({ enabled: z.boolean() }).strict().optional(),
+    /** hotline:// URLs (Electron); any program or web page of this user can open one, so IT may turn it off */
+    url: z.object({ enabled: z.boolean() }).strict().optional(),
     /** Asterisk manager interface: a manager.conf user with `read = call,agent` */
     ami: z
       .object({ host: Host, port: Port.default(5038), username: z.string().min(1).max(80), secret: z.string().min(1).max(256), extension: Extension })

@@ -64,6 +64,10 @@ function openHotlineUrl(url: string): void {
     earlyUrls.push(url);
     return;
   }
+  if (context.config.telephony?.url?.enabled === false) {
+    console.error('[telephony] hotline:// URLs are turned off by telephony.url.enabled');
+    return;
+  }
   const parsed = parseHotlineUrl(url);
   if (!parsed.ok) {
     console.error('[telephony] refused', url.slice(0, 200), parsed.reason);

@@ -5,6 +5,8 @@
 const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<void> | void }>> = {
   store: () => import('./store'),
   sync: () => import('./sync'),
+  /** screen_pop alone, on a store `store` built */
+  'screen-pop': () => import('./screen-pop'),
 };
 
 async function main(): Promise<void> {

@@ -30,7 +30,7 @@
 import { z } from 'zod';
 import { CaseStatus, Channel, HandlingMode, RequestType, Urgency } from './domain';
 import { normalizePhone } from './phone';
-import { LIMITS } from './schemas';
+import { CallTimes, CaseCall, LIMITS } from './schemas';
 
 /** The protocol version this code speaks. Bump it when a request or response shape changes. */
 export const SYNC_SCHEMA_VERSION = 1;
@@ -116,6 +116,8 @@ export const CaseCreateCase = z.object({
   /** the operator who logged the case (登记人) */
   operator: operatorName,
   createdAt: EpochMs,
+  /** the phone system's call it was logged during (来电时间, answered, ended); null or absent when none */
+  call: CallTimes.nullable().optional(),
 });
 
 /** The first contact (来电记录) of the case, args.contact of 'case.create'. */
@@ -279,6 +281,8 @@ export const CaseChange = z.object({
   createdAt: z.number().int(),
   /** the client that pushed it (a workstation recognises its own cases) */
   originClientId: z.string(),
+  /** 来电时间 and 通话时长 from the phone system; null when the case was logged without one (absent from older servers) */
+  call: CaseCall.nullable().optional(),
   /** the server's change version of this row: increases with every change of the case */
   version: z.number().int(),
   /** oldest first */

@@ -38,7 +38,8 @@ function parseCursor(cursor: string | null, serverId: string): number {
   return Number(match[2]);
 }
 
-type CaseRow = Omit<CaseChange, 'contacts'> & { id: number };
+type CallColumns = { callId: string | null; ringAt: number | null; answerAt: number | null; endAt: number | null; talkSeconds: number | null };
+type CaseRow = Omit<CaseChange, 'contacts' | 'call'> & { id: number } & CallColumns;
 type ContactRow = ContactChange & { caseId: number };
 
 export async function pull(deps: SyncDeps & { serverId: string }, caller: Caller, input: PullInput): Promise<PullResponse> {
@@ -56,7 +57,9 @@ export async function pull(deps: SyncDeps & { serverId: string }, caller: Caller
                 c.phone, c.phone_ext AS "phoneExt", c.caller_name AS "callerName", c.channel, c.request_type AS "requestType",
                 c.category_code AS "categoryCode", c.region_code AS "regionCode", c.address, c.content, c.answer,
                 c.urgency, c.handling_mode AS "handlingMode", c.status, c.confidential, c.operator,
-                c.created_at AS "createdAt", c.origin_client_id AS "originClientId", c.version
+                c.created_at AS "createdAt", c.origin_client_id AS "originClientId", c.version,
+                c.call_id AS "callId", c.call_ring_at AS "ringAt", c.call_answer_at AS "answerAt", c.call_end_at AS "endAt",
+                c.talk_seconds AS "talkSeconds"
          FROM cases c
          WHERE c.version > $1
            AND (c.created_at >= $2 OR EXISTS (SELECT 1 FROM cases w WHERE w.phone = c.phone AND w.created_at >= $2))
@@ -92,7 +95,11 @@ export async function pull(deps: SyncDeps & { serverId: string }, caller: Caller
       );
       return {
         cursor: formatCursor(deps.serverId, cursorVersion),
-        changes: page.map(({ id, ...c }) => ({ ...c, contacts: byCase.get(id) ?? [] })),
+        changes: page.map(({ id, callId, ringAt, answerAt, endAt, talkSeconds, ...c }) => ({
+          ...c,
+          call: callId === null ? null : { callId, ringAt, answerAt, endAt, talkSeconds },
+          contacts: byCase.get(id) ?? [],
+        })),
         rejections,
         lastMutationId,
         more,

@@ -49,6 +49,20 @@ describe('cases pulled from the centre', () => {
     expect(b.store.db.prepare('SELECT origin FROM cases WHERE id = ?').pluck().get(detail.id)).toBe('server');
   });
 
+  it('a case logged during a call carries its call times to the centre and to other workstations; one typed by hand has none', async () => {
+    const call = { callId: '1764200000.7', ringAt: clock.t - 70_000, answerAt: clock.t - 64_000, endAt: clock.t - 1_000 };
+    const popped = await a.call('intake.save', { ...intakeInput(), phone: '13905370077', call });
+    const typed = await a.call('intake.save', { ...intakeInput(), phone: '13905370078' });
+    await syncUntilQuiet(a);
+    await syncUntilQuiet(b);
+    const onB = (phone: string) => b.store.getCase(b.store.callerHistory(phone).recentCases[0]!.id)!;
+    expect(onB('13905370077').call).toEqual({ ...call, talkSeconds: 63 });
+    expect(onB('13905370078').call).toBeNull();
+    // the workstation that logged them keeps its own
+    expect(a.store.getCase(popped.caseId)!.call).toEqual({ ...call, talkSeconds: 63 });
+    expect(a.store.getCase(typed.caseId)!.call).toBeNull();
+  });
+
   it('every workstation converges on the same cases, page by page, whoever logged them', async () => {
     for (let i = 0; i < 3; i++) await a.log();
     for (let i = 0; i < 4; i++) await b.log();

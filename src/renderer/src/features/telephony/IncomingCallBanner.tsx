@@ -47,7 +47,8 @@ export function IncomingCallBanner() {
           ) : (
             call.answerAt !== null && <span className="call-banner__state">{t.call.answered}</span>
           )}
-          <Button type="primary" size="small" aria-label={t.call.accept} aria-keyshortcuts={t.call.acceptKey} onClick={accept}>
+          {/* named by its text alone (the key is aria-hidden): the name 接听 is part of what is seen */}
+          <Button type="primary" size="small" aria-keyshortcuts={t.call.acceptKey} onClick={accept}>
             {t.call.accept} <kbd aria-hidden="true">{t.call.acceptKey}</kbd>
           </Button>
         </section>

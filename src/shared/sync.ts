@@ -297,6 +297,12 @@ export const PullResponse = z.object({
   lastMutationId: z.number().int(),
   /** true: pull again at once with the new cursor */
   more: z.boolean(),
+  /**
+   * Only on a pull from cursor null: how many cases this pull delivers in all, this page
+   * included (counted in the page's snapshot), so a new workstation can show its progress.
+   * Servers before it leave it out.
+   */
+  total: z.number().int().min(0).optional(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 

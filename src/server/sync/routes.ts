@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { API } from '../api';
 import type { AuthService } from '../auth/service';
-import { route } from '../http';
+import { RawJson, route } from '../http';
 import { registerClient } from './clients';
 import { pull } from './pull';
 import { push, type SyncDeps } from './push';
@@ -32,5 +32,5 @@ export function registerSyncRoutes(app: FastifyInstance, deps: SyncDeps & { serv
     },
     { bodyLimit: deps.config.pushBodyLimit },
   );
-  route(app, API.pull, deps.auth, (body, { caller }) => pull(deps, caller, body));
+  route(app, API.pull, deps.auth, async (body, { caller }) => new RawJson((await pull(deps, caller, body)).json));
 }

@@ -126,4 +126,50 @@ describe('cases pulled from the centre', () => {
       c.close();
     }
   });
+
+  it("a first pull reports its progress (cases loaded of the server's total, time left) until it ends", async () => {
+    const total = await server.caseCount();
+    expect(total).toBeGreaterThan(4);
+    const seen: { loaded: number; total: number; etaMs: number | null }[] = [];
+    let d: TestWorkstation | null = null;
+    d = openWorkstation({
+      file: join(dir, 'd.sqlite'),
+      serverUrl: server.url,
+      clock,
+      workstation: 'W004',
+      job: {
+        pullLimit: 2,
+        onStep: (step) => {
+          if (step !== 'pull:applied' || !d) return;
+          // each page takes a second on this clock: the estimate follows the rate so far
+          clock.advance(1000);
+          const progress = d.sync.status().initialLoad;
+          if (progress) seen.push(progress);
+        },
+      },
+    });
+    try {
+      expect(d.sync.status().initialLoad).toBeNull();
+      await d.call('auth.login', await server.account());
+      await syncUntilQuiet(d);
+      // every page but the last is seen while the pull runs, 2 cases each
+      expect(seen.length).toBe(Math.ceil(total / 2));
+      seen.forEach((p, i) => {
+        expect(p.total).toBe(total);
+        expect(p.loaded).toBe(Math.min(2 * (i + 1), total));
+      });
+      const first = seen[0]!;
+      expect(first.etaMs).toBe(Math.round(((total - 2) * 1000) / 2));
+      expect(seen.at(-1)!.etaMs).toBe(0);
+      // over: no progress any more, and a later pull (from a cursor) shows none
+      expect(d.sync.status().initialLoad).toBeNull();
+      await a.log();
+      await syncUntilQuiet(a);
+      seen.length = 0;
+      await syncUntilQuiet(d);
+      expect(seen).toEqual([]);
+    } finally {
+      d.close();
+    }
+  });
 });

@@ -183,6 +183,7 @@ export const REJECTION_CODES = [
 ] as const;
 export const RejectionCode = z.enum(REJECTION_CODES);
 export type RejectionCode = z.infer<typeof RejectionCode>;
+export const isRejectionCode = (code: string): code is RejectionCode => (REJECTION_CODES as readonly string[]).includes(code);
 
 /** A mutation the server will never apply. It is processed (never retried) and shown to the operator. */
 export const Rejection = z.object({

@@ -284,6 +284,9 @@ describe('同步异常', () => {
     const list = dialog.getByRole('list', { name: '同步异常列表' });
     await expect.poll(() => list.textContent(), STEP_WAIT).toContain(caseNo);
     expect(await list.textContent()).toContain('违反服务器规则');
+    // the reason in Chinese from its code and rule, the server's English kept as the detail
+    expect(await list.textContent()).toContain('受理时间晚于中心服务器的时间：本机时钟可能不准');
+    expect(await list.textContent()).toContain('服务器原文');
     expect(await list.textContent()).toContain('in the future');
     await saveScreenshot(page, 'sync-rejections');
 

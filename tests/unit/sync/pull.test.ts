@@ -119,6 +119,14 @@ describe('cases pulled from the centre', () => {
       const indexes = c.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('cases', 'contacts', 'callers') AND sql IS NOT NULL ORDER BY name").pluck().all();
       expect(indexes).toEqual(reference);
       expect(c.store.db.prepare("SELECT count(*) FROM temp.sqlite_master WHERE name LIKE 'load_%'").pluck().get()).toBe(0);
+      // searchable once the load is over: every case indexed once, the call logged meanwhile too
+      expect(c.store.db.prepare('SELECT id FROM case_search_docsize ORDER BY id').pluck().all()).toEqual(
+        c.store.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all(),
+      );
+      const pulled = c.store.db.prepare("SELECT id, content FROM cases WHERE origin = 'server' LIMIT 1").get() as { id: number; content: string };
+      expect(c.store.search(pulled.content, 50).results.map((r) => r.id)).toContain(pulled.id);
+      const during = c.store.db.prepare('SELECT id, content FROM cases WHERE uuid = ?').get(loggedDuringLoad) as { id: number; content: string };
+      expect(c.store.search(during.content, 50).results.map((r) => r.id)).toContain(during.id);
       // callers derived from the contacts: the same counts as a workstation that pulled page by page
       const phone = [...a.store.db.prepare('SELECT phone FROM contacts').pluck().all()][0] as string;
       expect(c.store.callerHistory(phone)).toMatchObject({ known: true, totalCalls: a.store.callerHistory(phone).totalCalls });

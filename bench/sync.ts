@@ -44,9 +44,13 @@ import { serverIngest } from './sync-server';
 
 const DAY = 86_400_000;
 
-/** The server's cases for the initial pull, written directly: n cases, each with its first contact. */
-async function seedServer(db: Db, n: number, accountId: number): Promise<void> {
+/**
+ * The server's cases for the initial pull, written directly: n cases, each with its first
+ * contact, versioned after whatever the database holds (the e2e tests seed a used server too).
+ */
+export async function seedServer(db: Db, n: number, accountId: number): Promise<void> {
   const now = Date.now();
+  const [{ head } = { head: 0 }] = await db.query<{ head: number }>('SELECT version AS head FROM sync_head');
   await db.query("INSERT INTO clients (client_id, account_id, last_mutation_id) VALUES ('bench-seed-client', $1, $2)", [accountId, n]);
   const chunk = 100_000;
   for (let first = 1; first <= n; first += chunk) {
@@ -62,16 +66,17 @@ async function seedServer(db: Db, n: number, accountId: number): Promise<void> {
          '任城区古槐街道阳光花园' || (i % 40) || '号楼',
          '第' || i || '次反映小区供暖不热，室温只有十四度，希望供热公司尽快上门检查处理。', '',
          'normal', 'dispatch', 'pending_dispatch', false, 'op' || (i % 90),
-         $1::bigint - (i % 300) * ${DAY}::bigint, $2, 'bench-seed-client', i, i
+         $1::bigint - (i % 300) * ${DAY}::bigint, $2, 'bench-seed-client', i, $5::bigint + i
        FROM generate_series($3::bigint, $4::bigint) AS i`,
-      [now, accountId, first, last],
+      [now, accountId, first, last, head],
     );
   }
   await db.query(
     `INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
-     SELECT gen_random_uuid(), id, phone, '', caller_name, channel, request_type, content, operator, created_at FROM cases`,
+     SELECT gen_random_uuid(), id, phone, '', caller_name, channel, request_type, content, operator, created_at
+     FROM cases WHERE origin_client_id = 'bench-seed-client'`,
   );
-  await db.query('UPDATE sync_head SET version = $1', [n]);
+  await db.query('UPDATE sync_head SET version = $1', [head + n]);
   await db.exec('ANALYZE');
 }
 

@@ -17,20 +17,18 @@
  * each commit rewriting a share of them that grows with the store. So, like the store's bulk
  * loader (bulk.ts), an initial load drops the secondary indexes whose keys arrive in random
  * order (KEPT_DURING_LOAD), applies the pages (each one transaction with its cursor), and
- * then rebuilds the indexes by sorting, derives the callers from the contacts and indexes the
- * loaded cases for search (one FTS5 pass instead of a segment per page), in one transaction. Meanwhile the upsert finds cases and contacts by uuid in in-memory TEMP tables
+ * then rebuilds the indexes by sorting and derives the callers from the contacts, in one
+ * transaction. Meanwhile the upsert finds cases and contacts by uuid in in-memory TEMP tables
  * that triggers keep in step with every insert, intake included, and whose primary keys keep
  * the uuids unique. Which indexes were dropped is written in the same transaction as the drop,
  * so a process killed during the load finishes it at the next start (the TEMP tables die with
  * the process and are not needed then). Until it finishes, lookups by phone scan
- * rather than seek, and text search finds only what was here before and what was logged
- * meanwhile: acceptable on a workstation that is still fetching its history (the screen says so).
+ * rather than seek: acceptable on a workstation that is still fetching its history.
  */
 import { randomUUID } from 'node:crypto';
 import type { CaseChange, ContactChange, PullResponse, Rejection, Role } from '../../shared/sync';
 import { createCaseIndexer } from './case-index';
 import { reverseDigits } from './cases';
-import { indexTokens } from './fts';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 
@@ -105,9 +103,8 @@ const LOAD_TRACKING = `
 function completeLoad(db: Db): boolean {
   const row = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = '${LOAD_KEY}'`).get();
   if (!row) return false;
-  const record = parseLoadRecord(row.value);
   db.transaction(() => {
-    for (const sql of record.indexes) db.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, 'CREATE $1INDEX IF NOT EXISTS '));
+    for (const sql of JSON.parse(row.value) as string[]) db.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, 'CREATE $1INDEX IF NOT EXISTS '));
     db.function('sync_reverse_digits', { deterministic: true }, (phone: unknown) => reverseDigits(String(phone)));
     // one row per number from its contacts, with the latest name given, merged into what intake
     // wrote meanwhile by the same rule as the pull's caller upsert
@@ -122,16 +119,6 @@ function completeLoad(db: Db): boolean {
         name = CASE WHEN excluded.name <> '' AND (name = '' OR excluded.last_seen >= last_seen) THEN excluded.name ELSE name END,
         first_seen = min(first_seen, excluded.first_seen),
         last_seen = max(last_seen, excluded.last_seen)`).run();
-    if (record.searchFrom !== null) {
-      // the search index of the cases the load wrote, in one pass: far cheaper than a segment
-      // per page. Cases logged here meanwhile were indexed by intake: replaced, not doubled.
-      db.function('sync_index_tokens', { deterministic: true }, (text: unknown) => indexTokens(String(text)));
-      db.prepare(`DELETE FROM case_search WHERE rowid IN (SELECT id FROM cases WHERE id > ? AND origin = 'local')`).run(record.searchFrom);
-      db.prepare(`
-        INSERT INTO case_search (rowid, name, address, content, answer)
-        SELECT id, sync_index_tokens(caller_name), sync_index_tokens(address), sync_index_tokens(content), sync_index_tokens(answer)
-        FROM cases WHERE id > ? ORDER BY id`).run(record.searchFrom);
-    }
     db.prepare(`DELETE FROM meta WHERE key = '${LOAD_KEY}'`).run();
     db.exec(END_LOAD_TRACKING);
   }).immediate();
@@ -145,21 +132,6 @@ const END_LOAD_TRACKING = `
   DROP TABLE IF EXISTS temp.load_cases;
   DROP TABLE IF EXISTS temp.load_contacts;`;
 const LOAD_KEY = 'sync_initial_load';
-
-/**
- * What an initial load records when it begins (meta LOAD_KEY): the indexes it dropped, and the
- * last case id before it — the cases after it get their search index at the end, in one pass.
- * A record of an older version is the bare list of indexes (its pages were indexed as written).
- */
-interface LoadRecord {
-  indexes: string[];
-  searchFrom: number | null;
-}
-
-function parseLoadRecord(value: string): LoadRecord {
-  const parsed = JSON.parse(value) as string[] | LoadRecord;
-  return Array.isArray(parsed) ? { indexes: parsed, searchFrom: null } : parsed;
-}
 /** epoch ms of the last sync cycle that completed with an answer from the server */
 const LAST_SUCCESS_KEY = 'sync_last_success_at';
 /** an initial load only pays off on a store that holds (next to) nothing yet */
@@ -269,7 +241,6 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
     `INSERT INTO meta (key, value) VALUES ('${LAST_SUCCESS_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   );
   const countCases = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM cases');
-  const maxCaseId = db.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) AS id FROM cases');
   const selectIndexes = db.prepare<[], { name: string; sql: string }>(
     `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('cases', 'contacts', 'callers')`,
   );
@@ -310,8 +281,6 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       last_seen = max(last_seen, excluded.last_seen)`);
 
   let loading = false;
-  /** during a load: cases with a greater id are indexed for search at its end (completeLoad) */
-  let searchFrom = Number.MAX_SAFE_INTEGER;
   /** statements on the TEMP tables, prepared while they exist */
   let loadLookups: {
     caseByUuid: Statement<[string], { id: number; origin: string }>;
@@ -534,7 +503,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
               for (const k of change.contacts) upsertCaller.run(k.phone, reverseDigits(k.phone), k.callerName, k.createdAt, k.createdAt);
             }
           }
-          for (const { caseId, change, reindex } of written) if (reindex && !(loading && caseId > searchFrom)) indexer.put(caseId, change);
+          for (const { caseId, change, reindex } of written) if (reindex) indexer.put(caseId, change);
           setCursor.run(page.cursor, clientId);
           beforeCommit?.();
           return counts;
@@ -554,8 +523,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
         .transaction(() => {
           if (countCases.get()!.n >= LOAD_MAX_EXISTING_CASES) return false;
           const dropped = selectIndexes.all().filter((i) => !KEPT_DURING_LOAD.has(i.name));
-          searchFrom = maxCaseId.get()!.id;
-          insertLoad.run(JSON.stringify({ indexes: dropped.map((i) => i.sql), searchFrom } satisfies LoadRecord));
+          insertLoad.run(JSON.stringify(dropped.map((i) => i.sql)));
           for (const { name } of dropped) db.exec(`DROP INDEX ${name}`);
           db.exec(LOAD_TRACKING);
           loadLookups = {
@@ -577,7 +545,6 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       if (completeLoad(db)) wrote();
       loadLookups = null;
       loading = false;
-      searchFrom = Number.MAX_SAFE_INTEGER;
     },
 
     rejections(opts: { includeDismissed?: boolean; markSeen?: boolean } = {}): LocalRejection[] {

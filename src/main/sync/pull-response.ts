@@ -99,6 +99,13 @@ export function checkPullResponse(json: unknown): PullResponse {
     throw new PullResponseError(`${issue?.path.join('.')}: ${issue?.message}`);
   }
   const { changes } = frame.data;
-  for (let i = 0; i < changes.length; i++) checkCaseChange(changes[i], `changes.${i}`);
+  let version = -Infinity;
+  for (let i = 0; i < changes.length; i++) {
+    checkCaseChange(changes[i], `changes.${i}`);
+    // the protocol's promise: in version order, each case at most once per page
+    const next = (changes[i] as CaseChange).version;
+    if (next <= version) throw new PullResponseError(`changes.${i}.version: not after the version of the case before it`);
+    version = next;
+  }
   return frame.data as PullResponse;
 }

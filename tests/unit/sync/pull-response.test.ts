@@ -81,6 +81,9 @@ describe('checking a pulled page without zod per case', () => {
     expect(() => checkPullResponse({ ...page, cursor: 1 })).toThrow(/^cursor: /);
     expect(() => checkPullResponse({ ...page, changes: {} })).toThrow(/^changes: /);
     expect(() => checkPullResponse({ ...page, total: -1 })).toThrow(/^total: /);
+    // out of version order, or a case twice
+    expect(() => checkPullResponse({ ...page, changes: [{ ...valid(), version: 8 }, valid()] })).toThrow('changes.1.version: not after');
+    expect(() => checkPullResponse({ ...page, changes: [valid(), valid()] })).toThrow('changes.1.version: not after');
   });
 
   it('passes the page on as the protocol schema reads it', () => {

@@ -32,5 +32,9 @@ export function registerSyncRoutes(app: FastifyInstance, deps: SyncDeps & { serv
     },
     { bodyLimit: deps.config.pushBodyLimit },
   );
-  route(app, API.pull, deps.auth, async (body, { caller }) => new RawJson((await pull(deps, caller, body)).json));
+  route(app, API.pull, deps.auth, async (body, { caller, req }) => {
+    const page = await pull(deps, caller, body);
+    req.log.debug({ clientId: body.clientId, account: caller.username, changes: page.changes, more: page.more }, 'pull served');
+    return new RawJson(page.json);
+  });
 }

@@ -71,6 +71,14 @@ export const SyncStatus = z.object({
   rejections: z.number().int(),
   unseenRejections: z.number().int(),
   nextAttemptAt: z.number().int().nullable(),
+  /**
+   * A first sync (a pull from cursor null) in progress: cases written so far of the total the
+   * server announced, and the time left at the rate so far (null until it can be estimated).
+   * null otherwise, and when the server does not announce a total.
+   */
+  initialLoad: z
+    .object({ loaded: z.number().int(), total: z.number().int(), etaMs: z.number().int().nullable() })
+    .nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

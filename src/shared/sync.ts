@@ -185,6 +185,7 @@ export const REJECTION_CODES = [
 ] as const;
 export const RejectionCode = z.enum(REJECTION_CODES);
 export type RejectionCode = z.infer<typeof RejectionCode>;
+export const isRejectionCode = (code: string): code is RejectionCode => (REJECTION_CODES as readonly string[]).includes(code);
 
 /** A mutation the server will never apply. It is processed (never retried) and shown to the operator. */
 export const Rejection = z.object({
@@ -301,6 +302,12 @@ export const PullResponse = z.object({
   lastMutationId: z.number().int(),
   /** true: pull again at once with the new cursor */
   more: z.boolean(),
+  /**
+   * Only on a pull from cursor null: how many cases this pull delivers in all, this page
+   * included (counted in the page's snapshot), so a new workstation can show its progress.
+   * Servers before it leave it out.
+   */
+  total: z.number().int().min(0).optional(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 

@@ -133,11 +133,65 @@ describe('cases pulled from the centre', () => {
       const indexes = c.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('cases', 'contacts', 'callers') AND sql IS NOT NULL ORDER BY name").pluck().all();
       expect(indexes).toEqual(reference);
       expect(c.store.db.prepare("SELECT count(*) FROM temp.sqlite_master WHERE name LIKE 'load_%'").pluck().get()).toBe(0);
+      // searchable once the load is over: every case indexed once, the call logged meanwhile too
+      expect(c.store.db.prepare('SELECT id FROM case_search_docsize ORDER BY id').pluck().all()).toEqual(
+        c.store.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all(),
+      );
+      const pulled = c.store.db.prepare("SELECT id, content FROM cases WHERE origin = 'server' LIMIT 1").get() as { id: number; content: string };
+      expect(c.store.search(pulled.content, 50).results.map((r) => r.id)).toContain(pulled.id);
+      const during = c.store.db.prepare('SELECT id, content FROM cases WHERE uuid = ?').get(loggedDuringLoad) as { id: number; content: string };
+      expect(c.store.search(during.content, 50).results.map((r) => r.id)).toContain(during.id);
       // callers derived from the contacts: the same counts as a workstation that pulled page by page
       const phone = [...a.store.db.prepare('SELECT phone FROM contacts').pluck().all()][0] as string;
       expect(c.store.callerHistory(phone)).toMatchObject({ known: true, totalCalls: a.store.callerHistory(phone).totalCalls });
     } finally {
       c.close();
+    }
+  });
+
+  it("a first pull reports its progress (cases loaded of the server's total, time left) until it ends", async () => {
+    const total = await server.caseCount();
+    expect(total).toBeGreaterThan(4);
+    const seen: { loaded: number; total: number; etaMs: number | null }[] = [];
+    let d: TestWorkstation | null = null;
+    d = openWorkstation({
+      file: join(dir, 'd.sqlite'),
+      serverUrl: server.url,
+      clock,
+      workstation: 'W004',
+      job: {
+        pullLimit: 2,
+        onStep: (step) => {
+          if (step !== 'pull:applied' || !d) return;
+          // each page takes a second on this clock: the estimate follows the rate so far
+          clock.advance(1000);
+          const progress = d.sync.status().initialLoad;
+          if (progress) seen.push(progress);
+        },
+      },
+    });
+    try {
+      expect(d.sync.status().initialLoad).toBeNull();
+      await d.call('auth.login', await server.account());
+      await syncUntilQuiet(d);
+      // every page but the last is seen while the pull runs, 2 cases each
+      expect(seen.length).toBe(Math.ceil(total / 2));
+      seen.forEach((p, i) => {
+        expect(p.total).toBe(total);
+        expect(p.loaded).toBe(Math.min(2 * (i + 1), total));
+      });
+      const first = seen[0]!;
+      expect(first.etaMs).toBe(Math.round(((total - 2) * 1000) / 2));
+      expect(seen.at(-1)!.etaMs).toBe(0);
+      // over: no progress any more, and a later pull (from a cursor) shows none
+      expect(d.sync.status().initialLoad).toBeNull();
+      await a.log();
+      await syncUntilQuiet(a);
+      seen.length = 0;
+      await syncUntilQuiet(d);
+      expect(seen).toEqual([]);
+    } finally {
+      d.close();
     }
   });
 });

@@ -68,6 +68,11 @@ export const en: Messages = {
       internal: 'Sync failed; retrying automatically',
     } as Record<string, string>,
     otherError: (code: string) => `Sync failed (${code}); retrying automatically`,
+    initialLoadLabel: 'First sync progress',
+    initialLoad: (loaded, total, percent) => `First sync: ${loaded} of ${total} cases loaded (${percent}%)`,
+    timeLeft: (left) => `about ${left} left`,
+    estimating: 'estimating the time left',
+    duration: (hours, minutes, seconds) => (hours > 0 ? `${hours} h ${minutes} min` : minutes > 0 ? `${minutes} min ${seconds} s` : `${seconds} s`),
     rejections: (n: number) => `Sync problems (${n})`,
     rejectionsNew: (n: number) => `${n} new`,
   },
@@ -88,6 +93,44 @@ export const en: Messages = {
       invalid_args: 'The data does not meet the server\'s requirements',
       rule_violation: 'Breaks a server rule',
     } as Record<string, string>,
+    reasons: {
+      unknown_mutation: (d) =>
+        `The central server does not know this change (${d.name}): this workstation is newer than the server. Ask IT to update the server, and enter the case at the centre.`,
+      invalid_args: (d) =>
+        d.field
+          ? `"${d.field}" does not meet the central server's requirements. Check it and enter the case at the centre.`
+          : 'The data sent does not meet the central server\'s requirements. Check it and enter the case at the centre.',
+      rule_violation: (d) =>
+        d.rule === 'future_time'
+          ? 'The time the call was logged is later than the central server\'s time: this workstation\'s clock may be wrong. Ask IT to set it, and enter the case at the centre.'
+          : d.rule === 'contact_taken'
+            ? 'This call record already belongs to another case at the centre. Check it there.'
+            : 'This change breaks a rule of the central server. Check it and enter the case at the centre.',
+    },
+    otherReason: (code) => `The central server refused this change (${code}). Check it and enter the case at the centre.`,
+    fields: {
+      phone: 'Caller number',
+      phoneExt: 'Extension',
+      callerName: 'Caller name',
+      channel: 'Channel',
+      requestType: 'Request type',
+      categoryCode: 'Category',
+      regionCode: 'Region',
+      address: 'Address',
+      content: 'Request',
+      answer: 'Answer',
+      urgency: 'Urgency',
+      handlingMode: 'Handling',
+      status: 'Case status',
+      confidential: 'Confidential',
+      operator: 'Logged by',
+      createdAt: 'Logged at',
+      localNo: 'Case no.',
+      workstation: 'Workstation code',
+      uuid: 'Case id',
+      caseUuid: 'Case id',
+    } as Record<string, string>,
+    serverText: 'Server\'s text',
     open: 'Open case',
     openLabel: (no: string) => `Open case ${no}`,
     dismiss: 'Handled',
@@ -138,6 +181,8 @@ export const en: Messages = {
     noOpen: 'No open cases',
     lastFollowUp: 'Follow-up',
     labels: 'Labels',
+    stillArriving: (loaded, total) =>
+      `The centre's call history is still arriving (${loaded} of ${total} cases loaded): calls logged at other workstations may not show yet.`,
   },
   search: {
     field: 'Search',

@@ -1,9 +1,11 @@
 /**
- * npm run bench -- store [--cases 1000000] [--data DIR] [--seed 12345]
+ * npm run bench -- store [--cases 1000000] [--data DIR] [--seed 12345] [--skip-screen-pop]
  *
  * Builds (or reuses) a generated store of N cases and measures the operator's hot paths on it:
  * the repeat-caller panel, last-4-digit lookup, text search against a LIKE scan of the same
- * queries, and a durable intake commit. Prints one JSON line per measurement.
+ * queries, a durable intake commit, and the screen pop (ringing event in main → 来电历史
+ * rendered in the page, bench/screen-pop.ts; needs Chromium). Prints one JSON line per
+ * measurement.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import { buildMatch } from '../src/main/store/fts';
 import { openStore } from '../src/main/store/store';
 import { STORE_FILE } from '../src/main/store/paths';
 import type { IntakeValues } from '../src/shared/schemas';
+import { measureScreenPop } from './screen-pop';
 import { percentiles, printLine, timeEach } from './stats';
 
 interface BuildRecord {
@@ -60,6 +63,7 @@ export async function run(args: string[]): Promise<void> {
       cases: { type: 'string', default: '1000000' },
       data: { type: 'string' },
       seed: { type: 'string', default: '12345' },
+      'skip-screen-pop': { type: 'boolean', default: false },
     },
   });
   const n = Number(values.cases);
@@ -166,4 +170,6 @@ export async function run(args: string[]): Promise<void> {
   const saves = timeEach(intakes, (v) => store.saveIntake(v, 'bench'));
   printLine({ name: 'intake_save', n, ...percentiles(saves), iterations: saves.length, synchronous: synchronous === 2 ? 'FULL' : synchronous });
   store.close();
+
+  if (!values['skip-screen-pop']) await measureScreenPop({ dataDir, n });
 }

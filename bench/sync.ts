@@ -6,7 +6,9 @@
  *   {"name":"sync_push_10k","n":10000,"total_ms"}       10,000 cases logged offline, then pushed
  *                                                        until the outbox is empty (target ≤ 5 s)
  *   {"name":"sync_initial_pull","n":1000000,"total_ms"} a fresh workstation pulls the centre's
- *                                                        1,000,000 cases into its store (≤ 60 s)
+ *                                                        1,000,000 cases into its store (≤ 30 s)
+ *   {"name":"local_bulk_build","n":1000000,"total_ms"}  the floor: the same cases written by the
+ *                                                        workstation's own bulk loader (store/bulk.ts)
  * each against the embedded server (db "pglite") and, with DATABASE_URL, a PostgreSQL one (db
  * "postgres"); then bench/sync-server.ts's server_ingest line(s).
  *
@@ -24,7 +26,11 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { openBulkLoader } from '../src/main/store/bulk';
 import { openStore } from '../src/main/store/store';
+import { readTaxonomyFiles } from '../src/main/store/taxonomy-file';
+import { DEFAULT_TAXONOMY_DIR } from '../src/main/seed/generate';
+import { Rng } from '../src/main/seed/random';
 import { STORE_FILE } from '../src/main/store/paths';
 import { startSync } from '../src/main/sync/service';
 import { buildServer } from '../src/server/app';
@@ -38,9 +44,13 @@ import { serverIngest } from './sync-server';
 
 const DAY = 86_400_000;
 
-/** The server's cases for the initial pull, written directly: n cases, each with its first contact. */
-async function seedServer(db: Db, n: number, accountId: number): Promise<void> {
+/**
+ * The server's cases for the initial pull, written directly: n cases, each with its first
+ * contact, versioned after whatever the database holds (the e2e tests seed a used server too).
+ */
+export async function seedServer(db: Db, n: number, accountId: number): Promise<void> {
   const now = Date.now();
+  const [{ head } = { head: 0 }] = await db.query<{ head: number }>('SELECT version AS head FROM sync_head');
   await db.query("INSERT INTO clients (client_id, account_id, last_mutation_id) VALUES ('bench-seed-client', $1, $2)", [accountId, n]);
   const chunk = 100_000;
   for (let first = 1; first <= n; first += chunk) {
@@ -56,16 +66,17 @@ async function seedServer(db: Db, n: number, accountId: number): Promise<void> {
          '任城区古槐街道阳光花园' || (i % 40) || '号楼',
          '第' || i || '次反映小区供暖不热，室温只有十四度，希望供热公司尽快上门检查处理。', '',
          'normal', 'dispatch', 'pending_dispatch', false, 'op' || (i % 90),
-         $1::bigint - (i % 300) * ${DAY}::bigint, $2, 'bench-seed-client', i, i
+         $1::bigint - (i % 300) * ${DAY}::bigint, $2, 'bench-seed-client', i, $5::bigint + i
        FROM generate_series($3::bigint, $4::bigint) AS i`,
-      [now, accountId, first, last],
+      [now, accountId, first, last, head],
     );
   }
   await db.query(
     `INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
-     SELECT gen_random_uuid(), id, phone, '', caller_name, channel, request_type, content, operator, created_at FROM cases`,
+     SELECT gen_random_uuid(), id, phone, '', caller_name, channel, request_type, content, operator, created_at
+     FROM cases WHERE origin_client_id = 'bench-seed-client'`,
   );
-  await db.query('UPDATE sync_head SET version = $1', [n]);
+  await db.query('UPDATE sync_head SET version = $1', [head + n]);
   await db.exec('ANALYZE');
 }
 
@@ -222,6 +233,63 @@ async function pushBench(kind: DbKind, n: number): Promise<void> {
   }
 }
 
+/**
+ * The floor the first pull compares with: the same n cases (the server seed's values, oldest
+ * first) written into a fresh store by the workstation's own bulk loader (store/bulk.ts, what
+ * `npm run bench -- store` times as "build"), in this process, without any server or network.
+ */
+function localBulkBuild(n: number): void {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sync-bulk-'));
+  try {
+    const { categories, regions } = readTaxonomyFiles(DEFAULT_TAXONOMY_DIR);
+    const started = performance.now();
+    const loader = openBulkLoader({ file: join(dir, STORE_FILE), workstation: 'W001', categories, regions });
+    const now = Date.now();
+    // time-ordered uuids, as the generator makes them: the bulk loader's fast case (the
+    // server's are random; the first pull's load looks them up in its TEMP tables instead)
+    const rng = new Rng(12345);
+    const pad = (v: number, w: number) => String(v).padStart(w, '0');
+    // seedServer's rows: case i is (i % 300) days old; the loader wants the oldest first
+    for (let age = Math.min(299, n - 1); age >= 0; age--) {
+      const createdAt = now - age * DAY;
+      for (let i = age === 0 ? 300 : age; i <= n; i += 300) {
+        const ws = `W${pad((i % 90) + 1, 3)}`;
+        loader.add({
+          uuid: rng.uuidV7(createdAt),
+          localNo: `${ws}-${pad(i, 10)}`,
+          officialNo: `JN${pad(i, 12)}`,
+          phone: `139${pad(i % 200_000, 8)}`,
+          callerName: i % 3 === 0 ? '' : '李女士',
+          channel: 'hotline',
+          requestType: 'complaint',
+          categoryCode: 'C0201',
+          regionCode: '370811001',
+          address: `任城区古槐街道阳光花园${i % 40}号楼`,
+          content: `第${i}次反映小区供暖不热，室温只有十四度，希望供热公司尽快上门检查处理。`,
+          answer: '',
+          urgency: 'normal',
+          handlingMode: 'dispatch',
+          status: 'pending_dispatch',
+          valid: true,
+          confidential: false,
+          operator: `op${i % 90}`,
+          createdAt,
+          updatedAt: createdAt,
+          lastFollowUp: null,
+          origin: 'server',
+          contactUuid: rng.uuidV7(createdAt),
+        });
+      }
+    }
+    const { cases, phases } = loader.finish();
+    const totalMs = performance.now() - started;
+    if (cases !== n) throw new Error(`local bulk build wrote ${cases} of ${n} cases`);
+    printLine({ name: 'local_bulk_build', n, total_ms: Math.round(totalMs), cases_per_s: Math.round((n / totalMs) * 1000), phases });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function pullBench(kind: DbKind, n: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sync-pull-'));
   const seedStarted = performance.now();
@@ -272,7 +340,9 @@ export async function run(args: string[]): Promise<void> {
   const kinds: DbKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
   if (!process.env.DATABASE_URL) console.error('sync: PostgreSQL skipped because DATABASE_URL is not set (the embedded server runs)');
   for (const kind of kinds) await pushBench(kind, count('push', values.push));
-  for (const kind of kinds) await pullBench(kind, count('cases', values.cases));
+  const cases = count('cases', values.cases);
+  localBulkBuild(cases);
+  for (const kind of kinds) await pullBench(kind, cases);
   if (!values['no-ingest']) await serverIngest();
 }
 

@@ -15,6 +15,33 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, win32 } from 'node:path';
 import { z } from 'zod';
 
+const Extension = z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'extension must be 1–32 letters, digits, "_", "." or "-"');
+const Host = z.string().min(1).max(255);
+const Port = z.number().int().min(1).max(65535);
+
+/**
+ * Where telephony events come from (src/main/telephony). Each source is optional; the loopback
+ * endpoint (for `npm run phone` and phone systems that call a webhook) is on unless disabled.
+ */
+export const TelephonyConfig = z
+  .object({
+    http: z.object({ enabled: z.boolean() }).strict().optional(),
+    /** hotline:// URLs (Electron); any program or web page of this user can open one, so IT may turn it off */
+    url: z.object({ enabled: z.boolean() }).strict().optional(),
+    /** Asterisk manager interface: a manager.conf user with `read = call,agent` */
+    ami: z
+      .object({ host: Host, port: Port.default(5038), username: z.string().min(1).max(80), secret: z.string().min(1).max(256), extension: Extension })
+      .strict()
+      .optional(),
+    /** FreeSWITCH mod_event_socket (event_socket.conf.xml) */
+    esl: z
+      .object({ host: Host, port: Port.default(8021), password: z.string().min(1).max(256), extension: Extension })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type TelephonyConfig = z.infer<typeof TelephonyConfig>;
+
 export const AppConfig = z
   .object({
     /** workstation code, part of provisional case numbers */
@@ -38,6 +65,8 @@ export const AppConfig = z
      * file; anywhere else it is refused.
      */
     allowInsecureHttp: z.boolean().optional(),
+    /** telephony sources for the screen pop (来电弹屏); see README "Screen pop from the phone system" */
+    telephony: TelephonyConfig.optional(),
   })
   .strict();
 export type AppConfig = z.infer<typeof AppConfig>;

@@ -23,7 +23,15 @@ export interface RouteContext<S extends RouteSpec> {
   query: QueryOf<S>;
 }
 
-export type Handler<S extends RouteSpec> = (body: BodyOf<S>, ctx: RouteContext<S>) => Promise<z.input<S['response']>>;
+/**
+ * A response body the handler already has as JSON text (a pull page, built by the database):
+ * sent as is, without parsing it into objects and serialising them again.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+export type Handler<S extends RouteSpec> = (body: BodyOf<S>, ctx: RouteContext<S>) => Promise<z.input<S['response']> | RawJson>;
 
 export function checkSchemaVersion(body: unknown): void {
   const v = (body as { schemaVersion?: unknown } | null)?.schemaVersion;
@@ -75,12 +83,16 @@ export function route<S extends RouteSpec>(
           },
         }
       : {}),
-    handler: async (req) => {
+    handler: async (req, reply) => {
       if (spec.versioned) checkSchemaVersion(req.body);
       const body = (spec.body ? parseBody(spec.body, req.body) : undefined) as BodyOf<S>;
       const query = (spec.query ? parseQuery(spec.query, req.query) : undefined) as QueryOf<S>;
       const caller = (callers.get(req) ?? null) as CallerOf<S>;
-      return handler(body, { caller, req, params: (req.params ?? {}) as Record<string, string>, query });
+      const result = await handler(body, { caller, req, params: (req.params ?? {}) as Record<string, string>, query });
+      if (!(result instanceof RawJson)) return result;
+      // a string with a JSON content type is sent unchanged
+      reply.type('application/json; charset=utf-8');
+      return result.text;
     },
   });
 }

@@ -8,8 +8,9 @@
  */
 import { z } from 'zod';
 import type { TaxonomyNode } from './domain';
-import { CallerHistory, CaseDetail, IntakeDraft, IntakeInput, SearchQuery, SearchResult } from './schemas';
+import { CallerHistory, CaseDetail, IntakeDraft, IntakeSave, SearchQuery, SearchResult } from './schemas';
 import { Role } from './sync';
+import { TelephonyPush } from './telephony';
 
 const TaxonomyNodeSchema: z.ZodType<TaxonomyNode> = z.lazy(() =>
   z.object({
@@ -70,6 +71,14 @@ export const SyncStatus = z.object({
   rejections: z.number().int(),
   unseenRejections: z.number().int(),
   nextAttemptAt: z.number().int().nullable(),
+  /**
+   * A first sync (a pull from cursor null) in progress: cases written so far of the total the
+   * server announced, and the time left at the rate so far (null until it can be estimated).
+   * null otherwise, and when the server does not announce a total.
+   */
+  initialLoad: z
+    .object({ loaded: z.number().int(), total: z.number().int(), etaMs: z.number().int().nullable() })
+    .nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
@@ -115,7 +124,7 @@ export const contract = {
   },
   /** 受理: one durable commit of contact + case + outbox row + search index */
   'intake.save': {
-    input: IntakeInput,
+    input: IntakeSave,
     output: z.object({ caseId: z.number().int(), localNo: z.string(), createdAt: z.number().int() }),
   },
   'draft.load': {
@@ -203,12 +212,29 @@ export type ContractError = {
 };
 export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ContractError };
 
+/**
+ * Events main pushes to the renderer unasked (server → renderer), by name. Electron sends them
+ * on EVENT_CHANNEL; the harness as a WebSocket message without id: {event, data}.
+ */
+export const events = {
+  /** a telephony event (来电): ringing, answered, ended, with the call's times so far */
+  telephony: TelephonyPush,
+} as const satisfies Record<string, z.ZodType>;
+export type EventName = keyof typeof events;
+export type EventData<E extends EventName> = z.output<(typeof events)[E]>;
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+
 /** The renderer's view of the backend, the same in Electron and in the browser harness. */
 export interface Backend {
   invoke<M extends Method>(method: M, input: MethodInput<M>): Promise<Envelope<MethodOutput<M>>>;
+  /** listens to one named event from main; returns the function that stops listening */
+  on<E extends EventName>(event: E, listener: (data: EventData<E>) => void): () => void;
 }
 
 /** Name of the global the preload defines: `window.hotline`. */
 export const BRIDGE_GLOBAL = 'hotline';
 /** The single IPC channel the contract travels on in Electron. */
 export const IPC_CHANNEL = 'hotline:invoke';
+/** The IPC channel main's events travel on in Electron: (name, data). */
+export const EVENT_CHANNEL = 'hotline:event';

@@ -26,8 +26,43 @@ export const PhoneInput = z
   // prefault (not default): a missing value is parsed as '' and so reported as "required"
   .prefault('');
 
+/** Epoch ms, 2000-01-01 … 2100-01-01. */
+const CallEpoch = z.number().int().min(946_684_800_000).max(4_102_444_800_000);
+
+/**
+ * The times of one call from the phone system (src/shared/telephony.ts), as far as they are
+ * known: 来电时间 (ringing), answered, ended. Attached to the case logged during the call.
+ */
+export const CallTimes = z
+  .object({
+    callId: z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9._:@-]+$/),
+    ringAt: CallEpoch.nullable(),
+    answerAt: CallEpoch.nullable(),
+    endAt: CallEpoch.nullable(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.ringAt !== null && v.answerAt !== null && v.answerAt < v.ringAt) {
+      ctx.addIssue({ code: 'custom', path: ['answerAt'], message: 'answerAt: before ringAt' });
+    }
+    if (v.answerAt !== null && v.endAt !== null && v.endAt < v.answerAt) {
+      ctx.addIssue({ code: 'custom', path: ['endAt'], message: 'endAt: before answerAt' });
+    }
+  });
+export type CallTimes = z.infer<typeof CallTimes>;
+
+/** A case's call as stored: its times and the talk time (通话时长) in seconds. */
+export const CaseCall = z.object({
+  callId: z.string(),
+  ringAt: z.number().int().nullable(),
+  answerAt: z.number().int().nullable(),
+  endAt: z.number().int().nullable(),
+  talkSeconds: z.number().int().nullable(),
+});
+export type CaseCall = z.infer<typeof CaseCall>;
+
 /** What the operator submits from the intake screen (受理). */
-export const IntakeInput = z
+const IntakeFields = z
   .object({
     phone: PhoneInput,
     callerName: trimmed(LIMITS.callerName, 'callerName.tooLong').default(''),
@@ -55,14 +90,23 @@ export const IntakeInput = z
     answer: trimmed(LIMITS.answer, 'answer.tooLong').default(''),
     /** 保密: the caller's number is never shown to units */
     confidential: z.boolean().default(false),
-  })
-  .superRefine((v, ctx) => {
-    if (v.handlingMode === 'direct' && v.answer.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['answer'], message: 'answer.required' });
-    }
   });
+const directNeedsAnswer = (v: { handlingMode: string; answer: string }, ctx: z.RefinementCtx) => {
+  if (v.handlingMode === 'direct' && v.answer.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['answer'], message: 'answer.required' });
+  }
+};
+export const IntakeInput = IntakeFields.superRefine(directNeedsAnswer);
 export type IntakeInput = z.input<typeof IntakeInput>;
 export type IntakeValues = z.output<typeof IntakeInput>;
+
+/** intake.save: the form's values and, when the case was logged during a call the phone system reported, that call. */
+export const IntakeSave = IntakeFields.extend({
+  /** the phone system's call this case was logged during (screen pop); null when typed by hand */
+  call: CallTimes.nullable().default(null),
+}).superRefine(directNeedsAnswer);
+export type IntakeSave = z.input<typeof IntakeSave>;
+export type IntakeSaveValues = z.output<typeof IntakeSave>;
 
 /** The unfinished intake, autosaved as typed; every field may be empty or half-typed. */
 export const IntakeDraft = z.object({
@@ -122,6 +166,8 @@ export const CaseDetail = CaseSummary.extend({
   answer: z.string(),
   operator: z.string(),
   contacts: z.array(ContactRecord),
+  /** 来电时间 and 通话时长 from the phone system; null for a case logged without a phone event */
+  call: CaseCall.nullable(),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 

@@ -30,7 +30,7 @@
 import { z } from 'zod';
 import { CaseStatus, Channel, HandlingMode, RequestType, Urgency } from './domain';
 import { normalizePhone } from './phone';
-import { LIMITS } from './schemas';
+import { CallTimes, CaseCall, LIMITS } from './schemas';
 import { ActionName } from './workorders/actions';
 
 /** The protocol version this code speaks. Bump it when a request or response shape changes. */
@@ -121,6 +121,8 @@ export const CaseCreateCase = z.object({
   /** the operator who logged the case (登记人) */
   operator: operatorName,
   createdAt: EpochMs,
+  /** the phone system's call it was logged during (来电时间, answered, ended); null or absent when none */
+  call: CallTimes.nullable().optional(),
 });
 
 /** The first contact (来电记录) of the case, args.contact of 'case.create'. */
@@ -206,6 +208,7 @@ export const REJECTION_CODES = [
 ] as const;
 export const RejectionCode = z.enum(REJECTION_CODES);
 export type RejectionCode = z.infer<typeof RejectionCode>;
+export const isRejectionCode = (code: string): code is RejectionCode => (REJECTION_CODES as readonly string[]).includes(code);
 
 /** A mutation the server will never apply. It is processed (never retried) and shown to the operator. */
 export const Rejection = z.object({
@@ -302,6 +305,8 @@ export const CaseChange = z.object({
   createdAt: z.number().int(),
   /** the client that pushed it (a workstation recognises its own cases) */
   originClientId: z.string(),
+  /** 来电时间 and 通话时长 from the phone system; null when the case was logged without one (absent from older servers) */
+  call: CaseCall.nullable().optional(),
   /** the server's change version of this row: increases with every change of the case */
   version: z.number().int(),
   /** oldest first */
@@ -320,6 +325,12 @@ export const PullResponse = z.object({
   lastMutationId: z.number().int(),
   /** true: pull again at once with the new cursor */
   more: z.boolean(),
+  /**
+   * Only on a pull from cursor null: how many cases this pull delivers in all, this page
+   * included (counted in the page's snapshot), so a new workstation can show its progress.
+   * Servers before it leave it out.
+   */
+  total: z.number().int().min(0).optional(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 

@@ -1,16 +1,19 @@
 /**
  * Every screen an operator reads all day passes axe-core's WCAG 2 A/AA rules, colour contrast
  * included: the intake form (empty, with a repeat caller's history, with field errors), the
- * shortcut help, search with results, a case's detail, the English screen, and the sign-in
+ * shortcut help, a call waiting in 来电提醒 with the caller's name and address offered, search
+ * with results, a case's detail, the English screen, and the sign-in
  * screen of a workstation that has a server. axe runs inside the real page (evaluated through
  * the DevTools protocol, so the page's CSP stays as it is).
  */
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openApp } from './browser';
 import { callHarness, startHarness, type RunningHarness } from './harness';
+import { ROOT } from './paths';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -81,6 +84,20 @@ describe('accessibility (axe-core, WCAG 2 AA)', () => {
 
     await page.keyboard.press('F1');
     await page.getByRole('dialog').waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('a call waiting in 来电提醒 during a draft, and the caller name and address offered', async () => {
+    const { page } = await openApp(browser, harness.url);
+    await page.getByRole('textbox', { name: '诉求内容' }).fill('正在记录上一个来电的内容');
+    const rang = spawnSync('npm', ['run', '--silent', 'phone', '--', '--data', harness.dataDir, 'ring', '13905371234'], { cwd: ROOT, encoding: 'utf8' });
+    expect(rang.status, rang.stderr).toBe(0);
+    await page.getByRole('region', { name: '来电提醒' }).waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.keyboard.press('F2');
+    await page.getByRole('region', { name: '来电提醒' }).waitFor({ state: 'detached' });
+    await page.getByRole('region', { name: '来电历史' }).getByText('噪音', { exact: false }).first().waitFor();
     expect(await violations(page)).toEqual([]);
     await page.close();
   });

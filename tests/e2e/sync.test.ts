@@ -10,6 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, saveScreenshot } from './browser';
 import { startHarness, tempDataDir, type RunningHarness } from './harness';
+import { seedServer } from '../../bench/sync';
+import type { Db } from '../../src/server/db/adapter';
+import { DatabaseOpenError, openDatabase } from '../../src/server/db/open';
 import { createAccount, createAdmin, freePort, startServer, type RunningServer } from './sync-server';
 
 const ADMIN = { username: 'admin', password: 'admin-pass-2026' };
@@ -285,6 +288,9 @@ describe('同步异常', () => {
     const list = dialog.getByRole('list', { name: '同步异常列表' });
     await expect.poll(() => list.textContent(), STEP_WAIT).toContain(caseNo);
     expect(await list.textContent()).toContain('违反服务器规则');
+    // the reason in Chinese from its code and rule, the server's English kept as the detail
+    expect(await list.textContent()).toContain('受理时间晚于中心服务器的时间：本机时钟可能不准');
+    expect(await list.textContent()).toContain('服务器原文');
     expect(await list.textContent()).toContain('in the future');
     await saveScreenshot(page, 'sync-rejections');
 
@@ -310,3 +316,52 @@ describe('同步异常', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('first sync', () => {
+  it("a new workstation shows its first sync in 同步状态 (loaded of the total, time left) and 来电历史 says the centre's history is still arriving", async () => {
+    await harness?.stop();
+    harness = null;
+    await server?.stop();
+    // the centre's history, written with SQL while the server is stopped: enough pages to watch
+    const SEEDED = 60_000;
+    // (the server's own process may still be closing its database after the launcher exited)
+    let db: Db | null = null;
+    for (const deadline = Date.now() + 30_000; !db; await new Promise((r) => setTimeout(r, 250))) {
+      db = await openDatabase({ dataDir: serverDir }).catch((e: unknown) => {
+        if (!(e instanceof DatabaseOpenError) || Date.now() > deadline) throw e;
+        return null;
+      });
+    }
+    try {
+      const [operator] = await db.query<{ id: number }>('SELECT id FROM accounts WHERE username = $1', [OPERATOR.username]);
+      await seedServer(db, SEEDED, operator!.id);
+    } finally {
+      await db.close();
+    }
+    server = await startServer(serverDir, port);
+    harness = await startHarness({ args: harnessArgs() });
+    await openPage(harness.url);
+    await signIn(OPERATOR.username, OPERATOR.password);
+    await phoneField().waitFor();
+
+    const progress = syncRegion().getByRole('progressbar', { name: '首次同步进度' });
+    await progress.waitFor(SYNC_WAIT);
+    const total = Number(await progress.getAttribute('aria-valuemax'));
+    expect(total).toBeGreaterThanOrEqual(SEEDED);
+    expect(await progress.getAttribute('aria-valuetext')).toMatch(
+      /^首次同步：已载入 [\d,]+ \/ [\d,]+ 条（\d+%） · (约剩 \d+ (秒|分 \d+ 秒)|正在估算剩余时间)$/,
+    );
+    expect(await progress.getAttribute('aria-valuetext')).toContain(`/ ${total.toLocaleString('zh-CN')} 条`);
+    await expect.poll(() => historyRegion().textContent(), STEP_WAIT).toContain('中心的来电历史仍在下载');
+    await saveScreenshot(page, 'sync-first');
+
+    // over: the bar and the note go away, and the centre's cases are here
+    await progress.waitFor({ state: 'hidden', timeout: 180_000 });
+    await expect.poll(() => historyRegion().textContent(), STEP_WAIT).not.toContain('仍在下载');
+    await page.keyboard.press('Alt+N');
+    await page.keyboard.type('13900000007');
+    await expect.poll(() => historyRegion().textContent(), SYNC_WAIT).toContain('累计来电');
+    expect(errors).toEqual([]);
+  }, 300_000);
+});
+

@@ -4,12 +4,14 @@
  * Node in tests and the browser harness.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, powerMonitor, safeStorage } from 'electron';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_CHANNEL } from '../../shared/contract';
+import { EVENT_CHANNEL, IPC_CHANNEL } from '../../shared/contract';
+import { parseHotlineUrl } from '../../shared/telephony';
 import { dispatch } from '../services/dispatch';
 import { startApp, type AppContext } from '../services/app';
 import type { SecretBox } from '../sync/secrets';
+import { startTelephony, type Telephony } from '../telephony';
 import { isAppUrl, launchSettings } from './env-policy';
 import { hardenApp, secureWebPreferences } from './security';
 
@@ -28,6 +30,9 @@ const launch = launchSettings({
 let context: AppContext | null = null;
 let mainWindow: BrowserWindow | null = null;
 let networkWatch: NodeJS.Timeout | null = null;
+let telephony: Telephony | null = null;
+/** hotline:// URLs that arrived before the application was ready */
+const earlyUrls: string[] = [];
 
 /**
  * The refresh token at rest, sealed with the OS's own key store (DPAPI, Keychain, libsecret).
@@ -61,7 +66,46 @@ function watchWake(ctx: AppContext): void {
   }, 5_000);
 }
 
+/** A hotline:// URL opened by the phone system (argv of a second instance, or macOS open-url). */
+function openHotlineUrl(url: string): void {
+  if (!context) {
+    earlyUrls.push(url);
+    return;
+  }
+  if (context.config.telephony?.url?.enabled === false) {
+    console.error('[telephony] hotline:// URLs are turned off by telephony.url.enabled');
+    return;
+  }
+  const parsed = parseHotlineUrl(url);
+  if (!parsed.ok) {
+    console.error('[telephony] refused', url.slice(0, 200), parsed.reason);
+    return;
+  }
+  const result = context.telephony.report('url', parsed.event);
+  if (!result.ok) console.error('[telephony] refused', result.reason);
+}
+
+const hotlineUrlsIn = (argv: readonly string[]) => argv.filter((a) => a.toLowerCase().startsWith('hotline://'));
+
+/** Sources of telephony events, and their push to the window; never takes focus from the operator. */
+async function startPhone(ctx: AppContext): Promise<void> {
+  ctx.telephony.subscribe((push) => mainWindow?.webContents.send(EVENT_CHANNEL, 'telephony', push));
+  try {
+    telephony = await startTelephony({
+      hub: ctx.telephony,
+      config: ctx.config.telephony,
+      dataDir: ctx.dataDir,
+      onError: (message) => console.error('[telephony]', message),
+    });
+  } catch (e) {
+    console.error('[telephony] not started:', e);
+  }
+  for (const url of earlyUrls.splice(0)) openHotlineUrl(url);
+}
+
 function shutdown(): void {
+  void telephony?.close();
+  telephony = null;
   if (networkWatch) clearInterval(networkWatch);
   networkWatch = null;
   context?.close();
@@ -102,7 +146,19 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   if (launch.ignored.length) console.warn(`packaged build: ignoring ${launch.ignored.join(', ')}`);
   hardenApp(rendererDir, launch.rendererUrl);
-  app.on('second-instance', () => {
+  // hotline:// opens this app; in development the URL must also name the app's entry script
+  if (process.defaultApp && process.argv[1]) app.setAsDefaultProtocolClient('hotline', process.execPath, [resolve(process.argv[1])]);
+  else app.setAsDefaultProtocolClient('hotline');
+  earlyUrls.push(...hotlineUrlsIn(process.argv));
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openHotlineUrl(url);
+  });
+  app.on('second-instance', (_event, argv) => {
+    const urls = hotlineUrlsIn(argv);
+    // a phone system's URL pops the caller in the window as it is: no focus stolen from typing
+    for (const url of urls) openHotlineUrl(url);
+    if (urls.length > 0) return;
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();
   });
@@ -124,6 +180,7 @@ if (!app.requestSingleInstanceLock()) {
     registerIpc(context);
     watchWake(context);
     createWindow();
+    void startPhone(context);
   });
   app.on('before-quit', shutdown);
   app.on('window-all-closed', () => {

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startApp } from '../services/app';
+import { startTelephony } from '../telephony';
 import { startHarness } from './server';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -62,14 +63,24 @@ async function main(): Promise<void> {
     port,
     onInternalError: (method, error) => process.stderr.write(`[${method}] ${(error as Error).stack ?? error}\n`),
   });
+  // ringing, answered, ended → every open page (screen pop)
+  app.telephony.subscribe((push) => harness.push('telephony', push));
+  const telephony = await startTelephony({
+    hub: app.telephony,
+    config: app.config.telephony,
+    dataDir: app.dataDir,
+    onError: (message) => process.stderr.write(`[telephony] ${message}\n`),
+  });
   process.stdout.write(`Hotline Desk (browser harness) ready: ${harness.url}\n`);
   process.stdout.write(`data: ${app.dataDir}\n`);
+  if (telephony.endpoint) process.stdout.write(`telephony: ${telephony.endpoint.url} (npm run phone -- --data ${app.dataDir} ring 13905371234)\n`);
   process.stdout.write(app.config.serverUrl ? `server: ${app.config.serverUrl} (sign-in required)\n` : 'server: none (standalone)\n');
 
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    await telephony.close();
     await harness.close();
     app.close();
     process.exit(0);

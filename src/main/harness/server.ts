@@ -23,6 +23,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { EventData, EventName } from '../../shared/contract';
 import { contentSecurityPolicy } from '../csp';
 import { dispatch, type HandlerTable } from '../services/dispatch';
 
@@ -53,6 +54,8 @@ export interface Harness {
   url: string;
   token: string;
   port: number;
+  /** sends one of main's events to every connected page (see pushEvent) */
+  push<E extends EventName>(event: E, data: EventData<E>): void;
   close(): Promise<void>;
 }
 
@@ -255,6 +258,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     url: `${origin}/?token=${token}`,
     token,
     port,
+    push: (event, data) => pushEvent(wss, event, data),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
@@ -262,4 +266,18 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         server.close(() => resolve());
       }),
   };
+}
+
+// ─── main → renderer events ──────────────────────────────────────────────────────────────────
+
+/**
+ * Main's events (src/shared/contract.ts `events`) travel to every page whose socket passed the
+ * token check, as a message without id: {event, data}. Replies to calls always carry an id, so
+ * the page tells the two apart.
+ */
+export function pushEvent<E extends EventName>(wss: WebSocketServer, event: E, data: EventData<E>): void {
+  const message = JSON.stringify({ event, data });
+  for (const client of wss.clients) {
+    if (client.readyState === client.OPEN) client.send(message);
+  }
 }

@@ -12,6 +12,7 @@ import type { Store } from '../store/types';
 import type { SecretBox } from '../sync/secrets';
 import { startSync, type SyncService } from '../sync/service';
 import { secureDataDir } from './data-dir';
+import { createTelephonyHub, type TelephonyHub } from '../telephony/hub';
 import { createHandlers } from './handlers';
 import type { HandlerTable } from './dispatch';
 
@@ -20,6 +21,8 @@ export interface AppContext {
   store: Store;
   sync: SyncService;
   handlers: HandlerTable;
+  /** telephony events from every source meet here (src/main/telephony; the transports start the sources) */
+  telephony: TelephonyHub;
   dataDir: string;
   /** stops the sync job (aborting its request in flight) and closes the store */
   close(): void;
@@ -63,11 +66,16 @@ export function startApp(opts: StartOptions): AppContext {
     onWrite: store.noteWrite,
     onInternalError: opts.onInternalError,
   });
+  const telephony = createTelephonyHub({
+    history: (phone) => store.callerHistory(phone),
+    onError: opts.onInternalError,
+  });
   return {
     config,
     store,
     sync,
     handlers: createHandlers(store, config, sync),
+    telephony,
     dataDir: opts.dataDir,
     close: () => {
       sync.stop();

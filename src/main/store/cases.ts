@@ -6,7 +6,8 @@
  * miss a case, nor carry one that was rolled back.
  */
 import { randomUUID } from 'node:crypto';
-import type { CaseDetail, ContactRecord, IntakeValues } from '../../shared/schemas';
+import type { CallTimes, CaseCall, CaseDetail, ContactRecord, IntakeValues } from '../../shared/schemas';
+import { talkSeconds } from '../../shared/telephony';
 import type { CaseStatus } from '../../shared/domain';
 import { normalizePhone } from '../../shared/phone';
 import type { Db } from './db';
@@ -36,10 +37,10 @@ export function createCases(db: Db, ctx: CaseContext) {
   const insertCase = db.prepare(`
     INSERT INTO cases (uuid, local_no, phone, phone_ext, caller_name, channel, request_type, category_code,
       region_code, address, content, answer, urgency, handling_mode, status, confidential, operator,
-      created_at, updated_at, origin)
+      created_at, updated_at, origin, call_id, call_ring_at, call_answer_at, call_end_at, talk_seconds)
     VALUES (@uuid, @localNo, @phone, @phoneExt, @callerName, @channel, @requestType, @categoryCode,
       @regionCode, @address, @content, @answer, @urgency, @handlingMode, @status, @confidential, @operator,
-      @createdAt, @createdAt, 'local')`);
+      @createdAt, @createdAt, 'local', @callId, @ringAt, @answerAt, @endAt, @talkSeconds)`);
   const insertContact = db.prepare(`
     INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
     VALUES (@uuid, @caseId, @phone, @phoneExt, @callerName, @channel, @requestType, @content, @operator, @createdAt)`);
@@ -50,15 +51,17 @@ export function createCases(db: Db, ctx: CaseContext) {
       name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,
       last_seen = max(last_seen, excluded.last_seen)`);
 
-  const selectCase = db.prepare<[number], SummaryRow & { content: string; answer: string; operator: string }>(`
-    SELECT ${SUMMARY_COLUMNS}, c.content AS content, c.answer AS answer, c.operator AS operator
+  type CallColumns = { callId: string | null; ringAt: number | null; answerAt: number | null; endAt: number | null; talkSeconds: number | null };
+  const selectCase = db.prepare<[number], SummaryRow & { content: string; answer: string; operator: string } & CallColumns>(`
+    SELECT ${SUMMARY_COLUMNS}, c.content AS content, c.answer AS answer, c.operator AS operator,
+      c.call_id AS callId, c.call_ring_at AS ringAt, c.call_answer_at AS answerAt, c.call_end_at AS endAt, c.talk_seconds AS talkSeconds
     FROM cases c ${SUMMARY_JOINS} WHERE c.id = ?`);
   const selectContacts = db.prepare<[number], ContactRecord>(`
     SELECT id, case_id AS caseId, phone, caller_name AS callerName, channel, request_type AS requestType,
       content, operator, created_at AS createdAt
     FROM contacts WHERE case_id = ? ORDER BY created_at, id`);
 
-  const save = db.transaction((values: IntakeValues, operator: string, clientId: string | null): SaveResult => {
+  const save = db.transaction((values: IntakeValues & { call?: CallTimes | null }, operator: string, clientId: string | null): SaveResult => {
     const phone = normalizePhone(values.phone, { defaultAreaCode: ctx.defaultAreaCode });
     if (!phone.ok) throw new StoreInputError('phone.invalid');
     const createdAt = ctx.now();
@@ -88,6 +91,7 @@ export function createCases(db: Db, ctx: CaseContext) {
         confidential: values.confidential,
         operator,
         createdAt,
+        call: values.call ?? null,
       },
       contact: {
         uuid: randomUUID(),
@@ -102,7 +106,19 @@ export function createCases(db: Db, ctx: CaseContext) {
       },
     };
     const c = mutation.case;
-    const caseId = Number(insertCase.run({ ...c, confidential: c.confidential ? 1 : 0 }).lastInsertRowid);
+    const call = c.call ?? null;
+    const caseId = Number(
+      insertCase.run({
+        ...c,
+        call: undefined,
+        confidential: c.confidential ? 1 : 0,
+        callId: call?.callId ?? null,
+        ringAt: call?.ringAt ?? null,
+        answerAt: call?.answerAt ?? null,
+        endAt: call?.endAt ?? null,
+        talkSeconds: call ? talkSeconds(call) : null,
+      }).lastInsertRowid,
+    );
     insertContact.run({ ...mutation.contact, caseId });
     upsertCaller.run(c.phone, reverseDigits(c.phone), c.callerName, createdAt, createdAt);
     ctx.indexer.put(caseId, c);
@@ -111,14 +127,16 @@ export function createCases(db: Db, ctx: CaseContext) {
   });
 
   return {
-    saveIntake(values: IntakeValues, operator: string, opts: { clientId?: string | null } = {}): SaveResult {
+    saveIntake(values: IntakeValues & { call?: CallTimes | null }, operator: string, opts: { clientId?: string | null } = {}): SaveResult {
       return save.immediate(values, operator, opts.clientId ?? null);
     },
 
     getCase(id: number): CaseDetail | null {
       const row = selectCase.get(id);
       if (!row) return null;
-      return { ...toSummary(row), content: row.content, answer: row.answer, operator: row.operator, contacts: selectContacts.all(id) };
+      const { callId, ringAt, answerAt, endAt, talkSeconds: talk, content, answer, operator, ...summary } = row;
+      const call: CaseCall | null = callId === null ? null : { callId, ringAt, answerAt, endAt, talkSeconds: talk };
+      return { ...toSummary(summary), content, answer, operator, contacts: selectContacts.all(id), call };
     },
   };
 }

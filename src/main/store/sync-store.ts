@@ -132,6 +132,8 @@ const END_LOAD_TRACKING = `
   DROP TABLE IF EXISTS temp.load_cases;
   DROP TABLE IF EXISTS temp.load_contacts;`;
 const LOAD_KEY = 'sync_initial_load';
+/** epoch ms of the last sync cycle that completed with an answer from the server */
+const LAST_SUCCESS_KEY = 'sync_last_success_at';
 /** an initial load only pays off on a store that holds (next to) nothing yet */
 const LOAD_MAX_EXISTING_CASES = 10_000;
 
@@ -234,6 +236,10 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   const selectCase = db.prepare<[string], { id: number; origin: string }>('SELECT id, origin FROM cases WHERE uuid = ?');
   const selectClientIds = db.prepare<[], { clientId: string }>('SELECT client_id AS clientId FROM sync_accounts');
   const insertLoad = db.prepare(`INSERT INTO meta (key, value) VALUES ('${LOAD_KEY}', ?)`);
+  const selectLastSuccess = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = '${LAST_SUCCESS_KEY}'`);
+  const upsertLastSuccess = db.prepare(
+    `INSERT INTO meta (key, value) VALUES ('${LAST_SUCCESS_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  );
   const countCases = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM cases');
   const selectIndexes = db.prepare<[], { name: string; sql: string }>(
     `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('cases', 'contacts', 'callers')`,
@@ -241,15 +247,17 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   // positional parameters, in this order, for both statements below: a page holds thousands
   const CASE_FIELDS = `local_no = ?, official_no = ?, phone = ?, phone_ext = ?, caller_name = ?, channel = ?, request_type = ?,
       category_code = ?, region_code = ?, address = ?, content = ?, answer = ?, urgency = ?, handling_mode = ?, status = ?,
-      confidential = ?, operator = ?, created_at = ?, updated_at = ?, server_version = ?`;
+      confidential = ?, operator = ?, created_at = ?, updated_at = ?, server_version = ?,
+      call_id = ?, call_ring_at = ?, call_answer_at = ?, call_end_at = ?, talk_seconds = ?`;
   const caseValues = (c: CaseChange, at: number) =>
     [c.localNo, c.officialNo, c.phone, c.phoneExt, c.callerName, c.channel, c.requestType, c.categoryCode, c.regionCode, c.address,
-      c.content, c.answer, c.urgency, c.handlingMode, c.status, c.confidential ? 1 : 0, c.operator, c.createdAt, at, c.version] as const;
+      c.content, c.answer, c.urgency, c.handlingMode, c.status, c.confidential ? 1 : 0, c.operator, c.createdAt, at, c.version,
+      c.call?.callId ?? null, c.call?.ringAt ?? null, c.call?.answerAt ?? null, c.call?.endAt ?? null, c.call?.talkSeconds ?? null] as const;
   const insertCase = db.prepare(`
     INSERT INTO cases (local_no, official_no, phone, phone_ext, caller_name, channel, request_type, category_code,
       region_code, address, content, answer, urgency, handling_mode, status, confidential, operator,
-      created_at, updated_at, server_version, uuid, origin)
-    VALUES (${Array(22).fill('?').join(', ')})`);
+      created_at, updated_at, server_version, call_id, call_ring_at, call_answer_at, call_end_at, talk_seconds, uuid, origin)
+    VALUES (${Array(27).fill('?').join(', ')})`);
   // a case logged here: the server adds its number, its status and its version; the text is ours
   const updateLocalCase = db.prepare(
     'UPDATE cases SET official_no = ?, status = ?, server_version = ?, updated_at = ? WHERE id = ?',
@@ -551,6 +559,15 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       return dismiss.run(at, at, id).changes > 0;
     },
     rejectionCounts: (): { open: number; unseen: number } => rejectionCounts.get()!,
+
+    /** When sync last completed a cycle with the server, kept across restarts (null: never). */
+    lastSuccessAt(): number | null {
+      const value = Number(selectLastSuccess.get()?.value);
+      return Number.isSafeInteger(value) && value > 0 ? value : null;
+    },
+    setLastSuccessAt(at: number): void {
+      upsertLastSuccess.run(String(at));
+    },
   };
 }
 

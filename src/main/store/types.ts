@@ -3,7 +3,7 @@
  * (src/main/store/store.ts) is better-sqlite3; tests, the harness, the seed generator and the
  * benchmarks all use this same interface.
  */
-import type { IntakeDraft, IntakeValues, CallerHistory, CaseDetail, SearchResult } from '../../shared/schemas';
+import type { CallTimes, IntakeDraft, IntakeValues, CallerHistory, CaseDetail, SearchResult } from '../../shared/schemas';
 import type { CaseStatus, Channel, HandlingMode, RequestType, TaxonomyNode, Urgency } from '../../shared/domain';
 
 export interface StoreOptions {
@@ -32,7 +32,8 @@ export interface Store {
    * signed-in account's client (its next mutation id goes on the outbox row); absent in
    * standalone mode, where the row waits for the first account that signs in (sync-store.ts).
    */
-  saveIntake(values: IntakeValues, operator: string, opts?: { clientId?: string | null }): SaveResult;
+  /** values.call: the phone system's call the case was logged during (screen pop), if any */
+  saveIntake(values: IntakeValues & { call?: CallTimes | null }, operator: string, opts?: { clientId?: string | null }): SaveResult;
   callerHistory(phoneText: string, opts?: { limit?: number }): CallerHistory;
   search(q: string, limit: number): SearchResult;
   getCase(id: number): CaseDetail | null;
@@ -78,6 +79,8 @@ export interface CaseCreateMutation {
     operator: string;
     /** epoch ms */
     createdAt: number;
+    /** the phone system's call it was logged during; null (or absent in rows written before version 5) when none */
+    call?: CallTimes | null;
   };
   contact: {
     uuid: string;

@@ -25,6 +25,7 @@ import type { SyncStore } from '../store/sync-store';
 import { CredentialsLostError, type WorkstationAuth } from './auth';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { NetworkError, ServerError, type SyncHttpClient } from './http';
+import { initialLoadStatus, type LoadProgress } from './progress';
 
 /** Points of a cycle where tests may stop the process (crash tests) or inject trouble. */
 export type SyncStep =
@@ -113,6 +114,8 @@ export class SyncJob {
   private lastAttemptAt: number | null = null;
   private lastError: SyncError | null = null;
   private nextAttemptAt: number | null = null;
+  /** a pull from cursor null in progress, once the server announced its total */
+  private load: LoadProgress | null = null;
 
   constructor(private readonly opts: SyncJobOptions) {
     this.store = opts.store;
@@ -128,6 +131,7 @@ export class SyncJob {
     // a pullLimit given alone (tests) applies to every page
     this.catchUpLimit = Math.min(opts.catchUpLimit ?? opts.pullLimit ?? PULL_LIMIT_MAX, PULL_LIMIT_MAX);
     this.pollMs = opts.pollMs ?? 30_000;
+    this.lastSuccessAt = this.store.lastSuccessAt();
   }
 
   status(): SyncStatus {
@@ -143,6 +147,7 @@ export class SyncJob {
       rejections: counts.open,
       unseenRejections: counts.unseen,
       nextAttemptAt: this.running ? null : this.nextAttemptAt,
+      initialLoad: this.load ? initialLoadStatus(this.load, this.now()) : null,
     };
   }
 
@@ -210,7 +215,10 @@ export class SyncJob {
         await this.cycle();
       } while (this.again && !this.stopped);
       this.failures = 0;
-      if (this.contacted) this.lastSuccessAt = this.now();
+      if (this.contacted) {
+        this.lastSuccessAt = this.now();
+        this.store.setLastSuccessAt(this.lastSuccessAt);
+      }
       this.running = null;
       this.schedule(this.pollMs);
     } catch (e) {
@@ -400,34 +408,48 @@ export class SyncJob {
     reregistered: boolean,
   ): Promise<void> {
     let restarted = false;
-    let next = fetchPage(cursor, cursor === null);
-    for (;;) {
-      let page;
-      try {
-        page = await next;
-      } catch (e) {
-        if (!reregistered && this.needsRegistration(e, clientId)) return this.pullAll(username, true);
-        if (!(e instanceof ServerError && e.code === 'cursor_invalid') || restarted) throw e;
-        // another server database, or one restored: start over; pages only upsert, nothing is deleted
-        restarted = true;
-        this.store.resetCursor(clientId);
-        next = fetchPage(null, true);
-        continue;
+    let fromNull = cursor === null;
+    let startedAt = this.now();
+    let next = fetchPage(cursor, fromNull);
+    try {
+      for (;;) {
+        let page;
+        try {
+          page = await next;
+        } catch (e) {
+          if (!reregistered && this.needsRegistration(e, clientId)) return this.pullAll(username, true);
+          if (!(e instanceof ServerError && e.code === 'cursor_invalid') || restarted) throw e;
+          // another server database, or one restored: start over; pages only upsert, nothing is deleted
+          restarted = true;
+          this.store.resetCursor(clientId);
+          fromNull = true;
+          startedAt = this.now();
+          next = fetchPage(null, true);
+          continue;
+        }
+        if (this.stopped) return;
+        this.step('pull:received');
+        // the first page of a pull from null announces how many cases the whole pull brings
+        if (fromNull && this.load === null && page.more && page.total !== undefined) {
+          this.load = { startedAt, loaded: 0, total: page.total };
+        }
+        // the next page is fetched while this one is written (the cursor is saved only with the
+        // data); one turn of the event loop first, so that its request is on the wire before the
+        // synchronous write below holds the thread
+        const following = page.more ? fetchPage(page.cursor, true) : null;
+        following?.catch(() => undefined);
+        if (following) await nextTurn();
+        if (this.stopped) return;
+        this.store.applyPull(clientId, page, () => this.step('pull:applying'));
+        if (this.load) this.load.loaded += page.changes.length;
+        this.step('pull:applied');
+        if (!following) return;
+        next = following;
+        await nextTurn();
       }
-      if (this.stopped) return;
-      this.step('pull:received');
-      // the next page is fetched while this one is written (the cursor is saved only with the
-      // data); one turn of the event loop first, so that its request is on the wire before the
-      // synchronous write below holds the thread
-      const following = page.more ? fetchPage(page.cursor, true) : null;
-      following?.catch(() => undefined);
-      if (following) await nextTurn();
-      if (this.stopped) return;
-      this.store.applyPull(clientId, page, () => this.step('pull:applying'));
-      this.step('pull:applied');
-      if (!following) return;
-      next = following;
-      await nextTurn();
+    } finally {
+      // the progress is shown while the pull runs, and gone when it ends, however it ends
+      this.load = null;
     }
   }
 }

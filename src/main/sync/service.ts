@@ -51,6 +51,7 @@ const DISABLED: Omit<SyncStatus, 'pending'> = {
   rejections: 0,
   unseenRejections: 0,
   nextAttemptAt: null,
+  initialLoad: null,
 };
 
 export function startSync(opts: SyncServiceOptions): SyncService {

@@ -19,6 +19,7 @@ import { HelpDialog, useHelp } from './features/shortcuts/HelpDialog';
 import { useGlobalShortcuts } from './features/shortcuts/useGlobalShortcuts';
 import { RejectionsDialog } from './features/sync/RejectionsDialog';
 import { SyncStatusBar } from './features/sync/SyncStatusBar';
+import { IncomingCallBanner } from './features/telephony/IncomingCallBanner';
 import { useSyncPolling } from './features/sync/useSyncPolling';
 import { useLang, useT } from './i18n';
 import { useReference } from './state/reference';
@@ -124,6 +125,7 @@ function Workstation() {
             </h2>
             <StatusLine />
           </div>
+          <IncomingCallBanner />
           <IntakeForm />
         </section>
         <HistoryPanel />

@@ -182,6 +182,20 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'call times of cases (screen pop)',
+    async up(tx) {
+      // the phone system's call a case was logged during; NULL for cases logged without one
+      await tx.exec(`
+        ALTER TABLE cases ADD COLUMN call_id text;
+        ALTER TABLE cases ADD COLUMN call_ring_at bigint;
+        ALTER TABLE cases ADD COLUMN call_answer_at bigint;
+        ALTER TABLE cases ADD COLUMN call_end_at bigint;
+        ALTER TABLE cases ADD COLUMN talk_seconds integer CHECK (talk_seconds IS NULL OR talk_seconds >= 0);
+      `);
+    },
+  },
+  {
+    version: 5,
     name: 'work orders: the order snapshot per 转办 case and its append-only history',
     async up(tx) {
       await tx.exec(`

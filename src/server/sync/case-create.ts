@@ -13,6 +13,7 @@
  *   delivered.)
  */
 import type { CaseCreateArgs } from '../../shared/sync';
+import { talkSeconds } from '../../shared/telephony';
 import { createOrders } from '../workorders/service';
 import { allocateOfficialNos, centreDay } from './official-no';
 import type { ApplyContext, MutationHandler, PendingMutation, RejectionDraft } from './mutations';
@@ -66,6 +67,11 @@ function caseColumns(ctx: ApplyContext): [string, string, (r: NewCase) => unknow
     ['origin_client_id', 'text', () => ctx.clientId],
     ['origin_mutation_id', 'bigint', (r) => r.item.id],
     ['version', 'bigint', (r) => r.version],
+    ['call_id', 'text', (r) => r.item.args.case.call?.callId ?? null],
+    ['call_ring_at', 'bigint', (r) => r.item.args.case.call?.ringAt ?? null],
+    ['call_answer_at', 'bigint', (r) => r.item.args.case.call?.answerAt ?? null],
+    ['call_end_at', 'bigint', (r) => r.item.args.case.call?.endAt ?? null],
+    ['talk_seconds', 'integer', (r) => (r.item.args.case.call ? talkSeconds(r.item.args.case.call) : null)],
   ];
 }
 

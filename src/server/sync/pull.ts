@@ -10,8 +10,13 @@
  * What a workstation receives (the window): cases created in the last windowDays days, plus
  * every case of a phone number that has a case in that window, so the repeat-caller lookup
  * sees a caller's whole history, offline too.
+ *
+ * A page of 5,000 cases is built by the database as ONE JSON text (json_build_object per case,
+ * string_agg over the page) and spliced into the response unparsed: building a JS object per
+ * row and serialising it again was most of the server's time in a first sync. A pull from
+ * cursor null also counts the whole window (`total`), for the workstation's progress display.
  */
-import type { CaseChange, ContactChange, PullResponse, Rejection } from '../../shared/sync';
+import type { Rejection } from '../../shared/sync';
 import type { Caller } from '../auth/service';
 import { HttpError } from '../errors';
 import { requireClient } from './clients';
@@ -38,10 +43,44 @@ function parseCursor(cursor: string | null, serverId: string): number {
   return Number(match[2]);
 }
 
-type CaseRow = Omit<CaseChange, 'contacts'> & { id: number };
-type ContactRow = ContactChange & { caseId: number };
+/** A case as CaseChange's JSON, built by the database (the keys and types of CaseChange / ContactChange). */
+const CASE_JSON = `json_build_object(
+    'uuid', c.uuid, 'officialNo', c.official_no, 'localNo', c.local_no, 'workstation', c.workstation,
+    'phone', c.phone, 'phoneExt', c.phone_ext, 'callerName', c.caller_name, 'channel', c.channel,
+    'requestType', c.request_type, 'categoryCode', c.category_code, 'regionCode', c.region_code,
+    'address', c.address, 'content', c.content, 'answer', c.answer, 'urgency', c.urgency,
+    'handlingMode', c.handling_mode, 'status', c.status, 'confidential', c.confidential, 'operator', c.operator,
+    'createdAt', c.created_at, 'originClientId', c.origin_client_id, 'version', c.version,
+    'call', CASE WHEN c.call_id IS NULL THEN NULL ELSE json_build_object('callId', c.call_id, 'ringAt', c.call_ring_at,
+      'answerAt', c.call_answer_at, 'endAt', c.call_end_at, 'talkSeconds', c.talk_seconds) END,
+    'contacts', (SELECT coalesce(json_agg(json_build_object(
+        'uuid', k.uuid, 'caseUuid', c.uuid, 'phone', k.phone, 'phoneExt', k.phone_ext, 'callerName', k.caller_name,
+        'channel', k.channel, 'requestType', k.request_type, 'content', k.content, 'operator', k.operator,
+        'createdAt', k.created_at) ORDER BY k.created_at, k.id), '[]'::json)
+      FROM contacts k WHERE k.case_id = c.id))`;
 
-export async function pull(deps: SyncDeps & { serverId: string }, caller: Caller, input: PullInput): Promise<PullResponse> {
+/** the window: created in it, or of a phone number that called in it */
+const IN_WINDOW = '(c.created_at >= $2 OR EXISTS (SELECT 1 FROM cases w WHERE w.phone = c.phone AND w.created_at >= $2))';
+
+interface PageRow {
+  rows: number;
+  lastVersion: number | null;
+  /** the page's cases as JSON objects separated by commas (null when none) */
+  changes: string | null;
+}
+
+/** A page as PullResponse's JSON text, and what the route logs about it. */
+export interface PullPage {
+  json: string;
+  changes: number;
+  more: boolean;
+}
+
+/**
+ * The database builds the page's cases as ONE JSON text (string_agg of json_build_object), so
+ * the server never holds an object per case: it splices that text into the response as is.
+ */
+export async function pull(deps: SyncDeps & { serverId: string }, caller: Caller, input: PullInput): Promise<PullPage> {
   const since = parseCursor(input.cursor, deps.serverId);
   const windowStart = deps.now() - deps.config.windowDays * DAY_MS;
   return deps.db.transaction(
@@ -51,52 +90,48 @@ export async function pull(deps: SyncDeps & { serverId: string }, caller: Caller
       if (since > head) {
         throw new HttpError(409, 'cursor_invalid', `the cursor is ahead of this server (${since} > ${head}): pull again from cursor null`);
       }
-      const rows = await tx.query<CaseRow>(
-        `SELECT c.id, c.uuid::text AS uuid, c.official_no AS "officialNo", c.local_no AS "localNo", c.workstation,
-                c.phone, c.phone_ext AS "phoneExt", c.caller_name AS "callerName", c.channel, c.request_type AS "requestType",
-                c.category_code AS "categoryCode", c.region_code AS "regionCode", c.address, c.content, c.answer,
-                c.urgency, c.handling_mode AS "handlingMode", c.status, c.confidential, c.operator,
-                c.created_at AS "createdAt", c.origin_client_id AS "originClientId", c.version
-         FROM cases c
-         WHERE c.version > $1
-           AND (c.created_at >= $2 OR EXISTS (SELECT 1 FROM cases w WHERE w.phone = c.phone AND w.created_at >= $2))
-         ORDER BY c.version
-         LIMIT $3`,
-        [since, windowStart, input.limit + 1],
+      // string_agg takes the rows in the subquery's order: an ORDER BY inside the aggregate
+      // would sort megabytes of JSON text (beyond work_mem, on disk) for nothing
+      const [page] = await tx.query<PageRow>(
+        `SELECT count(*)::int AS rows, max(version) AS "lastVersion", string_agg(json, ',') AS changes
+         FROM (SELECT c.version, ${CASE_JSON}::text AS json
+               FROM cases c
+               WHERE c.version > $1 AND ${IN_WINDOW}
+               ORDER BY c.version
+               LIMIT $3) page`,
+        [since, windowStart, input.limit],
       );
-      const more = rows.length > input.limit;
-      const page = more ? rows.slice(0, input.limit) : rows;
-      const cursorVersion = more ? page.at(-1)!.version : head;
-
-      const contacts = page.length
-        ? await tx.query<ContactRow>(
-            `SELECT k.case_id AS "caseId", k.uuid::text AS uuid, c.uuid::text AS "caseUuid", k.phone, k.phone_ext AS "phoneExt",
-                    k.caller_name AS "callerName", k.channel, k.request_type AS "requestType", k.content, k.operator,
-                    k.created_at AS "createdAt"
-             FROM contacts k JOIN cases c ON c.id = k.case_id
-             WHERE k.case_id = ANY($1::bigint[])
-             ORDER BY k.case_id, k.created_at, k.id`,
-            [page.map((r) => r.id)],
+      const count = page!.rows;
+      // a full page: is anything left after it?
+      const more =
+        count === input.limit &&
+        (
+          await tx.query<{ more: boolean }>(
+            `SELECT EXISTS (SELECT 1 FROM cases c WHERE c.version > $1 AND ${IN_WINDOW}) AS more`,
+            [page!.lastVersion, windowStart],
           )
-        : [];
-      const byCase = new Map<number, ContactChange[]>();
-      for (const { caseId, ...contact } of contacts) {
-        const list = byCase.get(caseId) ?? [];
-        list.push(contact);
-        byCase.set(caseId, list);
-      }
+        )[0]!.more;
+      const cursorVersion = more ? page!.lastVersion! : head;
+      // a first pull learns how many cases it is about to receive, for its progress display
+      const total =
+        since === 0
+          ? (
+              await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases c WHERE c.version > $1 AND ${IN_WINDOW}`, [
+                since,
+                windowStart,
+              ])
+            )[0]!.n
+          : null;
       const rejections = await tx.query<Rejection>(
         `SELECT mutation_id AS "mutationId", name, code, reason, rejected_at AS "rejectedAt"
          FROM rejections WHERE client_id = $1 AND version > $2 AND version <= $3 ORDER BY mutation_id`,
         [input.clientId, since, cursorVersion],
       );
-      return {
-        cursor: formatCursor(deps.serverId, cursorVersion),
-        changes: page.map(({ id, ...c }) => ({ ...c, contacts: byCase.get(id) ?? [] })),
-        rejections,
-        lastMutationId,
-        more,
-      };
+      const json =
+        `{"cursor":${JSON.stringify(formatCursor(deps.serverId, cursorVersion))},"changes":[${page!.changes ?? ''}],` +
+        `"rejections":${JSON.stringify(rejections)},"lastMutationId":${lastMutationId},"more":${more}` +
+        `${total === null ? '' : `,"total":${total}`}}`;
+      return { json, changes: count, more };
     },
     { isolation: 'repeatable read', readOnly: true },
   );

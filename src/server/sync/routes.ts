@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { API } from '../api';
 import type { AuthService } from '../auth/service';
-import { route } from '../http';
+import { RawJson, route } from '../http';
 import { registerClient } from './clients';
 import { pull } from './pull';
 import { push, type SyncDeps } from './push';
@@ -32,5 +32,9 @@ export function registerSyncRoutes(app: FastifyInstance, deps: SyncDeps & { serv
     },
     { bodyLimit: deps.config.pushBodyLimit },
   );
-  route(app, API.pull, deps.auth, (body, { caller }) => pull(deps, caller, body));
+  route(app, API.pull, deps.auth, async (body, { caller, req }) => {
+    const page = await pull(deps, caller, body);
+    req.log.debug({ clientId: body.clientId, account: caller.username, changes: page.changes, more: page.more }, 'pull served');
+    return new RawJson(page.json);
+  });
 }

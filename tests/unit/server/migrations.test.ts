@@ -24,6 +24,24 @@ describe.each(BACKENDS)('migrations on $name', (backend) => {
     expect(head!.version).toBe(0);
   });
 
+  it('4: gives the cases of version 3 no call times and takes them for new cases', async () => {
+    t = await backend.open();
+    await migrate(t.db, 3);
+    await t.db.exec(`
+      INSERT INTO accounts (username, display_name, role, password_hash) VALUES ('op', 'op', 'operator', 'x');
+      INSERT INTO cases (uuid, official_no, local_no, workstation, phone, phone_ext, caller_name, channel, request_type,
+        category_code, region_code, address, content, answer, urgency, handling_mode, status, confidential, operator,
+        created_at, account_id, origin_client_id, origin_mutation_id, version)
+      SELECT '6f0c8b1e-0000-4000-8000-000000000001', 'JN1', 'W001-1', 'W001', '13905371234', '', '', 'hotline', 'consult',
+        'C1', 'R1', '', '咨询社保', '', 'normal', 'direct', 'closed', false, 'op', 1, id, 'c1', 1, 1 FROM accounts`);
+    expect(await migrate(t.db, 4)).toEqual({ from: 3, to: 4 });
+    const call = 'SELECT call_id AS "callId", call_ring_at AS "ringAt", call_answer_at AS "answerAt", call_end_at AS "endAt", talk_seconds AS "talkSeconds" FROM cases';
+    expect(await t.db.query(call)).toEqual([{ callId: null, ringAt: null, answerAt: null, endAt: null, talkSeconds: null }]);
+    await t.db.exec(`UPDATE cases SET call_id = 'x', call_ring_at = 1, call_answer_at = 2, call_end_at = 62002, talk_seconds = 62`);
+    expect((await t.db.query<{ talkSeconds: number; endAt: unknown }>(call))[0]).toMatchObject({ callId: 'x', talkSeconds: 62 });
+    await expect(t.db.exec('UPDATE cases SET talk_seconds = -1')).rejects.toThrow();
+  });
+
   it('migrates concurrently started servers one after the other', async () => {
     t = await backend.open();
     const results = await Promise.all([migrate(t.db), migrate(t.db)]);
@@ -69,9 +87,9 @@ describe.each(BACKENDS)('migrations on $name', (backend) => {
     await expect(t.db.query("INSERT INTO dispatch_rules VALUES ('C01', '', 'GHOST')")).rejects.toThrow();
   });
 
-  it('4: work orders for existing 转办 cases (待派单, version 0), history unique per (case, seq)', async () => {
+  it('5: work orders for existing 转办 cases (待派单, version 0), history unique per (case, seq)', async () => {
     t = await backend.open();
-    await migrate(t.db, 3);
+    await migrate(t.db, 4);
     const [acc] = await t.db.query<{ id: number }>(
       "INSERT INTO accounts (username, display_name, role, password_hash) VALUES ('op', '话务员', 'operator', 'x') RETURNING id",
     );
@@ -86,7 +104,7 @@ describe.each(BACKENDS)('migrations on $name', (backend) => {
       );
     await insertCase('00000000-0000-4000-8000-000000000001', 'JN1', 'dispatch', 1);
     await insertCase('00000000-0000-4000-8000-000000000002', 'JN2', 'direct', 2);
-    expect(await migrate(t.db, 4)).toEqual({ from: 3, to: 4 });
+    expect(await migrate(t.db, 5)).toEqual({ from: 4, to: 5 });
     const orders = await t.db.query<{ case_id: number; state: string; version: number; updated_version: number; snapshot: unknown }>(
       'SELECT case_id, state, version, updated_version, snapshot FROM work_orders',
     );

@@ -148,4 +148,33 @@ describe.each(BACKENDS)('pull on $name', (backend) => {
       await narrow.close();
     }
   });
+
+  it('tells a pull from cursor null how many cases it brings in all (the window), and only then', async () => {
+    const ws = await workstation(s);
+    const old = caseArgs({ case: { createdAt: s.clock.t - 500 * DAY } });
+    await s.call('POST', '/api/push', pushBody(ws, mutations(ws, [caseArgs(), caseArgs(), old])), ws.token);
+    const fresh = await workstation(s);
+    const everything = await pullAll(s, fresh);
+    const first = await pull(fresh, null, 2);
+    expect(first.status).toBe(200);
+    expect(first.body.total).toBe(everything.changes.length);
+    expect(everything.changes.map((c) => c.uuid)).not.toContain(old.case.uuid);
+    const second = await pull(fresh, first.body.cursor, 2);
+    expect(second.body).not.toHaveProperty('total');
+  });
+
+  it('passes any text through the JSON the database builds unchanged', async () => {
+    const ws = await workstation(s);
+    const tricky = '引号"双" \\ 反斜杠\n换行\t制表 \u0001控制 😀 </script> \u2028';
+    const args = caseArgs({ case: { content: tricky, address: '"; DROP TABLE cases; --', callerName: '\\u0041' } });
+    args.contact.content = tricky;
+    await s.call('POST', '/api/push', pushBody(ws, mutations(ws, [args])), ws.token);
+    const res = await s.call('POST', '/api/pull', { schemaVersion: SYNC_SCHEMA_VERSION, clientId: ws.clientId, cursor: null, limit: 5000 }, ws.token);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const got = (res.body.changes as CaseChange[]).find((c) => c.uuid === args.case.uuid)!;
+    expect(got).toMatchObject({ content: tricky, address: '"; DROP TABLE cases; --', callerName: '\\u0041', confidential: false });
+    expect(got.contacts[0]!.content).toBe(tricky);
+    expect(typeof got.createdAt).toBe('number');
+    expect(typeof got.version).toBe('number');
+  });
 });

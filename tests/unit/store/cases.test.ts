@@ -67,6 +67,21 @@ describe('intake (受理)', () => {
     ]);
   });
 
+  it('records the phone system’s call with its times and talk time; a case typed by hand has none', () => {
+    const store = memoryStore();
+    const call = { callId: '1764400000.42', ringAt: T0 - 95_000, answerAt: T0 - 90_000, endAt: T0 - 1_400 };
+    const popped = store.saveIntake({ ...intake(), call }, 'op');
+    const typed = store.saveIntake(intake(), 'op');
+    // answered but not yet ended when saved: no talk time yet
+    const ongoing = store.saveIntake({ ...intake(), call: { ...call, callId: 'c2', endAt: null } }, 'op');
+    expect(store.getCase(popped.caseId)!.call).toEqual({ ...call, talkSeconds: 89 });
+    expect(store.getCase(typed.caseId)!.call).toBeNull();
+    expect(store.getCase(ongoing.caseId)!.call).toMatchObject({ callId: 'c2', endAt: null, talkSeconds: null });
+    // the call travels to the centre with the case
+    const args = store.db.prepare('SELECT args FROM outbox ORDER BY seq').pluck().all() as string[];
+    expect(args.map((a) => (JSON.parse(a) as CaseCreateMutation).case.call)).toEqual([call, null, { ...call, callId: 'c2', endAt: null }]);
+  });
+
   it('returns null for a case that does not exist', () => {
     expect(memoryStore().getCase(12345)).toBeNull();
   });

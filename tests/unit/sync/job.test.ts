@@ -78,6 +78,33 @@ describe('the sync job', () => {
     expect(ws.timers.delays()).toEqual([750]);
   });
 
+  it('keeps the last successful sync time across a restart', async () => {
+    const { ws, username, password } = await signedIn();
+    const syncedAt = clock.now();
+    expect(ws.sync.status().lastSuccessAt).toBe(syncedAt);
+    const file = ws.file;
+    ws.close();
+    open.splice(open.indexOf(ws), 1);
+
+    clock.advance(3_600_000);
+    // restarted with the server unreachable: nothing new succeeds, the old time is still shown
+    proxy.down = true;
+    const restarted = workstation({ file });
+    expect((await restarted.call('sync.status', {})).lastSuccessAt).toBe(syncedAt);
+    await restarted.call('auth.login', { username, password });
+    await restarted.sync.job!.idle();
+    expect(restarted.sync.status()).toMatchObject({ lastSuccessAt: syncedAt, lastError: { code: 'network' } });
+
+    // and a later success replaces it, on disk too
+    proxy.down = false;
+    restarted.timers.fireAll();
+    await restarted.sync.job!.idle();
+    expect(restarted.sync.status().lastSuccessAt).toBe(clock.now());
+    restarted.close();
+    open.splice(open.indexOf(restarted), 1);
+    expect(workstation({ file }).sync.status().lastSuccessAt).toBe(clock.now());
+  });
+
   it('refuses an old protocol version clearly: update required, no more pushes, nothing deleted', async () => {
     const account = await server.account();
     const ws = workstation({ schemaVersion: 0 });

@@ -49,6 +49,20 @@ describe('cases pulled from the centre', () => {
     expect(b.store.db.prepare('SELECT origin FROM cases WHERE id = ?').pluck().get(detail.id)).toBe('server');
   });
 
+  it('a case logged during a call carries its call times to the centre and to other workstations; one typed by hand has none', async () => {
+    const call = { callId: '1764200000.7', ringAt: clock.t - 70_000, answerAt: clock.t - 64_000, endAt: clock.t - 1_000 };
+    const popped = await a.call('intake.save', { ...intakeInput(), phone: '13905370077', call });
+    const typed = await a.call('intake.save', { ...intakeInput(), phone: '13905370078' });
+    await syncUntilQuiet(a);
+    await syncUntilQuiet(b);
+    const onB = (phone: string) => b.store.getCase(b.store.callerHistory(phone).recentCases[0]!.id)!;
+    expect(onB('13905370077').call).toEqual({ ...call, talkSeconds: 63 });
+    expect(onB('13905370078').call).toBeNull();
+    // the workstation that logged them keeps its own
+    expect(a.store.getCase(popped.caseId)!.call).toEqual({ ...call, talkSeconds: 63 });
+    expect(a.store.getCase(typed.caseId)!.call).toBeNull();
+  });
+
   it('every workstation converges on the same cases, page by page, whoever logged them', async () => {
     for (let i = 0; i < 3; i++) await a.log();
     for (let i = 0; i < 4; i++) await b.log();
@@ -119,11 +133,65 @@ describe('cases pulled from the centre', () => {
       const indexes = c.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('cases', 'contacts', 'callers') AND sql IS NOT NULL ORDER BY name").pluck().all();
       expect(indexes).toEqual(reference);
       expect(c.store.db.prepare("SELECT count(*) FROM temp.sqlite_master WHERE name LIKE 'load_%'").pluck().get()).toBe(0);
+      // searchable once the load is over: every case indexed once, the call logged meanwhile too
+      expect(c.store.db.prepare('SELECT id FROM case_search_docsize ORDER BY id').pluck().all()).toEqual(
+        c.store.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all(),
+      );
+      const pulled = c.store.db.prepare("SELECT id, content FROM cases WHERE origin = 'server' LIMIT 1").get() as { id: number; content: string };
+      expect(c.store.search(pulled.content, 50).results.map((r) => r.id)).toContain(pulled.id);
+      const during = c.store.db.prepare('SELECT id, content FROM cases WHERE uuid = ?').get(loggedDuringLoad) as { id: number; content: string };
+      expect(c.store.search(during.content, 50).results.map((r) => r.id)).toContain(during.id);
       // callers derived from the contacts: the same counts as a workstation that pulled page by page
       const phone = [...a.store.db.prepare('SELECT phone FROM contacts').pluck().all()][0] as string;
       expect(c.store.callerHistory(phone)).toMatchObject({ known: true, totalCalls: a.store.callerHistory(phone).totalCalls });
     } finally {
       c.close();
+    }
+  });
+
+  it("a first pull reports its progress (cases loaded of the server's total, time left) until it ends", async () => {
+    const total = await server.caseCount();
+    expect(total).toBeGreaterThan(4);
+    const seen: { loaded: number; total: number; etaMs: number | null }[] = [];
+    let d: TestWorkstation | null = null;
+    d = openWorkstation({
+      file: join(dir, 'd.sqlite'),
+      serverUrl: server.url,
+      clock,
+      workstation: 'W004',
+      job: {
+        pullLimit: 2,
+        onStep: (step) => {
+          if (step !== 'pull:applied' || !d) return;
+          // each page takes a second on this clock: the estimate follows the rate so far
+          clock.advance(1000);
+          const progress = d.sync.status().initialLoad;
+          if (progress) seen.push(progress);
+        },
+      },
+    });
+    try {
+      expect(d.sync.status().initialLoad).toBeNull();
+      await d.call('auth.login', await server.account());
+      await syncUntilQuiet(d);
+      // every page but the last is seen while the pull runs, 2 cases each
+      expect(seen.length).toBe(Math.ceil(total / 2));
+      seen.forEach((p, i) => {
+        expect(p.total).toBe(total);
+        expect(p.loaded).toBe(Math.min(2 * (i + 1), total));
+      });
+      const first = seen[0]!;
+      expect(first.etaMs).toBe(Math.round(((total - 2) * 1000) / 2));
+      expect(seen.at(-1)!.etaMs).toBe(0);
+      // over: no progress any more, and a later pull (from a cursor) shows none
+      expect(d.sync.status().initialLoad).toBeNull();
+      await a.log();
+      await syncUntilQuiet(a);
+      seen.length = 0;
+      await syncUntilQuiet(d);
+      expect(seen).toEqual([]);
+    } finally {
+      d.close();
     }
   });
 });

@@ -12,6 +12,7 @@ import { migrate2 } from './002_case_search';
 import { migrate3 } from './003_drafts';
 import { migrate4 } from './004_sync';
 import { migrate5 } from './005_search_edges';
+import { migrate6 } from './006_call_times';
 
 export interface Migration {
   version: number;
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'drafts', up: migrate3 },
   { version: 4, name: 'sync', up: migrate4 },
   { version: 5, name: 'search_edges', up: migrate5 },
+  { version: 6, name: 'call_times', up: migrate6 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

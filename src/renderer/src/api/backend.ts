@@ -8,6 +8,8 @@ import {
   BRIDGE_GLOBAL,
   type Backend,
   type Envelope,
+  type EventData,
+  type EventName,
   type Method,
   type MethodInput,
   type MethodOutput,
@@ -21,6 +23,7 @@ class SocketBackend implements Backend {
   private opening: Promise<WebSocket> | null = null;
   private nextId = 1;
   private pending = new Map<number, Pending>();
+  private listeners = new Map<string, Set<(data: unknown) => void>>();
 
   constructor(private readonly url: string) {}
 
@@ -46,7 +49,12 @@ class SocketBackend implements Backend {
         this.pending.clear();
       };
       ws.onmessage = (ev) => {
-        const msg = JSON.parse(String(ev.data)) as { id: number } & Envelope<unknown>;
+        const msg = JSON.parse(String(ev.data)) as { id: number; event?: unknown; data?: unknown } & Envelope<unknown>;
+        // main's events come without id: {event, data}
+        if (msg.id === undefined && typeof msg.event === 'string') {
+          for (const listener of this.listeners.get(msg.event) ?? []) listener(msg.data);
+          return;
+        }
         const p = this.pending.get(msg.id);
         if (!p) return;
         this.pending.delete(msg.id);
@@ -54,6 +62,15 @@ class SocketBackend implements Backend {
       };
     });
     return this.opening;
+  }
+
+  on<E extends EventName>(event: E, listener: (data: EventData<E>) => void): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    set.add(listener as (data: unknown) => void);
+    this.listeners.set(event, set);
+    // events only reach an open socket
+    void this.connect().catch(() => undefined);
+    return () => set.delete(listener as (data: unknown) => void);
   }
 
   async invoke<M extends Method>(method: M, input: MethodInput<M>): Promise<Envelope<MethodOutput<M>>> {

@@ -68,6 +68,11 @@ export const en: Messages = {
       internal: 'Sync failed; retrying automatically',
     } as Record<string, string>,
     otherError: (code: string) => `Sync failed (${code}); retrying automatically`,
+    initialLoadLabel: 'First sync progress',
+    initialLoad: (loaded, total, percent) => `First sync: ${loaded} of ${total} cases loaded (${percent}%)`,
+    timeLeft: (left) => `about ${left} left`,
+    estimating: 'estimating the time left',
+    duration: (hours, minutes, seconds) => (hours > 0 ? `${hours} h ${minutes} min` : minutes > 0 ? `${minutes} min ${seconds} s` : `${seconds} s`),
     rejections: (n: number) => `Sync problems (${n})`,
     rejectionsNew: (n: number) => `${n} new`,
   },
@@ -87,7 +92,48 @@ export const en: Messages = {
       unknown_mutation: 'The server does not know this change (version mismatch)',
       invalid_args: 'The data does not meet the server\'s requirements',
       rule_violation: 'Breaks a server rule',
+      action_refused: 'Work-order action refused',
     } as Record<string, string>,
+    reasons: {
+      unknown_mutation: (d) =>
+        `The central server does not know this change (${d.name}): this workstation is newer than the server. Ask IT to update the server, and enter the case at the centre.`,
+      invalid_args: (d) =>
+        d.field
+          ? `"${d.field}" does not meet the central server's requirements. Check it and enter the case at the centre.`
+          : 'The data sent does not meet the central server\'s requirements. Check it and enter the case at the centre.',
+      rule_violation: (d) =>
+        d.rule === 'future_time'
+          ? 'The time the call was logged is later than the central server\'s time: this workstation\'s clock may be wrong. Ask IT to set it, and enter the case at the centre.'
+          : d.rule === 'contact_taken'
+            ? 'This call record already belongs to another case at the centre. Check it there.'
+            : 'This change breaks a rule of the central server. Check it and enter the case at the centre.',
+      action_refused: (d) =>
+        `The central server refused this work-order action: ${d.refusal?.en ?? 'the order has changed.'} Reload the order and try again.`,
+    },
+    otherReason: (code) => `The central server refused this change (${code}). Check it and enter the case at the centre.`,
+    fields: {
+      phone: 'Caller number',
+      phoneExt: 'Extension',
+      callerName: 'Caller name',
+      channel: 'Channel',
+      requestType: 'Request type',
+      categoryCode: 'Category',
+      regionCode: 'Region',
+      address: 'Address',
+      content: 'Request',
+      answer: 'Answer',
+      urgency: 'Urgency',
+      handlingMode: 'Handling',
+      status: 'Case status',
+      confidential: 'Confidential',
+      operator: 'Logged by',
+      createdAt: 'Logged at',
+      localNo: 'Case no.',
+      workstation: 'Workstation code',
+      uuid: 'Case id',
+      caseUuid: 'Case id',
+    } as Record<string, string>,
+    serverText: 'Server\'s text',
     open: 'Open case',
     openLabel: (no: string) => `Open case ${no}`,
     dismiss: 'Handled',
@@ -138,6 +184,8 @@ export const en: Messages = {
     noOpen: 'No open cases',
     lastFollowUp: 'Follow-up',
     labels: 'Labels',
+    stillArriving: (loaded, total) =>
+      `The centre's call history is still arriving (${loaded} of ${total} cases loaded): calls logged at other workstations may not show yet.`,
   },
   search: {
     field: 'Search',
@@ -172,6 +220,23 @@ export const en: Messages = {
     confidentialTag: 'Confidential',
     close: 'Close',
     none: '—',
+    ringAt: 'Call time',
+    talkTime: 'Talk time',
+    callTimes: (answer: string, end: string) => `answered ${answer} · ended ${end}`,
+    duration: (seconds: number) => (seconds >= 60 ? `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s` : `${seconds} s`),
+    talkOngoing: 'not ended (the call was still on when saved)',
+  },
+  call: {
+    banner: 'Incoming call',
+    accept: 'Take call',
+    acceptKey: 'F2',
+    incoming: (phone: string) => `New call ${phone}`,
+    known: (name: string, calls: number) => `${name ? `${name} · ` : ''}${calls} calls so far`,
+    unknown: 'first call',
+    answered: 'connected',
+    ended: 'hung up',
+    hint: 'What you are typing is kept: an empty number gets the caller’s; another number is saved first, then the new call starts',
+    popped: (phone: string) => `Call from ${phone}: number filled in`,
   },
   help: {
     title: 'Keyboard shortcuts',
@@ -195,6 +260,7 @@ export const en: Messages = {
       ['↑ ↓ / Enter', 'Move in a list or results / pick, open'],
       ['→ (empty caller name or address)', 'Use the name or address from caller history'],
       ['← → / Space', 'Switch urgency and handling / tick confidential; handling is preset from the request type (Consultation → Answered directly; help, complaint, report, suggestion, praise → Forward to unit) until changed'],
+      ['F2', 'Take the waiting call (a call that came while you were typing; nothing typed is lost)'],
     ],
   },
   errors: {

@@ -3,6 +3,19 @@
  * must fill (see en.ts); a missing key breaks the compile, not the screen.
  */
 import type { CaseStatus, Channel, HandlingMode, RequestType, Satisfaction, Urgency } from '../../../shared/domain';
+import type { RejectionCode } from '../../../shared/sync';
+
+/** What the 同步异常 list knows of a rejection besides its code (features/sync/rejectionText.ts). */
+export interface RejectionDetail {
+  /** the mutation's name, e.g. case.create */
+  name: string;
+  /** the offending field in the operator's words, when the server's reason names one */
+  field: string | null;
+  /** a rule the server's reason names */
+  rule: 'future_time' | 'contact_taken' | null;
+  /** action_refused: the server's Chinese reason, and its English one (「中文 (code: English)」) */
+  refusal?: { zh: string; en: string } | null;
+}
 
 export const zhCN = {
   app: {
@@ -73,6 +86,12 @@ export const zhCN = {
     } as Record<string, string>,
     otherError: (code: string) => `同步失败（${code}），将自动重试`,
     rejections: (n: number) => `同步异常 (${n})`,
+    initialLoadLabel: '首次同步进度',
+    initialLoad: (loaded: string, total: string, percent: number) => `首次同步：已载入 ${loaded} / ${total} 条（${percent}%）`,
+    timeLeft: (left: string) => `约剩 ${left}`,
+    estimating: '正在估算剩余时间',
+    duration: (hours: number, minutes: number, seconds: number) =>
+      hours > 0 ? `${hours} 小时 ${minutes} 分` : minutes > 0 ? `${minutes} 分 ${seconds} 秒` : `${seconds} 秒`,
     rejectionsNew: (n: number) => `${n} 条新`,
   },
   rejections: {
@@ -91,7 +110,51 @@ export const zhCN = {
       unknown_mutation: '服务器不认识这项更改（版本不一致）',
       invalid_args: '数据不符合服务器要求',
       rule_violation: '违反服务器规则',
+      action_refused: '工单操作被拒绝',
     } as Record<string, string>,
+    /** the reason in words, per code (and, where the server's text tells it, the field or rule) */
+    reasons: {
+      unknown_mutation: (d: RejectionDetail): string =>
+        `中心服务器不认识这项更改（${d.name}）：本机工作台比服务器新，请联系信息科升级服务器；请在中心系统补录此工单。`,
+      invalid_args: (d: RejectionDetail): string =>
+        d.field
+          ? `“${d.field}”的内容不符合中心服务器的要求，请核对后在中心系统补录此工单。`
+          : '提交的数据不符合中心服务器的要求，请核对后在中心系统补录此工单。',
+      rule_violation: (d: RejectionDetail): string =>
+        d.rule === 'future_time'
+          ? '受理时间晚于中心服务器的时间：本机时钟可能不准，请联系信息科校准时钟，并在中心系统补录此工单。'
+          : d.rule === 'contact_taken'
+            ? '这条来电记录在中心已属于另一张工单，请在中心系统核对。'
+            : '这项更改不符合中心服务器的规则，请核对后在中心系统补录此工单。',
+      action_refused: (d: RejectionDetail): string =>
+        `中心服务器拒绝了这项工单操作：${d.refusal?.zh ?? '工单状态已变化'}请刷新工单后重新操作。`,
+    } satisfies Record<RejectionCode, (d: RejectionDetail) => string>,
+    /** a code this workstation does not know yet (a newer server) */
+    otherReason: (code: string) => `中心服务器拒绝了这项更改（${code}），请核对后在中心系统补录此工单。`,
+    /** names of the fields a server reason can name (the last part of its path) */
+    fields: {
+      phone: '来电号码',
+      phoneExt: '分机',
+      callerName: '来电人',
+      channel: '来源渠道',
+      requestType: '诉求类型',
+      categoryCode: '问题分类',
+      regionCode: '所属区域',
+      address: '详细地址',
+      content: '诉求内容',
+      answer: '答复内容',
+      urgency: '紧急程度',
+      handlingMode: '办理方式',
+      status: '工单状态',
+      confidential: '保密',
+      operator: '受理人',
+      createdAt: '受理时间',
+      localNo: '工单号',
+      workstation: '坐席编号',
+      uuid: '工单标识',
+      caseUuid: '工单标识',
+    } as Record<string, string>,
+    serverText: '服务器原文',
     open: '打开工单',
     openLabel: (no: string) => `打开工单 ${no}`,
     dismiss: '已处理',
@@ -142,6 +205,8 @@ export const zhCN = {
     noOpen: '无未办结工单',
     lastFollowUp: '回访',
     labels: '标签',
+    stillArriving: (loaded: string, total: string) =>
+      `中心的来电历史仍在下载（已载入 ${loaded} / ${total} 条）：其他坐席受理的来电可能尚未显示。`,
   },
   search: {
     field: '搜索',
@@ -176,6 +241,23 @@ export const zhCN = {
     confidentialTag: '保密',
     close: '关闭',
     none: '—',
+    ringAt: '来电时间',
+    talkTime: '通话时长',
+    callTimes: (answer: string, end: string) => `接听 ${answer} · 挂断 ${end}`,
+    duration: (seconds: number) => (seconds >= 60 ? `${Math.floor(seconds / 60)}分${String(seconds % 60).padStart(2, '0')}秒` : `${seconds}秒`),
+    talkOngoing: '未挂断（保存时通话未结束）',
+  },
+  call: {
+    banner: '来电提醒',
+    accept: '接听',
+    acceptKey: 'F2',
+    incoming: (phone: string) => `新来电 ${phone}`,
+    known: (name: string, calls: number) => `${name ? `${name} · ` : ''}累计来电 ${calls} 次`,
+    unknown: '首次来电',
+    answered: '已接通',
+    ended: '已挂断',
+    hint: '正在填写的内容会保留：号码为空时补入来电号码；已是其他号码时先保存当前工单再受理新来电',
+    popped: (phone: string) => `来电 ${phone}：已填入来电号码`,
   },
   help: {
     title: '快捷键',
@@ -199,6 +281,7 @@ export const zhCN = {
       ['↑ ↓ / Enter', '在下拉列表或结果中移动 / 选定、打开'],
       ['→（来电人、详细地址为空时）', '采用来电历史中的姓名、地址'],
       ['← → / 空格', '在紧急程度、办理方式中切换 / 勾选保密；办理方式按诉求类型预选（咨询 → 直接答复；求助、投诉、举报、建议、表扬 → 转办），改过后不再变'],
+      ['F2', '接听来电提醒：正在填写时来的新电话（填写的内容不会丢失）'],
     ] as Array<[string, string]>,
   },
   errors: {

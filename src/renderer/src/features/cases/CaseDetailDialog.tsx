@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { formatPhone } from '../../../../shared/phone';
 import type { CaseDetail } from '../../../../shared/schemas';
 import { backend } from '../../api/backend';
-import { formatDateTime, useT, type Messages } from '../../i18n';
+import { formatDateTime, formatTimeSeconds, useT, type Messages } from '../../i18n';
 import { useSession } from '../../state/session';
 import { StatusTag } from './CaseRow';
 import { useOpenCase } from './caseStore';
@@ -90,6 +90,7 @@ function CaseBody({ detail: d }: { detail: CaseDetail }) {
           },
           { key: 'name', label: t.intake.callerName, children: d.callerName || none },
           { key: 'created', label: t.caseDetail.createdAt, children: formatDateTime(d.createdAt) },
+          ...callItems(d, t),
           { key: 'operator', label: t.caseDetail.operator, children: d.operator || none },
           { key: 'channel', label: t.intake.channel, children: t.labels.channel[d.channel] },
           { key: 'type', label: t.intake.requestType, children: t.labels.requestType[d.requestType] },
@@ -127,4 +128,25 @@ function CaseBody({ detail: d }: { detail: CaseDetail }) {
       </ol>
     </>
   );
+}
+
+/** 来电时间 and 通话时长, for a case logged during a call the phone system reported; none otherwise. */
+function callItems(d: CaseDetail, t: Messages) {
+  const call = d.call;
+  if (!call) return [];
+  const at = (ms: number | null) => (ms === null ? t.caseDetail.none : formatTimeSeconds(ms));
+  const ringAt = call.ringAt ?? call.answerAt;
+  return [
+    { key: 'ringAt', label: t.caseDetail.ringAt, children: ringAt === null ? t.caseDetail.none : `${formatDateTime(ringAt)}:${formatTimeSeconds(ringAt).slice(-2)}` },
+    {
+      key: 'talk',
+      label: t.caseDetail.talkTime,
+      children: (
+        <>
+          {call.talkSeconds !== null ? t.caseDetail.duration(call.talkSeconds) : call.answerAt !== null ? t.caseDetail.talkOngoing : t.caseDetail.none}
+          {call.answerAt !== null && <span className="muted"> · {t.caseDetail.callTimes(at(call.answerAt), at(call.endAt))}</span>}
+        </>
+      ),
+    },
+  ];
 }

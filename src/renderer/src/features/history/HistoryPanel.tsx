@@ -15,6 +15,7 @@ import { tagTextStyle } from '../../ui/tagColours';
 import { IDS, moveAmongRows } from '../../ui/focus';
 import { CaseRow } from '../cases/CaseRow';
 import { useOpenCase } from '../cases/caseStore';
+import { HistoryArrivingNotice } from '../sync/InitialLoad';
 import { useHistory, type HistoryView } from './historyStore';
 
 export function HistoryPanel() {
@@ -40,6 +41,7 @@ export function HistoryPanel() {
       onKeyDown={moveAmongRows}
     >
       <h2 className="panel-title">{t.history.title}</h2>
+      <HistoryArrivingNotice />
       <HistoryBody view={view} />
     </section>
   );

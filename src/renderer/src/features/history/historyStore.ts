@@ -17,6 +17,8 @@ interface HistoryState {
   lookup: (text: string) => void;
   /** asks again for the number shown (a sync may have brought official numbers or new calls) */
   refresh: () => void;
+  /** shows a history main already looked up (screen pop): newer than any lookup in flight */
+  show: (text: string, history: CallerHistory) => void;
 }
 
 /** the contract's limit on caller.history input; longer text cannot be a number anyway */
@@ -25,6 +27,10 @@ let latest = 0;
 
 export const useHistory = create<HistoryState>((set, get) => ({
   view: { state: 'idle' },
+  show: (text, history) => {
+    ++latest;
+    set({ view: { state: 'ready', text, history } });
+  },
   refresh: () => {
     const view = get().view;
     if (view.state !== 'idle') get().lookup(view.text);

@@ -24,6 +24,8 @@ import { PickSelect } from '../../ui/PickSelect';
 import { ENUM_INITIALS, enumOptions } from '../../ui/pickOptions';
 import { useHistory } from '../history/historyStore';
 import { useSync } from '../sync/syncStore';
+import { useCall } from '../telephony/callStore';
+import { useIntakePort } from '../telephony/useIntakePort';
 import {
   EMPTY_INTAKE,
   usualHandling,
@@ -115,6 +117,7 @@ export function IntakeForm() {
     handlingChosen.current = false;
     reset(EMPTY_INTAKE);
     lookup('');
+    useCall.getState().formCleared();
   }, [autosave, reset, lookup]);
 
   const onValid = useCallback(
@@ -123,7 +126,8 @@ export function IntakeForm() {
       showStatus('info', (m) => m.intake.saving);
       // an answer typed before switching to 转办 stays in the form but is not part of the order
       const input = values.handlingMode === 'direct' ? values : { ...values, answer: '' };
-      const res = await backend.invoke('intake.save', input);
+      // the phone system's call this case is logged for (screen pop), if any
+      const res = await backend.invoke('intake.save', { ...input, call: useCall.getState().callForSave() });
       saving.current = false;
       if (res.ok) {
         startOver();
@@ -164,6 +168,7 @@ export function IntakeForm() {
     if (saving.current) return;
     void handleSubmit(onValid, onInvalid)();
   }, [handleSubmit, onValid, onInvalid]);
+  useIntakePort({ getValues, setValue, save });
 
   const clear = useCallback(() => {
     if (isBlank(getValues())) {

@@ -11,6 +11,7 @@ import type { SyncRejection } from '../../../../shared/contract';
 import { backend } from '../../api/backend';
 import { formatDateTime, useT } from '../../i18n';
 import { useOpenCase } from '../cases/caseStore';
+import { rejectionText } from './rejectionText';
 import { useSync } from './syncStore';
 
 interface RejectionsState {
@@ -132,9 +133,10 @@ function RejectionItem({ item: r, onDismiss }: RejectionItemProps) {
       </div>
       <div className="rejection__reason">
         {t.rejections.reason}：{t.rejections.codes[r.code] ?? r.code}
+        <div className="rejection__text">{rejectionText(t, r)}</div>
         {/* the server's own explanation (English), the detail IT needs */}
-        <div className="rejection__detail" lang="en">
-          {r.reason}
+        <div className="rejection__detail">
+          {t.rejections.serverText}：<span lang="en">{r.reason}</span>
         </div>
       </div>
       <div className="rejection__actions">

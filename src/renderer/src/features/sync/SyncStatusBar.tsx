@@ -6,6 +6,7 @@
 import { Badge, Button } from 'antd';
 import type { SyncStatus } from '../../../../shared/contract';
 import { formatTimeSeconds, useT, type Messages } from '../../i18n';
+import { InitialLoadProgress } from './InitialLoad';
 import { useRejections } from './RejectionsDialog';
 import { useSync } from './syncStore';
 
@@ -49,7 +50,8 @@ function Connected({ status }: { status: SyncStatus }) {
       </span>
       <span className={`sync__item${status.pending > 0 ? ' sync__item--pending' : ''}`}>{t.sync.pending(status.pending)}</span>
       <span className="sync__item">{status.lastSuccessAt ? t.sync.lastSuccess(formatTimeSeconds(status.lastSuccessAt)) : t.sync.never}</span>
-      {syncing && <span className="sync__item sync__item--muted">{t.sync.syncing}</span>}
+      {syncing && !status.initialLoad && <span className="sync__item sync__item--muted">{t.sync.syncing}</span>}
+      {status.initialLoad && <InitialLoadProgress progress={status.initialLoad} />}
       {unavailable && <span className="sync__item sync__item--error">{t.sync.unavailable}</span>}
       {error && (
         // the server's own words stay at hand for IT in the tooltip

@@ -32,6 +32,7 @@ import { CaseStatus, Channel, HandlingMode, RequestType, Urgency } from './domai
 import { normalizePhone } from './phone';
 import { CallTimes, CaseCall, LIMITS } from './schemas';
 import { ActionName } from './workorders/actions';
+import { HistoryEntry, WorkOrder } from './workorders/model';
 
 /** The protocol version this code speaks. Bump it when a request or response shape changes. */
 export const SYNC_SCHEMA_VERSION = 2;
@@ -311,6 +312,13 @@ export const CaseChange = z.object({
   version: z.number().int(),
   /** oldest first */
   contacts: z.array(ContactChange),
+  /**
+   * the work order of a 转办 case (src/shared/workorders/model.ts), null for other cases; every
+   * action on it gives the case a new version, so the change arrives with the order's new state
+   */
+  order: WorkOrder.nullable().optional(),
+  /** the order's history (流转记录), oldest first; [] without an order. (orderId, seq) is unique: upsert by it */
+  history: z.array(HistoryEntry).optional(),
 });
 export type CaseChange = z.infer<typeof CaseChange>;
 

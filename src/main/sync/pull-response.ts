@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { CaseStatus, Channel, HandlingMode, RequestType, Urgency } from '../../shared/domain';
 import { CaseChange, ContactChange, PullResponse } from '../../shared/sync';
+import { HistoryEntry, WorkOrder } from '../../shared/workorders/model';
 
 /** Where and why a page was refused, as zod would say it: "changes.12.phone: expected string". */
 export class PullResponseError extends Error {
@@ -46,6 +47,18 @@ const call: Check = (v) => {
   }
   return null;
 };
+/** a zod schema as a Check, for the rare nested parts (a 转办 case's order and history) */
+const viaZod =
+  (schema: z.ZodType): Check =>
+  (v) => {
+    if (v === undefined || v === null) return null;
+    const r = schema.safeParse(v);
+    if (r.success) return null;
+    const issue = r.error.issues[0];
+    return `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`;
+  };
+const order = viaZod(WorkOrder);
+const history = viaZod(z.array(HistoryEntry));
 const channel = oneOf(Channel.options);
 const requestType = oneOf(RequestType.options);
 
@@ -86,6 +99,8 @@ const CASE_FIELDS: Record<Exclude<keyof CaseChange, 'contacts'>, Check> = {
   originClientId: str,
   version: int,
   call,
+  order,
+  history,
 };
 const CONTACT_ENTRIES = Object.entries(CONTACT_FIELDS);
 const CASE_ENTRIES = Object.entries(CASE_FIELDS);

@@ -15,6 +15,11 @@
  * string_agg over the page) and spliced into the response unparsed: building a JS object per
  * row and serialising it again was most of the server's time in a first sync. A pull from
  * cursor null also counts the whole window (`total`), for the workstation's progress display.
+ *
+ * Work orders: a case change carries its order's snapshot (`order`, null for a case that is not
+ * 转办) and the order's whole history (`history`, oldest first). Every action on an order gives
+ * the case a new version (workorders/service.ts), so a unit's reply or a dispatch from another
+ * workstation reaches every workstation that holds the case.
  */
 import type { Rejection } from '../../shared/sync';
 import type { Caller } from '../auth/service';
@@ -57,7 +62,9 @@ const CASE_JSON = `json_build_object(
         'uuid', k.uuid, 'caseUuid', c.uuid, 'phone', k.phone, 'phoneExt', k.phone_ext, 'callerName', k.caller_name,
         'channel', k.channel, 'requestType', k.request_type, 'content', k.content, 'operator', k.operator,
         'createdAt', k.created_at) ORDER BY k.created_at, k.id), '[]'::json)
-      FROM contacts k WHERE k.case_id = c.id))`;
+      FROM contacts k WHERE k.case_id = c.id),
+    'order', (SELECT o.snapshot FROM work_orders o WHERE o.case_id = c.id),
+    'history', (SELECT coalesce(json_agg(h.entry ORDER BY h.seq), '[]'::json) FROM order_history h WHERE h.case_id = c.id))`;
 
 /** the window: created in it, or of a phone number that called in it */
 const IN_WINDOW = '(c.created_at >= $2 OR EXISTS (SELECT 1 FROM cases w WHERE w.phone = c.phone AND w.created_at >= $2))';

@@ -124,7 +124,17 @@ describe.each(BACKENDS)('work orders on $name', (backend) => {
     expect(c!.status).toBe('closed');
     // the workstation's pull carries the new status
     const pulled = await pullAll(s, opWs);
-    expect(pulled.changes.find((ch) => ch.uuid === id)?.status).toBe('closed');
+    const change = pulled.changes.find((ch) => ch.uuid === id)!;
+    expect(change.status).toBe('closed');
+    // … with the order's snapshot and its whole history, in the JSON-text page
+    expect(change.order).toEqual(review.body.order);
+    expect(change.history!.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(change.history![4]).toEqual(reply.body.entry);
+    // a case that is not 转办 has no order
+    const direct = caseArgs({ case: { handlingMode: 'direct', answer: '已当场答复。', status: 'closed' } });
+    await s.call('POST', '/api/push', pushBody(opWs, mutations(opWs, [direct])), opWs.token);
+    const later = await pullAll(s, opWs, pulled.cursor);
+    expect(later.changes.find((ch) => ch.uuid === direct.case.uuid)).toMatchObject({ order: null, history: [] });
   });
 
   it('a unit returns an order with a reason; the centre dispatches it again to another unit, and the first loses sight of it', async () => {

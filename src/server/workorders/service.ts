@@ -40,6 +40,16 @@ import type { WorkOrderConfig } from '../config';
 import type { Queryable } from '../db/adapter';
 import type { VersionAllocator } from '../sync/versions';
 
+/**
+ * JSON text for a jsonb column. jsonb refuses what JSON.stringify may write for strings a client
+ * typed: a lone surrogate (\ud800) or NUL (\u0000); both become U+FFFD instead of a 500.
+ */
+export function jsonbText(value: unknown): string {
+  return JSON.stringify(value).replace(/(\\+)u(0000|d[89a-f][0-9a-f]{2})/gi, (m, bs: string) =>
+    bs.length % 2 === 1 ? `${bs}ufffd` : m,
+  );
+}
+
 /** The case list's status for each order state (src/shared/workorders/README.md). */
 export const CASE_STATUS_OF: Record<WorkOrderState, CaseStatus> = {
   pending_dispatch: 'pending_dispatch',
@@ -163,7 +173,7 @@ export async function createOrders(
      ON CONFLICT (case_id) DO NOTHING`,
     [
       dispatch.map((c) => c.uuid),
-      dispatch.map((c) => JSON.stringify(newWorkOrder({ id: c.uuid, urgency: c.urgency, categoryCode: c.categoryCode }))),
+      dispatch.map((c) => jsonbText(newWorkOrder({ id: c.uuid, urgency: c.urgency, categoryCode: c.categoryCode }))),
     ],
   );
 }
@@ -271,7 +281,7 @@ export async function actOnOrders(tx: Queryable, caller: Caller, reqs: ActionReq
      WHERE w.case_id = u.case_id`,
     [
       changed.map((c) => c.caseId),
-      changed.map((c) => JSON.stringify(c.order)),
+      changed.map((c) => jsonbText(c.order)),
       cols.map((c) => c.state),
       cols.map((c) => c.version),
       cols.map((c) => c.unitCode),
@@ -286,7 +296,7 @@ export async function actOnOrders(tx: Queryable, caller: Caller, reqs: ActionReq
   await tx.query(
     `INSERT INTO order_history (case_id, seq, entry, at)
      SELECT case_id, seq, entry::jsonb, at FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[]) AS u(case_id, seq, entry, at)`,
-    [entries.map((e) => e.caseId), entries.map((e) => e.entry.seq), entries.map((e) => JSON.stringify(e.entry)), entries.map((e) => e.entry.at)],
+    [entries.map((e) => e.caseId), entries.map((e) => e.entry.seq), entries.map((e) => jsonbText(e.entry)), entries.map((e) => e.entry.at)],
   );
   await tx.query(
     `UPDATE cases c SET version = u.version, status = u.status

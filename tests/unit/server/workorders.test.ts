@@ -262,6 +262,14 @@ describe.each(BACKENDS)('work orders on $name', (backend) => {
     }
   });
 
+  it('stores text jsonb would refuse (a lone surrogate, NUL) instead of failing: 200, not 500', async () => {
+    const id = await newOrder({ case: { categoryCode: '05\ud80001' } });
+    const res = await act(supA, id, 'dispatch', { leadUnitId: 'RC', note: '注意\ud800 \u0000 结束' }, 0);
+    expect(res.status).toBe(200);
+    const stored = (await detail(supA, id)).body.history[0].note as string;
+    expect(stored).toBe('注意\ufffd \ufffd 结束');
+  });
+
   it('a stale expectedVersion is a 409 order_changed, and nothing is written', async () => {
     const id = await newOrder();
     await act(supA, id, 'dispatch', { leadUnitId: 'RC' }, 0);

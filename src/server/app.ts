@@ -18,6 +18,7 @@ import { ensureSetting } from './db/settings';
 import { HttpError, installErrorHandlers } from './errors';
 import { route } from './http';
 import { buildOpenApi } from './openapi';
+import { registerPortalStatic } from './portal-static';
 import { registerSyncRoutes } from './sync/routes';
 import { registerUnitRoutes } from './units/routes';
 
@@ -37,6 +38,8 @@ export interface BuildServerOptions {
    * with it.
    */
   tokenSecret?: Buffer;
+  /** the built unit portal (out/portal), served at /portal/; absent: no portal routes */
+  portalDir?: string;
 }
 
 export async function buildServer(opts: BuildServerOptions): Promise<FastifyInstance> {
@@ -71,5 +74,6 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   registerAccountRoutes(app, { db, config, auth });
   registerSyncRoutes(app, { db, config, now, serverId, auth });
   registerUnitRoutes(app, { db, auth });
+  if (opts.portalDir) registerPortalStatic(app, opts.portalDir);
   return app;
 }

@@ -27,7 +27,9 @@ export const useOrder = create<OrderState>((set, get) => ({
       if (get().id === id) set({ detail, loading: false, error: null });
       return null;
     } catch (error) {
-      if (get().id === id) set({ loading: false, error, detail: null });
+      // a failed reload keeps the order shown (a network blip); only a vanished order goes
+      const gone = typeof error === 'object' && error !== null && 'status' in error && (error.status === 404 || error.status === 403);
+      if (get().id === id) set((s) => ({ loading: false, error, detail: gone ? null : s.detail }));
       return error;
     }
   },

@@ -109,7 +109,7 @@ export function LoginScreen() {
                 aria-describedby={passwordError ? 'login-password-error' : undefined}
               />
             </Form.Item>
-            <div role="alert" className="login__failure">
+            <div className="login__failure">
               {failure !== null && <Alert type="error" showIcon title={errorMessage(failure, lang)} />}
             </div>
             <Button type="primary" htmlType="submit" block>

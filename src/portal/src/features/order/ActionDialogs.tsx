@@ -13,6 +13,7 @@ import { REPLY_RESULTS, REPLY_RESULT_LABELS, type ReplyResult } from '../../../.
 import { ApiError } from '../../api/client';
 import { errorMessage, label, useLang, useT } from '../../i18n';
 import { useOrder } from '../../state/order';
+import { useQueues } from '../../state/queues';
 import { client } from '../../state/session';
 
 export type DialogAction = 'return' | 'request_extension' | 'reply';
@@ -72,6 +73,7 @@ export function ActionDialog(props: {
       setBusy(false);
       if (e instanceof ApiError && e.code === 'order_changed') {
         setFailure(t.dialogs.changed);
+        void useQueues.getState().load();
         await reload(detail.summary.id);
       } else {
         setFailure(errorMessage(e, lang));
@@ -243,7 +245,7 @@ export function ActionDialog(props: {
             />
           </>
         )}
-        <div role="alert" className="dialog__failure">
+        <div className="dialog__failure">
           {failure !== null && <Alert type="error" showIcon title={failure} />}
           {failure === null && !stillAvailable && <Alert type="warning" showIcon title={t.dialogs.notAvailable} />}
         </div>

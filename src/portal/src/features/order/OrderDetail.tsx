@@ -128,6 +128,7 @@ export function OrderDetail() {
     } catch (e) {
       if (e instanceof ApiError && e.code === 'order_changed') {
         setActionError(t.errors.order_changed);
+        void reloadQueues();
         await load(summary.id);
       } else setActionError(errorMessage(e, lang));
     } finally {
@@ -164,6 +165,7 @@ export function OrderDetail() {
           {t.detail.back}
         </Button>
       </div>
+      {error !== null && <Alert type="warning" showIcon title={errorMessage(error, lang)} />}
       <Descriptions size="small" bordered column={2} items={items} />
 
       <section className="deadlines" aria-labelledby="deadlines-title">
@@ -212,7 +214,7 @@ export function OrderDetail() {
             )}
           </div>
         )}
-        <div role="alert">{actionError && <Alert type="error" showIcon title={actionError} />}</div>
+        <div>{actionError && <Alert type="error" showIcon title={actionError} />}</div>
       </section>
 
       <History detail={detail} />

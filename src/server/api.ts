@@ -23,6 +23,13 @@ import {
   type Role,
 } from '../shared/sync';
 import { UnitsImportRequest, UnitsImportResponse, UnitsResponse } from '../shared/units';
+import { OrderActionRequest, OrderActionResponse, OrderDetailResponse, OrderQueue, OrderQueueResponse } from '../shared/portal';
+
+/** GET /api/orders: ?queue=…&limit=… (default 100, at most 500) */
+export const OrderQueueQuery = z.object({
+  queue: OrderQueue,
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
 
 export interface RouteSpec {
   method: 'GET' | 'POST';
@@ -33,6 +40,8 @@ export interface RouteSpec {
   /** the body carries schemaVersion, checked before anything else (409 update_required) */
   versioned?: boolean;
   body?: z.ZodType;
+  /** the query string's schema (GET) */
+  query?: z.ZodType;
   response: z.ZodType;
   /** the error codes this route adds to the common ones */
   errors?: readonly string[];
@@ -143,5 +152,39 @@ export const API = {
     body: UnitsImportRequest,
     response: UnitsImportResponse,
     errors: ['forbidden', 'invalid_directory'],
+  },
+  orderQueue: {
+    method: 'GET',
+    path: '/api/orders',
+    summary:
+      "A queue of work orders, earliest deadline first (src/shared/portal.ts). A unit sees its own orders only: 待签收 and 办理中 " +
+      'where it holds the order now (办理中 also lists orders it passed on to a sub-unit), 待审核 of its replies, 超期 (临期 and 超期); ' +
+      "the centre's queues (待派单, 已退回, 延期申请) answer a unit 403. The centre sees every order. 保密 callers are masked for units.",
+    auth: 'any',
+    query: OrderQueueQuery,
+    response: OrderQueueResponse,
+    errors: ['forbidden'],
+  },
+  orderDetail: {
+    method: 'GET',
+    path: '/api/orders/:id',
+    summary:
+      'One work order: the case (保密 callers masked for units), the order snapshot, its history (流转记录) and the actions the caller may try. ' +
+      "Another unit's order is a 404 order_not_found, the same as no order.",
+    auth: 'any',
+    response: OrderDetailResponse,
+    errors: ['order_not_found'],
+  },
+  orderAction: {
+    method: 'POST',
+    path: '/api/orders/:id/actions',
+    summary:
+      'Takes an action on a work order as the calling account (never a user named in the body): 409 order_changed when ' +
+      'expectedVersion is not the current version and the action would still pass, 409 action_refused with the refusal ' +
+      '{code, zh, en} when the table refuses it (on the current state), 404 order_not_found for an order the caller may not see.',
+    auth: 'any',
+    body: OrderActionRequest,
+    response: OrderActionResponse,
+    errors: ['order_not_found', 'order_changed', 'action_refused', 'forbidden'],
   },
 } as const satisfies Record<string, RouteSpec>;

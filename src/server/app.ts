@@ -21,6 +21,7 @@ import { buildOpenApi } from './openapi';
 import { registerPortalStatic } from './portal-static';
 import { registerSyncRoutes } from './sync/routes';
 import { registerUnitRoutes } from './units/routes';
+import { registerWorkOrderRoutes } from './workorders/routes';
 
 export interface BuildServerOptions {
   /** the caller opens and closes it (src/server/db/open.ts) */
@@ -74,6 +75,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   registerAccountRoutes(app, { db, config, auth });
   registerSyncRoutes(app, { db, config, now, serverId, auth });
   registerUnitRoutes(app, { db, auth });
+  registerWorkOrderRoutes(app, { db, config, now, auth });
   if (opts.portalDir) registerPortalStatic(app, opts.portalDir);
   return app;
 }

@@ -8,7 +8,7 @@
  * create-admin reads the password from HOTLINE_ADMIN_PASSWORD or standard input; there is no
  * default password. src/server/README.md has the details.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,10 +23,12 @@ import { loadTokenSecret, SecretError } from './auth/secret';
 import { replaceDirectory } from './units/service';
 import { readDirectoryFile, SheetError } from './units/spreadsheet';
 import { checkDirectory } from '../shared/units';
+import { DeadlineRules, parseCalendarOverride, type CalendarOverrideFile } from '../shared/workorders';
 
 const USAGE = `usage:
   npm run server -- --data DIR [--port N] [--host H] [--official-prefix JN] [--time-zone Asia/Shanghai]
                     [--window-days 365] [--offline-days 7] [--trust-proxy] [--secret-file FILE]
+                    [--calendar-dir DIR] [--deadline-rules FILE.json] [--operator-may-dispatch]
   npm run server -- create-admin --data DIR --username NAME [--display-name TEXT]
   npm run server -- import-units --data DIR FILE.xlsx|FILE.csv [--dry-run]
 environment: DATABASE_URL (PostgreSQL instead of the embedded database), LOG_LEVEL (info),
@@ -43,6 +45,30 @@ function integer(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
   return Number(value);
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${file}: not a readable JSON file (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/** The working-calendar override files of a folder (every *.json, by name; a later one wins for a year). */
+function readCalendarDir(dir: string): CalendarOverrideFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+  } catch (e) {
+    throw new UsageError(`--calendar-dir ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return names.map((name) => {
+    const file = join(dir, name);
+    const parsed = parseCalendarOverride(readJson(file));
+    if (!parsed.ok) throw new UsageError(`${file}: not a working-calendar override file: ${parsed.errors.join('; ')}`);
+    return parsed.override;
+  });
 }
 
 /** A password typed at a terminal without echo, or the first line of piped input. */
@@ -157,6 +183,9 @@ async function serve(args: string[]): Promise<void> {
       'offline-days': { type: 'string' },
       'trust-proxy': { type: 'boolean', default: false },
       'secret-file': { type: 'string' },
+      'calendar-dir': { type: 'string' },
+      'deadline-rules': { type: 'string' },
+      'operator-may-dispatch': { type: 'boolean', default: false },
     },
   });
   const port = integer('port', values.port)!;
@@ -167,6 +196,15 @@ async function serve(args: string[]): Promise<void> {
   if (windowDays !== undefined) config.windowDays = windowDays;
   const offlineDays = integer('offline-days', values['offline-days']);
   if (offlineDays !== undefined) config.offlineDays = offlineDays;
+  config.workOrders = { settings: { operatorMayDispatch: values['operator-may-dispatch'] } };
+  if (values['calendar-dir']) config.workOrders.calendarOverrides = readCalendarDir(values['calendar-dir']);
+  if (values['deadline-rules']) {
+    const rules = DeadlineRules.safeParse(readJson(values['deadline-rules']));
+    if (!rules.success) {
+      throw new UsageError(`${values['deadline-rules']}: ${rules.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    config.workOrders.deadlineRules = rules.data;
+  }
 
   const secretFile = values['secret-file'] ?? (values.data ? join(values.data, 'token-secret') : undefined);
   const secretSource = { env: process.env.HOTLINE_TOKEN_SECRET, file: secretFile };

@@ -2,6 +2,21 @@
  * The server's settings. Defaults suit a Jining-sized centre; the CLI maps flags and environment
  * variables onto them (src/server/README.md lists both).
  */
+import {
+  DEFAULT_DEADLINE_RULES,
+  DEFAULT_WORKFLOW_SETTINGS,
+  type CalendarOverrideFile,
+  type DeadlineRules,
+  type WorkflowSettings,
+} from '../shared/workorders';
+
+/** Work orders: deadline rules, workflow settings and the calendar override files (src/shared/workorders/README.md). */
+export interface WorkOrderConfig {
+  deadlineRules: DeadlineRules;
+  settings: WorkflowSettings;
+  /** parsed override files (--calendar-dir), layered over chinese-days' data */
+  calendarOverrides: CalendarOverrideFile[];
+}
 export interface ServerConfig {
   /** official number prefix: JN → JN20261127-000123 */
   officialNoPrefix: string;
@@ -27,6 +42,7 @@ export interface ServerConfig {
   /** request body limits in bytes */
   bodyLimit: number;
   pushBodyLimit: number;
+  workOrders: WorkOrderConfig;
 }
 
 const MINUTE = 60_000;
@@ -49,11 +65,13 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxClockSkewMs: DAY,
   bodyLimit: 64 * 1024,
   pushBodyLimit: 8 * 1024 * 1024,
+  workOrders: { deadlineRules: DEFAULT_DEADLINE_RULES, settings: DEFAULT_WORKFLOW_SETTINGS, calendarOverrides: [] },
 };
 
-export type ServerConfigOverrides = Partial<Omit<ServerConfig, 'login' | 'scrypt'>> & {
+export type ServerConfigOverrides = Partial<Omit<ServerConfig, 'login' | 'scrypt' | 'workOrders'>> & {
   login?: Partial<ServerConfig['login']>;
   scrypt?: Partial<ServerConfig['scrypt']>;
+  workOrders?: Partial<ServerConfig['workOrders']>;
 };
 
 export function resolveConfig(overrides: ServerConfigOverrides = {}): ServerConfig {
@@ -62,6 +80,7 @@ export function resolveConfig(overrides: ServerConfigOverrides = {}): ServerConf
     ...overrides,
     login: { ...DEFAULT_CONFIG.login, ...overrides.login },
     scrypt: { ...DEFAULT_CONFIG.scrypt, ...overrides.scrypt },
+    workOrders: { ...DEFAULT_CONFIG.workOrders, ...overrides.workOrders },
   };
   if (!/^[A-Z]{1,8}$/.test(config.officialNoPrefix)) {
     throw new Error(`official number prefix must be 1–8 capital letters, got "${config.officialNoPrefix}"`);

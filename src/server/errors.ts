@@ -33,6 +33,15 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   throw new HttpError(400, 'invalid_request', `${field || '(body)'}: ${issue.message}`, { field });
 }
 
+/** Validates a query string (an object of strings); a failure is a 400 naming the parameter. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
+  const result = schema.safeParse(query ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = pathOf(issue.path);
+  throw new HttpError(400, 'invalid_request', `${field || '(query)'}: ${issue.message}`, { field });
+}
+
 // Fastify's own client errors (body parsing, limits) by code, with our codes
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',

@@ -8,14 +8,19 @@ import type { z } from 'zod';
 import { SYNC_MIN_SCHEMA_VERSION, SYNC_SCHEMA_VERSION } from '../shared/sync';
 import type { RouteSpec } from './api';
 import type { AuthService, Caller } from './auth/service';
-import { HttpError, parseBody } from './errors';
+import { HttpError, parseBody, parseQuery } from './errors';
 
 type BodyOf<S extends RouteSpec> = S extends { body: z.ZodType } ? z.output<S['body']> : undefined;
 type CallerOf<S extends RouteSpec> = S['auth'] extends false ? null : Caller;
+type QueryOf<S extends RouteSpec> = S extends { query: z.ZodType } ? z.output<S['query']> : undefined;
 
 export interface RouteContext<S extends RouteSpec> {
   caller: CallerOf<S>;
   req: FastifyRequest;
+  /** path parameters (`/api/orders/:id` → { id }) */
+  params: Record<string, string>;
+  /** the query string, checked against spec.query (400 invalid_request naming the parameter) */
+  query: QueryOf<S>;
 }
 
 export type Handler<S extends RouteSpec> = (body: BodyOf<S>, ctx: RouteContext<S>) => Promise<z.input<S['response']>>;
@@ -73,8 +78,9 @@ export function route<S extends RouteSpec>(
     handler: async (req) => {
       if (spec.versioned) checkSchemaVersion(req.body);
       const body = (spec.body ? parseBody(spec.body, req.body) : undefined) as BodyOf<S>;
+      const query = (spec.query ? parseQuery(spec.query, req.query) : undefined) as QueryOf<S>;
       const caller = (callers.get(req) ?? null) as CallerOf<S>;
-      return handler(body, { caller, req });
+      return handler(body, { caller, req, params: (req.params ?? {}) as Record<string, string>, query });
     },
   });
 }

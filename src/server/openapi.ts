@@ -15,9 +15,18 @@ const AUTH_ERRORS = ['unauthorized', 'token_expired', 'invalid_token'];
 function operation(spec: RouteSpec): Record<string, unknown> {
   const codes = [...(spec.body ? COMMON_ERRORS : []), ...(spec.auth ? AUTH_ERRORS : []), ...(spec.errors ?? [])];
   const error = { $ref: '#/components/schemas/ErrorBody' };
+  const pathParams = [...spec.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const queryParams = spec.query
+    ? Object.entries((jsonSchema(spec.query, 'input').properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        schema,
+      }))
+    : [];
   return {
     summary: spec.summary,
     security: spec.auth ? [{ bearer: [] }] : [],
+    ...(pathParams.length + queryParams.length ? { parameters: [...pathParams, ...queryParams] } : {}),
     ...(spec.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } }
       : {}),
@@ -33,7 +42,8 @@ function operation(spec: RouteSpec): Record<string, unknown> {
 export function buildOpenApi(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of Object.values(API) as RouteSpec[]) {
-    paths[spec.path] = { ...paths[spec.path], [spec.method.toLowerCase()]: operation(spec) };
+    const path = spec.path.replace(/:(\w+)/g, '{$1}');
+    paths[path] = { ...paths[path], [spec.method.toLowerCase()]: operation(spec) };
   }
   return {
     openapi: '3.1.0',

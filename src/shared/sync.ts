@@ -31,11 +31,16 @@ import { z } from 'zod';
 import { CaseStatus, Channel, HandlingMode, RequestType, Urgency } from './domain';
 import { normalizePhone } from './phone';
 import { LIMITS } from './schemas';
+import { ActionName } from './workorders/actions';
 
 /** The protocol version this code speaks. Bump it when a request or response shape changes. */
-export const SYNC_SCHEMA_VERSION = 1;
-/** The oldest protocol version the server still accepts. */
-export const SYNC_MIN_SCHEMA_VERSION = 1;
+export const SYNC_SCHEMA_VERSION = 2;
+/**
+ * The oldest protocol version the server still accepts. 2 (work orders, 'order.action'): a
+ * workstation of version 1 knows nothing of orders and would show 转办 cases as 待派单 forever,
+ * so it is refused with update_required (issue 6 §5).
+ */
+export const SYNC_MIN_SCHEMA_VERSION = 2;
 
 export const PUSH_BATCH_MAX = 1000;
 export const PULL_LIMIT_MAX = 5000;
@@ -151,12 +156,29 @@ export const CaseCreateArgs = z
 export type CaseCreateArgs = z.output<typeof CaseCreateArgs>;
 
 /**
+ * 'order.action': an action on a work order taken at a workstation (派单, 审核 …), perhaps
+ * offline. The server decides it against the table and the order's current state, with its own
+ * clock; `at` (when it was taken, epoch ms) is kept in the history entry's details as clientAt.
+ * A refusal becomes a rejection 'action_refused' whose reason is Chinese then English.
+ */
+export const OrderActionArgs = z
+  .object({
+    orderId: Uuid,
+    action: ActionName,
+    args: z.record(z.string(), z.unknown()).default({}),
+    at: z.number().int().min(0),
+  })
+  .strict();
+export type OrderActionArgs = z.output<typeof OrderActionArgs>;
+
+/**
  * Every mutation the server knows, by name, with the schema of its args. Adding one: add its
  * schema here, its handler in src/server/sync/mutations.ts (the server's type check fails until
  * you do), and bump SYNC_SCHEMA_VERSION if old servers must refuse clients that send it.
  */
 export const MUTATIONS = {
   'case.create': CaseCreateArgs,
+  'order.action': OrderActionArgs,
 } as const satisfies Record<string, z.ZodType>;
 export type MutationName = keyof typeof MUTATIONS;
 export const isMutationName = (name: string): name is MutationName =>
@@ -180,6 +202,7 @@ export const REJECTION_CODES = [
   'unknown_mutation', // the server has no mutation of that name
   'invalid_args', // args fail the mutation's schema
   'rule_violation', // a business rule refuses it (e.g. a createdAt days in the future)
+  'action_refused', // the work-order table refuses the action on the order's current state (zh + en reason)
 ] as const;
 export const RejectionCode = z.enum(REJECTION_CODES);
 export type RejectionCode = z.infer<typeof RejectionCode>;
@@ -406,7 +429,8 @@ export const CreateAccountResponse = z.object({ account: Account });
  * too_many_attempts (429, with retryAfterSeconds), forbidden, client_not_registered,
  * client_bound_to_other_account (403), update_required (409, with minVersion),
  * server_update_required (409, with maxVersion), mutation_gap (409, with lastMutationId),
- * cursor_invalid (409), username_taken (409), shutting_down (503), internal (500).
+ * cursor_invalid (409), username_taken (409), order_not_found (404), order_changed (409),
+ * action_refused (409, with refusal), shutting_down (503), internal (500).
  */
 export const ErrorBody = z.object({
   error: z.string(),
@@ -417,6 +441,8 @@ export const ErrorBody = z.object({
   retryAfterSeconds: z.number().int().optional(),
   /** for invalid_request: the first offending field path, "mutations.3.id" */
   field: z.string().optional(),
+  /** for action_refused: the work-order table's refusal code and its texts */
+  refusal: z.object({ code: z.string(), zh: z.string(), en: z.string() }).optional(),
   /** for invalid_directory: every problem of the imported spreadsheet */
   problems: z
     .array(z.object({ sheet: z.string(), row: z.number().int().nullable(), column: z.string().nullable(), zh: z.string(), en: z.string() }))

@@ -180,6 +180,58 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'work orders: the order snapshot per 转办 case and its append-only history',
+    async up(tx) {
+      await tx.exec(`
+        -- one order per 转办 case: the WorkOrder snapshot of src/shared/workorders/model.ts, and
+        -- columns derived from it on every write, for the queues and the overdue board
+        CREATE TABLE work_orders (
+          case_id bigint PRIMARY KEY REFERENCES cases (id),
+          snapshot jsonb NOT NULL,
+          state text NOT NULL CHECK (state IN ('pending_dispatch', 'pending_sign', 'in_progress', 'returned', 'pending_review', 'closed')),
+          -- the order's version (number of history entries)
+          version integer NOT NULL,
+          -- the unit holding the order now (top level), and the lead unit (level 0); null before dispatch
+          unit_code text,
+          lead_unit_code text,
+          -- the current level's handling deadline (办理时限 in force), its 临期 instant, its 签收时限 (epoch ms)
+          deadline bigint,
+          warn_at bigint,
+          sign_by bigint,
+          extension_requested boolean NOT NULL DEFAULT false,
+          -- the case's sync version given by the last write
+          updated_version bigint NOT NULL
+        );
+        CREATE INDEX work_orders_by_state ON work_orders (state, deadline);
+        CREATE INDEX work_orders_by_unit ON work_orders (unit_code, state, deadline);
+        CREATE INDEX work_orders_by_lead ON work_orders (lead_unit_code, state, deadline);
+        -- the overdue board: open orders at a unit whose 临期 point has passed
+        CREATE INDEX work_orders_open_by_warn ON work_orders (warn_at) INCLUDE (unit_code, deadline)
+          WHERE state IN ('pending_sign', 'in_progress');
+        CREATE INDEX work_orders_extension ON work_orders (deadline) WHERE extension_requested;
+
+        -- 流转记录: append-only; (case_id, seq) unique makes a duplicate entry impossible
+        CREATE TABLE order_history (
+          case_id bigint NOT NULL REFERENCES work_orders (case_id),
+          seq integer NOT NULL,
+          entry jsonb NOT NULL,
+          at bigint NOT NULL,
+          PRIMARY KEY (case_id, seq)
+        );
+
+        -- 转办 cases logged before this release wait in 待派单
+        INSERT INTO work_orders (case_id, snapshot, state, version, updated_version)
+        SELECT id,
+               jsonb_build_object('id', uuid::text, 'version', 0, 'state', 'pending_dispatch', 'urgency', urgency,
+                                  'categoryCode', category_code, 'assignments', '[]'::jsonb, 'extensionRequest', null,
+                                  'reply', null, 'completion', null, 'returnedFrom', null),
+               'pending_dispatch', 0, version
+        FROM cases WHERE handling_mode = 'dispatch';
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

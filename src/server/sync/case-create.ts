@@ -13,6 +13,7 @@
  *   delivered.)
  */
 import type { CaseCreateArgs } from '../../shared/sync';
+import { createOrders } from '../workorders/service';
 import { allocateOfficialNos, centreDay } from './official-no';
 import type { ApplyContext, MutationHandler, PendingMutation, RejectionDraft } from './mutations';
 
@@ -156,6 +157,8 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
 
     const insertCases = unnestInsert('cases', caseColumns(ctx), rows);
     await ctx.tx.query(insertCases.sql, insertCases.params);
+    // a 转办 case gets its work order, waiting in 待派单 (src/server/workorders/service.ts)
+    await createOrders(ctx.tx, fresh.map((m) => m.args.case));
     const contactCols = contactColumns(ctx);
     const contactArrays = contactCols.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
     await ctx.tx.query(

@@ -12,6 +12,7 @@ import type { ServerConfig } from '../config';
 import type { Caller } from '../auth/service';
 import type { VersionAllocator } from './versions';
 import { caseCreate } from './case-create';
+import { orderAction } from './mutations/order-action';
 
 export interface PendingMutation<A> {
   id: number;
@@ -52,4 +53,5 @@ type Handlers = { [N in MutationName]: MutationHandler<z.output<(typeof MUTATION
 
 export const HANDLERS: Handlers = {
   'case.create': caseCreate,
+  'order.action': orderAction,
 };

@@ -14,7 +14,7 @@ import type { Caller } from '../auth/service';
 import { HttpError } from '../errors';
 import { boundedJson, boundedReason, MAX_ARGS_DEPTH, nestsDeeperThan } from './bounded';
 import { requireClient } from './clients';
-import { HANDLERS, type PendingMutation, type RejectionDraft, type RuleContext } from './mutations';
+import { HANDLERS, type MutationHandler, type PendingMutation, type RejectionDraft, type RuleContext } from './mutations';
 import { lockHead } from './versions';
 
 export interface SyncDeps {
@@ -43,7 +43,8 @@ function checkMutation(m: PushInput['mutations'][number], ctx: RuleContext): Che
     const where = issue.path.map(String).join('.') || '(args)';
     return { mutationId: m.id, name: m.name, code: 'invalid_args', reason: `${where}: ${issue.message}` };
   }
-  const reason = HANDLERS[m.name].check(parsed.data, ctx);
+  // parsed by MUTATIONS[m.name], the schema HANDLERS[m.name] expects
+  const reason = (HANDLERS[m.name] as MutationHandler<unknown>).check(parsed.data, ctx);
   if (reason) return { mutationId: m.id, name: m.name, code: 'rule_violation', reason };
   return { id: m.id, name: m.name, args: parsed.data };
 }

@@ -150,23 +150,23 @@ describe.each(BACKENDS)('accounts and login on $name', (backend) => {
 
   it('binds a client id to the account that registered it', async () => {
     const a = await workstation(s);
-    const again = await s.call('POST', '/api/clients/register', { schemaVersion: 1, clientId: a.clientId }, a.token);
+    const again = await s.call('POST', '/api/clients/register', { schemaVersion: SYNC_SCHEMA_VERSION, clientId: a.clientId }, a.token);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ clientId: a.clientId, lastMutationId: 0 });
     expect(again.body.serverId).toMatch(/^[0-9a-f]+$/);
 
     const b = await s.account('operator');
     for (const [url, body] of [
-      ['/api/clients/register', { schemaVersion: 1, clientId: a.clientId }],
-      ['/api/push', { schemaVersion: 1, clientId: a.clientId, mutations: [{ id: 1, name: 'case.create', args: {} }] }],
-      ['/api/pull', { schemaVersion: 1, clientId: a.clientId, cursor: null }],
+      ['/api/clients/register', { schemaVersion: SYNC_SCHEMA_VERSION, clientId: a.clientId }],
+      ['/api/push', { schemaVersion: SYNC_SCHEMA_VERSION, clientId: a.clientId, mutations: [{ id: 1, name: 'case.create', args: {} }] }],
+      ['/api/pull', { schemaVersion: SYNC_SCHEMA_VERSION, clientId: a.clientId, cursor: null }],
     ] as const) {
       const res = await s.call('POST', url, body, b.token);
       expect(res.status, url).toBe(403);
       expect(res.body.error).toBe('client_bound_to_other_account');
       expect(res.body.message).toMatch(/another account/);
     }
-    const unknown = await s.call('POST', '/api/pull', { schemaVersion: 1, clientId: 'ws-never-registered', cursor: null }, b.token);
+    const unknown = await s.call('POST', '/api/pull', { schemaVersion: SYNC_SCHEMA_VERSION, clientId: 'ws-never-registered', cursor: null }, b.token);
     expect(unknown.status).toBe(403);
     expect(unknown.body.error).toBe('client_not_registered');
   });

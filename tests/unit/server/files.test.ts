@@ -4,6 +4,7 @@
  * repaired at start, and the secret lives in its own 0600 file (or the environment), never in
  * the database.
  */
+import { SYNC_SCHEMA_VERSION } from '../../../src/shared/sync';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,7 +114,7 @@ describe('the token signing secret', () => {
       const login = await one.inject({ method: 'POST', url: '/api/login', payload: { username: 'op', password: 'a-good-password' } });
       const token = login.json<{ accessToken: string }>().accessToken;
       const pull = (app: typeof one) =>
-        app.inject({ method: 'POST', url: '/api/clients/register', headers: { authorization: `Bearer ${token}` }, payload: { schemaVersion: 1, clientId: 'x' } });
+        app.inject({ method: 'POST', url: '/api/clients/register', headers: { authorization: `Bearer ${token}` }, payload: { schemaVersion: SYNC_SCHEMA_VERSION, clientId: 'x' } });
       expect((await pull(two)).statusCode).not.toBe(401);
       expect((await pull(other)).statusCode).toBe(401);
       await Promise.all([one.close(), two.close(), other.close()]);

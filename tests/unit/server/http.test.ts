@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYNC_SCHEMA_VERSION } from '../../../src/shared/sync';
+import { SYNC_MIN_SCHEMA_VERSION, SYNC_SCHEMA_VERSION } from '../../../src/shared/sync';
 import { BACKENDS, caseArgs, countCases, mutations, openMigrated, pushBody, startServer, workstation, type TestDb, type TestServer } from './helpers';
 
 describe.each(BACKENDS)('HTTP surface on $name', (backend) => {
@@ -17,7 +17,7 @@ describe.each(BACKENDS)('HTTP surface on $name', (backend) => {
   it('answers /health without credentials, naming its database', async () => {
     const res = await s.call('GET', '/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', db: backend.name, schemaVersion: SYNC_SCHEMA_VERSION, minSchemaVersion: 1 });
+    expect(res.body).toEqual({ status: 'ok', db: backend.name, schemaVersion: SYNC_SCHEMA_VERSION, minSchemaVersion: SYNC_MIN_SCHEMA_VERSION });
   });
 
   it('serves an OpenAPI document describing every route', async () => {
@@ -80,7 +80,7 @@ describe.each(BACKENDS)('HTTP surface on $name', (backend) => {
     expect(notObject.status).toBe(400);
     expect(notObject.body.error).toBe('invalid_request');
 
-    const wrongTypes = await s.call('POST', '/api/push', { schemaVersion: 1, clientId: ws.clientId, mutations: 'all of them' }, ws.token);
+    const wrongTypes = await s.call('POST', '/api/push', { schemaVersion: SYNC_SCHEMA_VERSION, clientId: ws.clientId, mutations: 'all of them' }, ws.token);
     expect(wrongTypes.status).toBe(400);
     expect(wrongTypes.body).toMatchObject({ error: 'invalid_request', field: 'mutations' });
 
@@ -119,17 +119,17 @@ describe.each(BACKENDS)('HTTP surface on $name', (backend) => {
     expect(bigLogin.status).toBe(413);
 
     expect(await countCases(t.db)).toBe(before);
-    const state = await s.call('POST', '/api/clients/register', { schemaVersion: 1, clientId: ws.clientId }, ws.token);
+    const state = await s.call('POST', '/api/clients/register', { schemaVersion: SYNC_SCHEMA_VERSION, clientId: ws.clientId }, ws.token);
     expect(state.body.lastMutationId).toBe(0);
   });
 
   it('tells an old workstation to update, in Chinese and English, before looking at the rest of its request', async () => {
     const ws = await workstation(s);
-    for (const url of ['/api/push', '/api/pull', '/api/clients/register']) {
-      const res = await s.call('POST', url, { schemaVersion: 0, clientId: ws.clientId, somethingOld: true }, ws.token);
+    for (const [url, old] of [['/api/push', 0], ['/api/pull', 1], ['/api/clients/register', SYNC_MIN_SCHEMA_VERSION - 1]] as const) {
+      const res = await s.call('POST', url, { schemaVersion: old, clientId: ws.clientId, somethingOld: true }, ws.token);
       expect(res.status, url).toBe(409);
       expect(res.body.error).toBe('update_required');
-      expect(res.body.minVersion).toBe(1);
+      expect(res.body.minVersion).toBe(SYNC_MIN_SCHEMA_VERSION);
       expect(res.body.message).toMatch(/请更新/);
       expect(res.body.message).toMatch(/Update required/);
     }

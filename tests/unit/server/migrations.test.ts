@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseFromFutureError, LATEST_VERSION, migrate, MIGRATIONS } from '../../../src/server/db/migrations';
 import { BACKENDS, type TestDb } from './helpers';
+import { newWorkOrder, WorkOrder } from '../../../src/shared/workorders';
 
 describe.each(BACKENDS)('migrations on $name', (backend) => {
   let t: TestDb | undefined;
@@ -66,5 +67,38 @@ describe.each(BACKENDS)('migrations on $name', (backend) => {
     await expect(t.db.query("INSERT INTO accounts (username, display_name, role, password_hash) VALUES ('u2', 'x', 'unit', 'x')")).rejects.toThrow();
     await expect(t.db.query("INSERT INTO accounts (username, display_name, role, password_hash, unit_code) VALUES ('o2', 'x', 'operator', 'x', 'RC')")).rejects.toThrow();
     await expect(t.db.query("INSERT INTO dispatch_rules VALUES ('C01', '', 'GHOST')")).rejects.toThrow();
+  });
+
+  it('4: work orders for existing 转办 cases (待派单, version 0), history unique per (case, seq)', async () => {
+    t = await backend.open();
+    await migrate(t.db, 3);
+    const [acc] = await t.db.query<{ id: number }>(
+      "INSERT INTO accounts (username, display_name, role, password_hash) VALUES ('op', '话务员', 'operator', 'x') RETURNING id",
+    );
+    const insertCase = (uuid: string, no: string, mode: string, version: number) =>
+      t!.db.query(
+        `INSERT INTO cases (uuid, official_no, local_no, workstation, phone, phone_ext, caller_name, channel, request_type,
+           category_code, region_code, address, content, answer, urgency, handling_mode, status, confidential, operator,
+           created_at, account_id, origin_client_id, origin_mutation_id, version)
+         VALUES ($1, $2, 'L', 'W', '13900000000', '', '张', 'hotline', 'complaint', '0501', '370811', '', '内容', $3, 'urgent',
+           $4, 'pending_dispatch', false, 'op', 1, $5, 'ws', $6, $6)`,
+        [uuid, no, mode === 'direct' ? '已答复' : '', mode, acc!.id, version],
+      );
+    await insertCase('00000000-0000-4000-8000-000000000001', 'JN1', 'dispatch', 1);
+    await insertCase('00000000-0000-4000-8000-000000000002', 'JN2', 'direct', 2);
+    expect(await migrate(t.db, 4)).toEqual({ from: 3, to: 4 });
+    const orders = await t.db.query<{ case_id: number; state: string; version: number; updated_version: number; snapshot: unknown }>(
+      'SELECT case_id, state, version, updated_version, snapshot FROM work_orders',
+    );
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatchObject({ state: 'pending_dispatch', version: 0, updated_version: 1 });
+    // the snapshot is a valid WorkOrder, as the table reads it
+    expect(WorkOrder.parse(orders[0]!.snapshot)).toEqual(
+      newWorkOrder({ id: '00000000-0000-4000-8000-000000000001', urgency: 'urgent', categoryCode: '0501' }),
+    );
+    const caseId = orders[0]!.case_id;
+    await t.db.query(`INSERT INTO order_history (case_id, seq, entry, at) VALUES ($1, 1, '{}', 1)`, [caseId]);
+    await expect(t.db.query(`INSERT INTO order_history (case_id, seq, entry, at) VALUES ($1, 1, '{}', 2)`, [caseId])).rejects.toThrow();
+    await expect(t.db.query("UPDATE work_orders SET state = 'lost'")).rejects.toThrow();
   });
 });

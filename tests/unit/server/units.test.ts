@@ -3,6 +3,7 @@
  * problem listed), anyone signed in reads it, units left out are deactivated, and a unit
  * account is bound to exactly one existing, active unit.
  */
+import { SYNC_SCHEMA_VERSION } from '../../../src/shared/sync';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, serverPerSuite, uniqueName, type TestDb, type TestServer } from './helpers';
@@ -94,7 +95,7 @@ describe.each(BACKENDS)('units directory on $name', (backend) => {
     const login = await s.call('POST', '/api/login', { username, password: base.password });
     expect(login.body.account).toMatchObject({ role: 'unit', unitCode: 'RC' });
     // a unit works in the portal: the workstations' sync routes are the centre's
-    const reg = await s.call('POST', '/api/clients/register', { schemaVersion: 1, clientId: 'ws-unit' }, login.body.accessToken);
+    const reg = await s.call('POST', '/api/clients/register', { schemaVersion: SYNC_SCHEMA_VERSION, clientId: 'ws-unit' }, login.body.accessToken);
     expect(reg.status).toBe(403);
   });
 });

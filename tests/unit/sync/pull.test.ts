@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { PullResponse } from '../../../src/shared/sync';
+import { SYNC_SCHEMA_VERSION, type PullResponse } from '../../../src/shared/sync';
 import { IntakeInput } from '../../../src/shared/schemas';
 import { Clock, intakeInput, openWorkstation, startTestServer, syncUntilQuiet, tempDir, type TestServer, type TestWorkstation } from './helpers';
 
@@ -76,7 +76,7 @@ describe('cases pulled from the centre', () => {
     const res = await fetch(`${server.url}/api/pull`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ schemaVersion: 1, clientId, cursor: null, limit: 1000 }),
+      body: JSON.stringify({ schemaVersion: SYNC_SCHEMA_VERSION, clientId, cursor: null, limit: 1000 }),
     });
     const page = (await res.json()) as PullResponse;
     expect(page.changes.length).toBeGreaterThan(5);

@@ -1,0 +1,279 @@
+/**
+ * Work orders on the server: the one place that changes an order.
+ *
+ * `actOnOrders` (and its one-order form `actOnOrder`) serves both the HTTP routes
+ * (POST /api/orders/:id/actions) and the sync mutation 'order.action'. Inside the caller's
+ * transaction, which already holds the version head (sync/versions.ts: head first, then order
+ * rows — the push takes them in that order too, so the two never deadlock), it
+ *   1. reads the actor from the ACCOUNT of the credential (role, unit_code), never from a body;
+ *   2. locks the orders' rows (SELECT … FOR UPDATE, in case_id order);
+ *   3. runs the pure table (applyAction, src/shared/workorders) with the server's clock, the
+ *      working calendar (chinese-days + override files), the deadline rules, the units directory
+ *      and the workflow settings of the configuration;
+ *   4. on success writes the snapshot, its derived columns (state, current and lead unit,
+ *      deadline, 临期 instant, sign-by, extension flag), one history entry per action
+ *      ((case_id, seq) is the primary key: a duplicate entry cannot be stored), and gives the case
+ *      a new sync version and the case status that matches the order's state, so pull carries it.
+ * A refusal changes nothing and is returned with its code and zh/en text.
+ */
+import {
+  applyAction,
+  createWorkingCalendar,
+  currentAssignment,
+  deadlineStatus,
+  newWorkOrder,
+  warningFrom,
+  type ActionContext,
+  type ActionName,
+  type Actor,
+  type DeadlineStatus,
+  type HistoryEntry,
+  type Message,
+  type UnitInfo,
+  type WorkingCalendar,
+  type WorkOrder,
+  type WorkOrderState,
+} from '../../shared/workorders';
+import type { CaseStatus, Urgency } from '../../shared/domain';
+import type { Caller } from '../auth/service';
+import type { WorkOrderConfig } from '../config';
+import type { Queryable } from '../db/adapter';
+import type { VersionAllocator } from '../sync/versions';
+
+/** The case list's status for each order state (src/shared/workorders/README.md). */
+export const CASE_STATUS_OF: Record<WorkOrderState, CaseStatus> = {
+  pending_dispatch: 'pending_dispatch',
+  pending_sign: 'dispatched',
+  in_progress: 'in_progress',
+  returned: 'returned',
+  pending_review: 'replied',
+  closed: 'closed',
+};
+
+const calendars = new WeakMap<WorkOrderConfig, WorkingCalendar>();
+
+/** The working calendar of this configuration (chinese-days data + the override files), built once. */
+export function calendarFor(cfg: WorkOrderConfig): WorkingCalendar {
+  let cal = calendars.get(cfg);
+  if (!cal) {
+    cal = createWorkingCalendar(cfg.calendarOverrides);
+    calendars.set(cfg, cal);
+  }
+  return cal;
+}
+
+/** The units directory as the table reads it (code → name, parent, active). */
+export async function loadUnitDirectory(tx: Queryable): Promise<Map<string, UnitInfo>> {
+  const rows = await tx.query<UnitInfo>('SELECT code AS id, name, parent_code AS "parentId", active FROM units');
+  return new Map(rows.map((u) => [u.id, u]));
+}
+
+/**
+ * The actor of a credential: username and role of the token's account, and for a unit account
+ * the unit it is bound to — read from the accounts table, so nothing the client sends can name
+ * another person or unit. A disabled or missing account is null.
+ */
+export async function actorFor(tx: Queryable, caller: Caller): Promise<Actor | null> {
+  const [row] = await tx.query<{ username: string; role: Actor['role']; unitCode: string | null; disabled: boolean }>(
+    'SELECT username, role, unit_code AS "unitCode", disabled FROM accounts WHERE id = $1',
+    [caller.id],
+  );
+  if (!row || row.disabled) return null;
+  return { username: row.username, role: row.role, unitId: row.role === 'unit' ? row.unitCode : null };
+}
+
+/**
+ * May this actor see the order? The centre's accounts see every order; a unit sees an order
+ * that is (or was, at any level still on the stack) dispatched to it, or names it as 协办.
+ * A returned or reassigned order leaves the unit's sight: it is no longer with that unit.
+ */
+export function visibleTo(order: WorkOrder, actor: Actor): boolean {
+  if (actor.role !== 'unit') return true;
+  return order.assignments.some((a) => a.unitId === actor.unitId || a.coUnitIds.includes(actor.unitId!));
+}
+
+export function actionContext(cfg: WorkOrderConfig, now: number, units: Map<string, UnitInfo>): ActionContext {
+  return { now, calendar: calendarFor(cfg), rules: cfg.deadlineRules, units, settings: cfg.settings };
+}
+
+/** 正常 / 临期 / 超期 of the handling deadline, for orders at a unit (待签收, 办理中); null otherwise. */
+export function statusOf(order: WorkOrder, cfg: WorkOrderConfig, now: number): DeadlineStatus | null {
+  if (order.state !== 'pending_sign' && order.state !== 'in_progress') return null;
+  const cur = currentAssignment(order);
+  if (!cur) return null;
+  try {
+    return deadlineStatus(calendarFor(cfg), cfg.deadlineRules, cur.deadline, now);
+  } catch {
+    // a calendar gap around the warning point: the deadline itself still decides 超期
+    return now > cur.deadline.at ? 'overdue' : 'normal';
+  }
+}
+
+/** The columns derived from a snapshot, for queues and the overdue board. */
+export function derivedColumns(order: WorkOrder, cfg: WorkOrderConfig) {
+  const cur = currentAssignment(order);
+  let warnAt: number | null = null;
+  if (cur) {
+    try {
+      warnAt = warningFrom(calendarFor(cfg), cfg.deadlineRules, cur.deadline) ?? cur.deadline.at;
+    } catch {
+      warnAt = cur.deadline.at;
+    }
+  }
+  return {
+    state: order.state,
+    version: order.version,
+    unitCode: cur?.unitId ?? null,
+    leadUnitCode: order.assignments[0]?.unitId ?? null,
+    deadline: cur?.deadline.at ?? null,
+    warnAt,
+    signBy: cur?.signBy ?? null,
+    extensionRequested: order.extensionRequest !== null,
+  };
+}
+
+/** New 转办 cases get their order, waiting in 待派单 (version 0, no history yet). */
+export async function createOrders(
+  tx: Queryable,
+  cases: { uuid: string; urgency: Urgency; categoryCode: string; handlingMode: string }[],
+): Promise<void> {
+  const dispatch = cases.filter((c) => c.handlingMode === 'dispatch');
+  if (dispatch.length === 0) return;
+  await tx.query(
+    `INSERT INTO work_orders (case_id, snapshot, state, version, updated_version)
+     SELECT c.id, u.snapshot::jsonb, 'pending_dispatch', 0, c.version
+     FROM unnest($1::uuid[], $2::text[]) AS u(uuid, snapshot) JOIN cases c ON c.uuid = u.uuid
+     ON CONFLICT (case_id) DO NOTHING`,
+    [
+      dispatch.map((c) => c.uuid),
+      dispatch.map((c) => JSON.stringify(newWorkOrder({ id: c.uuid, urgency: c.urgency, categoryCode: c.categoryCode }))),
+    ],
+  );
+}
+
+export interface ActionRequest {
+  /** the case's uuid */
+  orderId: string;
+  action: ActionName;
+  args: unknown;
+  /** the version the person saw (HTTP); absent for the sync mutation */
+  expectedVersion?: number;
+  /** for the sync mutation: when the action was taken on the workstation (kept in the entry's details) */
+  clientAt?: number;
+}
+
+export type ActResult =
+  | { ok: true; order: WorkOrder; entry: HistoryEntry }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'forbidden' }
+  | { ok: false; reason: 'changed'; current: WorkOrder }
+  | { ok: false; reason: 'refused'; code: string; message: Message };
+
+export interface ActOptions {
+  now: number;
+  config: WorkOrderConfig;
+  /** the version head, locked by the caller's transaction */
+  versions: VersionAllocator;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Applies the actions in order (several may concern one order: each sees the previous one's
+ * result), then writes every changed order once, and one history entry per applied action.
+ */
+export async function actOnOrders(tx: Queryable, caller: Caller, reqs: ActionRequest[], opts: ActOptions): Promise<ActResult[]> {
+  const actor = await actorFor(tx, caller);
+  if (!actor) return reqs.map(() => ({ ok: false, reason: 'forbidden' }) as const);
+  const ids = [...new Set(reqs.map((r) => r.orderId.toLowerCase()).filter((id) => UUID_RE.test(id)))];
+  const rows = ids.length
+    ? await tx.query<{ caseId: number; uuid: string; snapshot: WorkOrder }>(
+        `SELECT w.case_id AS "caseId", c.uuid::text AS uuid, w.snapshot
+         FROM work_orders w JOIN cases c ON c.id = w.case_id
+         WHERE c.uuid = ANY($1::uuid[]) ORDER BY w.case_id FOR UPDATE OF w`,
+        [ids],
+      )
+    : [];
+  const orders = new Map(rows.map((r) => [r.uuid, { caseId: r.caseId, order: r.snapshot }]));
+  const units = await loadUnitDirectory(tx);
+  const ctx = actionContext(opts.config, opts.now, units);
+
+  const results: ActResult[] = [];
+  const entries: { caseId: number; entry: HistoryEntry }[] = [];
+  const dirty = new Set<string>();
+  for (const req of reqs) {
+    const held = orders.get(req.orderId.toLowerCase());
+    if (!held || !visibleTo(held.order, actor)) {
+      results.push({ ok: false, reason: 'not_found' });
+      continue;
+    }
+    const r = applyAction(held.order, req.action, actor, req.args, ctx);
+    if (req.expectedVersion !== undefined && req.expectedVersion !== held.order.version) {
+      // someone acted in between: a refusal on the current state says what happened (e.g. "already
+      // dispatched"); an action that would still pass is not taken on a state the person never saw
+      results.push(r.ok ? { ok: false, reason: 'changed', current: held.order } : { ok: false, reason: 'refused', code: r.code, message: r.message });
+      continue;
+    }
+    if (!r.ok) {
+      results.push({ ok: false, reason: 'refused', code: r.code, message: r.message });
+      continue;
+    }
+    const entry: HistoryEntry =
+      req.clientAt === undefined ? r.entry : { ...r.entry, details: { ...r.entry.details, clientAt: req.clientAt } };
+    held.order = r.order;
+    dirty.add(req.orderId.toLowerCase());
+    entries.push({ caseId: held.caseId, entry });
+    results.push({ ok: true, order: r.order, entry });
+  }
+  if (dirty.size === 0) return results;
+
+  const changed = [...dirty].map((id) => orders.get(id)!);
+  const first = opts.versions.take(changed.length);
+  const cols = changed.map((c) => derivedColumns(c.order, opts.config));
+  await tx.query(
+    `UPDATE work_orders w SET snapshot = u.snapshot::jsonb, state = u.state, version = u.version, unit_code = u.unit_code,
+       lead_unit_code = u.lead_unit_code, deadline = u.deadline, warn_at = u.warn_at, sign_by = u.sign_by,
+       extension_requested = u.extension_requested, updated_version = u.sync_version
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::bigint[], $8::bigint[],
+                 $9::bigint[], $10::boolean[], $11::bigint[])
+       AS u(case_id, snapshot, state, version, unit_code, lead_unit_code, deadline, warn_at, sign_by, extension_requested, sync_version)
+     WHERE w.case_id = u.case_id`,
+    [
+      changed.map((c) => c.caseId),
+      changed.map((c) => JSON.stringify(c.order)),
+      cols.map((c) => c.state),
+      cols.map((c) => c.version),
+      cols.map((c) => c.unitCode),
+      cols.map((c) => c.leadUnitCode),
+      cols.map((c) => c.deadline),
+      cols.map((c) => c.warnAt),
+      cols.map((c) => c.signBy),
+      cols.map((c) => c.extensionRequested),
+      changed.map((_, i) => first + i),
+    ],
+  );
+  await tx.query(
+    `INSERT INTO order_history (case_id, seq, entry, at)
+     SELECT case_id, seq, entry::jsonb, at FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[]) AS u(case_id, seq, entry, at)`,
+    [entries.map((e) => e.caseId), entries.map((e) => e.entry.seq), entries.map((e) => JSON.stringify(e.entry)), entries.map((e) => e.entry.at)],
+  );
+  await tx.query(
+    `UPDATE cases c SET version = u.version, status = u.status
+     FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS u(id, version, status) WHERE c.id = u.id`,
+    [changed.map((c) => c.caseId), changed.map((_, i) => first + i), changed.map((c) => CASE_STATUS_OF[c.order.state])],
+  );
+  return results;
+}
+
+/** One action on one order (the HTTP route). */
+export async function actOnOrder(
+  tx: Queryable,
+  caller: Caller,
+  orderId: string,
+  action: ActionName,
+  args: unknown,
+  opts: ActOptions & { expectedVersion?: number },
+): Promise<ActResult> {
+  const [r] = await actOnOrders(tx, caller, [{ orderId, action, args, expectedVersion: opts.expectedVersion }], opts);
+  return r!;
+}

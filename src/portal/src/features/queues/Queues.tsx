@@ -70,8 +70,9 @@ function QueueRegion({ queue }: { queue: UnitQueue }) {
   const titleId = `queue-${queue}-title`;
   return (
     <section className="queue" aria-labelledby={titleId}>
-      <h2 id={titleId} className="queue__title">
-        {t.queues[queue]} <span className="queue__count">({rows.length})</span>
+      {/* the region's name is the queue's alone (待签收, 办理中); the count follows it in the heading */}
+      <h2 className="queue__title">
+        <span id={titleId}>{t.queues[queue]}</span> <span className="queue__count">({rows.length})</span>
       </h2>
       {!loaded ? (
         <p className="queue__empty">{t.queues.loading}</p>

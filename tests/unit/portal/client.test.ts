@@ -4,8 +4,11 @@
  * token in the given store, one renewal on token_expired, the session ending when the renewal is
  * refused, and Shanghai dates whatever the machine's zone.
  */
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { ApiError, errorFromResponse, PortalClient, REFRESH_KEY, type TokenStore } from '../../../src/portal/src/api/client';
+import { DeadlineMark } from '../../../src/portal/src/features/queues/DeadlineMark';
 import { formatShanghai, isoShanghai } from '../../../src/portal/src/format';
 import { errorMessage } from '../../../src/portal/src/i18n';
 
@@ -197,5 +200,17 @@ describe('formatShanghai', () => {
     expect(isoShanghai(ms)).toBe('2026-02-27T23:59:59+08:00');
     // after 16:00 UTC it is already the next day in Shanghai
     expect(formatShanghai(Date.UTC(2026, 11, 31, 16, 5), 'zh-CN')).toBe('2027年1月1日 00:05');
+  });
+});
+
+describe('DeadlineMark', () => {
+  it('marks 临期 yellow and 超期 red in the page language, and nothing for 正常 or no deadline', () => {
+    const html = (status: 'normal' | 'due_soon' | 'overdue' | null, lang: 'zh-CN' | 'en' = 'zh-CN') =>
+      renderToStaticMarkup(createElement(DeadlineMark, { status, lang }));
+    expect(html('due_soon')).toBe('<span class="mark mark--due_soon">临期</span>');
+    expect(html('overdue')).toBe('<span class="mark mark--overdue">超期</span>');
+    expect(html('overdue', 'en')).toBe('<span class="mark mark--overdue">overdue</span>');
+    expect(html('normal')).toBe('');
+    expect(html(null)).toBe('');
   });
 });

@@ -15,7 +15,7 @@ import { useOrder } from '../../state/order';
 import { useQueues } from '../../state/queues';
 import { useRoute } from '../../state/route';
 import { client } from '../../state/session';
-import { DeadlineMark } from '../queues/Queues';
+import { DeadlineMark } from '../queues/DeadlineMark';
 import { ActionDialog, type DialogAction } from './ActionDialogs';
 
 /** The portal's actions, in the order the buttons show them. */

@@ -6,11 +6,11 @@
 import { Alert, Button } from 'antd';
 import { useEffect } from 'react';
 import type { OrderSummary } from '../../../../shared/portal';
-import { DEADLINE_STATUS_LABELS } from '../../../../shared/workorders/deadlines';
 import { formatShanghai, isoShanghai } from '../../format';
-import { errorMessage, label, useLang, useT, type Lang } from '../../i18n';
+import { errorMessage, useLang, useT } from '../../i18n';
 import { POLL_MS, UNIT_QUEUES, useQueues, type UnitQueue } from '../../state/queues';
 import { orderHref, useRoute } from '../../state/route';
+import { DeadlineMark } from './DeadlineMark';
 
 export function usePolling(): void {
   const load = useQueues((s) => s.load);
@@ -19,11 +19,6 @@ export function usePolling(): void {
     const timer = window.setInterval(() => void load(), POLL_MS);
     return () => window.clearInterval(timer);
   }, [load]);
-}
-
-export function DeadlineMark({ status, lang }: { status: OrderSummary['deadlineStatus']; lang: Lang }) {
-  if (status !== 'due_soon' && status !== 'overdue') return null;
-  return <span className={`mark mark--${status}`}>{label(DEADLINE_STATUS_LABELS[status], lang)}</span>;
 }
 
 function OrderRow({ order, queue }: { order: OrderSummary; queue: UnitQueue }) {

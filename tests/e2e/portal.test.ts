@@ -281,4 +281,50 @@ describe('unit portal', () => {
     await orderLink('办理中', orders.confidential.officialNo).waitFor();
     expect(errors.filter((e) => !/409|404|401|Failed to load resource/.test(e))).toEqual([]);
   });
+
+  it('works by keyboard alone: open an order from the queue, 申请延期 with 延期天数 and 延期理由', async () => {
+    await page.getByRole('button', { name: '返回列表' }).click();
+    const link = orderLink('办理中', orders.confidential.officialNo);
+    await link.focus();
+    await page.keyboard.press('Enter');
+    const heading = page.getByRole('heading', { name: new RegExp(orders.confidential.officialNo) });
+    await heading.waitFor();
+    await expect.poll(() => heading.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Tab from the heading to 申请延期
+    const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    for (let i = 0; i < 8 && (await focusedText()) !== '申请延期'; i++) await page.keyboard.press('Tab');
+    expect(await focusedText()).toBe('申请延期');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: '申请延期' });
+    await dialog.waitFor();
+    await expect.poll(() => dialog.getByLabel('延期天数').evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('2');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('需协调区政府现场核查');
+    for (let i = 0; i < 6 && (await focusedText()) !== '提交'; i++) await page.keyboard.press('Tab');
+    expect(await focusedText()).toBe('提交');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText('已申请延期 2 个工作日，等待中心审批').waitFor();
+    await region('流转记录').getByText('申请延期', { exact: true }).waitFor();
+    await orderLink('办理中', orders.confidential.officialNo).getByText('延期申请中').waitFor();
+  });
+
+  it('in English, and for a centre account that only looks, the screens still pass axe', async () => {
+    // the language switch by keyboard: ← → move between 中文 and English
+    await page.getByRole('radio', { name: '中文' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await region('To sign for').waitFor();
+    await region('In progress').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('中文', { exact: true }).click();
+    await page.getByRole('textbox', { name: '用户名' }).fill('sup1');
+    await page.getByLabel('密码').fill('sup1-password-1');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByText(/本门户供承办单位签收和办理工单/).waitFor();
+    await region('待签收').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'portal-centre');
+  });
 });

@@ -12,6 +12,8 @@ import { LoginScreen } from './features/auth/LoginScreen';
 import { OrderDetail } from './features/order/OrderDetail';
 import { Queues, usePolling } from './features/queues/Queues';
 import { useLang, useT } from './i18n';
+import { useOrder } from './state/order';
+import { useQueues } from './state/queues';
 import { useSession } from './state/session';
 
 const THEME = {
@@ -62,6 +64,13 @@ function SessionGate() {
   useEffect(() => {
     if (useSession.getState().status === 'restoring') void restore();
   }, [restore]);
+  useEffect(() => {
+    // signed out (by hand or because the session ended): forget the last account's orders
+    if (status === 'signed_out') {
+      useQueues.getState().reset();
+      useOrder.getState().clear();
+    }
+  }, [status]);
   if (status === 'restoring') return <p className="gate">{t.queues.loading}</p>;
   return status === 'signed_in' ? <Portal /> : <LoginScreen />;
 }

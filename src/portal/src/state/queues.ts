@@ -17,14 +17,21 @@ interface QueuesState {
   updatedAt: number | null;
   error: unknown;
   load: () => Promise<void>;
+  /** on sign-out: nothing of one account stays for the next one in this tab */
+  reset: () => void;
 }
 
-export const useQueues = create<QueuesState>((set) => ({
+const EMPTY = {
   rows: { pending_sign: [], in_progress: [] },
   more: { pending_sign: false, in_progress: false },
   loaded: false,
   updatedAt: null,
   error: null,
+};
+
+export const useQueues = create<QueuesState>((set) => ({
+  ...EMPTY,
+  reset: () => set(EMPTY),
   load: async () => {
     try {
       const [sign, progress] = await Promise.all(UNIT_QUEUES.map((q) => client.queue(q)));

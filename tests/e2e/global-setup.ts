@@ -17,6 +17,11 @@ export default function setup(): void {
   }
   const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('e2e: `npx electron-vite build` failed, see the output above');
-  const portal = spawnSync('npx', ['vite', 'build', '--config', 'vite.portal.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  // vitest exports NODE_ENV=test, which would give a development bundle (React and antd in dev mode)
+  const portal = spawnSync('npx', ['vite', 'build', '--config', 'vite.portal.config.ts', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (portal.status !== 0) throw new Error('e2e: the portal build (`npm run build:portal`) failed, see the output above');
 }

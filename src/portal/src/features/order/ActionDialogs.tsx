@@ -93,7 +93,7 @@ export function ActionDialog(props: {
       title={title}
       onCancel={onClose}
       destroyOnHidden
-      maskClosable={false}
+      mask={{ closable: false }}
       footer={[
         <Button key="cancel" onClick={onClose}>
           {t.dialogs.cancel}

@@ -148,7 +148,9 @@ beforeAll(async () => {
   }
 
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  // one context, so that a second tab shares cookies and localStorage but not sessionStorage
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
@@ -308,6 +310,16 @@ describe('unit portal', () => {
     await page.getByText('已申请延期 2 个工作日，等待中心审批').waitFor();
     await region('流转记录').getByText('申请延期', { exact: true }).waitFor();
     await orderLink('办理中', orders.confidential.officialNo).getByText('延期申请中').waitFor();
+  });
+
+  it('stays signed in across a reload of the tab (the refresh token in sessionStorage), not in a new tab', async () => {
+    await page.reload();
+    await region('待签收').waitFor();
+    expect(await page.getByRole('textbox', { name: '用户名' }).count()).toBe(0);
+    const other = await page.context().newPage();
+    await other.goto(`${server.url}/portal/`);
+    await other.getByRole('textbox', { name: '用户名' }).waitFor();
+    await other.close();
   });
 
   it('in English, and for a centre account that only looks, the screens still pass axe', async () => {

@@ -18,6 +18,7 @@ import { ensureSetting } from './db/settings';
 import { HttpError, installErrorHandlers } from './errors';
 import { route } from './http';
 import { buildOpenApi } from './openapi';
+import { registerPortalStatic } from './portal-static';
 import { registerSyncRoutes } from './sync/routes';
 import { registerUnitRoutes } from './units/routes';
 import { registerWorkOrderRoutes } from './workorders/routes';
@@ -38,6 +39,8 @@ export interface BuildServerOptions {
    * with it.
    */
   tokenSecret?: Buffer;
+  /** the built unit portal (out/portal), served at /portal/; absent: no portal routes */
+  portalDir?: string;
 }
 
 export async function buildServer(opts: BuildServerOptions): Promise<FastifyInstance> {
@@ -73,5 +76,6 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   registerSyncRoutes(app, { db, config, now, serverId, auth });
   registerUnitRoutes(app, { db, auth });
   registerWorkOrderRoutes(app, { db, config, now, auth });
+  if (opts.portalDir) registerPortalStatic(app, opts.portalDir);
   return app;
 }

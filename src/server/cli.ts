@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Password, Username } from '../shared/sync';
 import { createAccount } from './accounts/service';
@@ -35,6 +36,9 @@ environment: DATABASE_URL (PostgreSQL instead of the embedded database), LOG_LEV
              HOTLINE_TOKEN_SECRET (the token signing key, base64 of 32+ bytes; else --secret-file,
              default DIR/token-secret with --data, created 0600 on first start),
              HOTLINE_ADMIN_PASSWORD (create-admin; otherwise read from standard input)`;
+
+/** out/portal of this checkout (src/server/cli.ts → ../../out/portal) */
+const PORTAL_DIR = fileURLToPath(new URL('../../out/portal', import.meta.url));
 
 class UsageError extends Error {}
 
@@ -212,6 +216,8 @@ async function serve(args: string[]): Promise<void> {
       tokenSecret,
       logger: { level: process.env.LOG_LEVEL ?? 'info' },
       trustProxy: values['trust-proxy'],
+      // the unit portal (npm run build:portal), at /portal/
+      portalDir: PORTAL_DIR,
     });
     await app.listen({ port, host: values.host });
   } catch (e) {

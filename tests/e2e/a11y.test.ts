@@ -7,37 +7,14 @@
  * the DevTools protocol, so the page's CSP stays as it is).
  */
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe';
 import { launchBrowser, openApp } from './browser';
 import { callHarness, startHarness, type RunningHarness } from './harness';
 import { ROOT } from './paths';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-/** The WCAG 2 A/AA violations axe finds on the page as it is now, one line each. */
-async function violations(page: Page): Promise<string[]> {
-  // let antd's open/close motions finish: half-faded text fails contrast for no real reason
-  await page.waitForTimeout(400);
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations;
-  });
-  return (found as Violation[]).flatMap((v) =>
-    v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${(n.failureSummary ?? v.help).replace(/\s+/g, ' ').slice(0, 200)}`),
-  );
-}
+const violations = axeViolations;
 
 let harness: RunningHarness;
 let browser: Browser;

@@ -1,4 +1,7 @@
-/** axe-core's WCAG 2 A/AA check run inside a page (as tests/e2e/a11y.test.ts does), one line per violation. */
+/**
+ * axe-core's WCAG 2 A/AA check (contrast included) run inside a page, one line per violation.
+ * Evaluated through the DevTools protocol, so the page's CSP stays as it is.
+ */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';

@@ -83,8 +83,10 @@ export class AuthService {
     this.dummyHash ??= hashPassword('not a password', this.deps.config.scrypt);
     const dummy = await this.dummyHash;
     const ok = await this.hashing.run(() => verifyPassword(password, account?.passwordHash ?? dummy));
-    // a disabled account answers the same whatever the password, so the answer never confirms one
+    // a disabled account, or the account of a unit retired from the directory, answers the same
+    // whatever the password, so the answer never confirms one
     if (account?.disabled) throw new HttpError(403, 'account_disabled', 'this account is disabled');
+    if (account) await this.refuseRetiredUnit(account);
     if (!account || !ok) throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
     this.byUsername.reset(userKey);
     this.byIp.succeed(ipKey, ipStamp);
@@ -103,6 +105,13 @@ export class AuthService {
     );
     const view = toAccount(account);
     return { ...this.accessToken(view), refreshToken, refreshTokenExpiresAt, account: view, offline: this.offlinePolicy() };
+  }
+
+  /** A unit's account acts for its unit only while that unit is in the directory as active. */
+  private async refuseRetiredUnit(account: { role: Role; unitCode?: string | null }): Promise<void> {
+    if (account.role !== 'unit') return;
+    const [unit] = await this.deps.db.query<{ active: boolean }>('SELECT active FROM units WHERE code = $1', [account.unitCode]);
+    if (!unit?.active) throw new HttpError(403, 'account_disabled', 'the unit of this account is no longer active in the units directory');
   }
 
   /**
@@ -126,6 +135,7 @@ export class AuthService {
     if (!row || row.revoked) throw new HttpError(401, 'invalid_token', 'unknown or revoked refresh token: log in again');
     if (row.expired) throw new HttpError(401, 'token_expired', 'the refresh token has expired: log in again');
     if (row.disabled) throw new HttpError(403, 'account_disabled', 'this account is disabled');
+    await this.refuseRetiredUnit(row);
     const account = toAccount(row);
     return { ...this.accessToken(account), account, offline: this.offlinePolicy() };
   }

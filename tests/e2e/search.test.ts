@@ -95,8 +95,9 @@ describe('search finds cases', () => {
   it('by case number, and Enter on the result opens the case with all its contacts', async () => {
     const text = await search(savedNo);
     expect(text).toContain('物业拖延维修电梯');
-    // the first result has focus: Enter opens it
-    expect(await page.evaluate(() => document.activeElement?.className ?? '')).toContain('case-row');
+    // the first result has focus: Enter opens it (results that arrive before the drawer's opening
+    // animation ends get it back one frame after the animation, so wait for it, briefly)
+    await expect.poll(() => page.evaluate(() => document.activeElement?.className ?? ''), { timeout: 2_000 }).toContain('case-row');
     await saveScreenshot(page, 'search-results');
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: `工单 ${savedNo}` });

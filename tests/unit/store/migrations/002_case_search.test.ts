@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { migrate } from '../../../../src/main/store/migrations';
-import { buildMatch } from '../../../../src/main/store/fts';
+import { findIds, insertCase } from './search-fixture';
 
-function insertCase(db: Database.Database, id: number, content: string, address: string, name: string): void {
-  db.prepare(
-    `INSERT INTO cases (id, uuid, local_no, phone, caller_name, channel, request_type, category_code, region_code, address,
-       content, urgency, handling_mode, status, operator, created_at, updated_at)
-     VALUES (?, ?, ?, '13805371234', ?, 'hotline', 'complaint', 'C0201', '370811001', ?, ?, 'normal', 'dispatch',
-       'pending_dispatch', 'op', ?, ?)`,
-  ).run(id, `u${id}`, `W001-20261127-${String(id).padStart(4, '0')}`, name, address, content, id, id);
-}
-
-const find = (db: Database.Database, q: string): number[] => {
-  const plan = buildMatch(q);
-  if (plan.kind !== 'match') throw new Error(`no match for ${q}`);
-  return (db.prepare('SELECT rowid AS id FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC').all(plan.match) as { id: number }[]).map(
-    (r) => r.id,
-  );
-};
+const find = (db: Database.Database, q: string): number[] => findIds(db, q, 'DESC');
 
 describe('migration 2: case search index', () => {
   it('indexes the cases that existed before it, by content, address and name', () => {

@@ -22,6 +22,7 @@ import {
   RegisterResponse,
   type Role,
 } from '../shared/sync';
+import { TaxonomyResponse } from '../shared/taxonomy';
 import { UnitsImportRequest, UnitsImportResponse, UnitsResponse } from '../shared/units';
 import { OrderActionRequest, OrderActionResponse, OrderDetailResponse, OrderQueue, OrderQueueResponse } from '../shared/portal';
 
@@ -140,6 +141,13 @@ export const API = {
     summary: 'The units directory (承办单位) and the dispatch catalogue (派单目录) that suggests the lead unit.',
     auth: 'any',
     response: UnitsResponse,
+  },
+  taxonomy: {
+    method: 'GET',
+    path: '/api/taxonomy',
+    summary: "The category tree (问题分类) and region list (所属区域) the centre uses, to name a case's codes (the unit portal).",
+    auth: 'any',
+    response: TaxonomyResponse,
   },
   importUnits: {
     method: 'POST',

@@ -21,6 +21,7 @@ import { buildOpenApi } from './openapi';
 import { registerPortalStatic } from './portal-static';
 import { registerSyncRoutes } from './sync/routes';
 import { registerUnitRoutes } from './units/routes';
+import { readTaxonomyDir, registerTaxonomyRoute, SHIPPED_TAXONOMY_DIR } from './taxonomy';
 import { registerWorkOrderRoutes } from './workorders/routes';
 
 export interface BuildServerOptions {
@@ -41,10 +42,14 @@ export interface BuildServerOptions {
   tokenSecret?: Buffer;
   /** the built unit portal (out/portal), served at /portal/; absent: no portal routes */
   portalDir?: string;
+  /** categories.json and regions.json for GET /api/taxonomy; absent: the shipped resources/taxonomy */
+  taxonomyDir?: string;
 }
 
 export async function buildServer(opts: BuildServerOptions): Promise<FastifyInstance> {
   const config = resolveConfig(opts.config);
+  // before the database: a bad folder stops the start with the file and the problem
+  const taxonomy = readTaxonomyDir(opts.taxonomyDir ?? SHIPPED_TAXONOMY_DIR);
   const now = opts.now ?? Date.now;
   const { db } = opts;
   await migrate(db);
@@ -75,6 +80,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   registerAccountRoutes(app, { db, config, auth });
   registerSyncRoutes(app, { db, config, now, serverId, auth });
   registerUnitRoutes(app, { db, auth });
+  registerTaxonomyRoute(app, { auth, taxonomy });
   registerWorkOrderRoutes(app, { db, config, now, auth });
   if (opts.portalDir) registerPortalStatic(app, opts.portalDir);
   return app;

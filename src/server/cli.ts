@@ -29,7 +29,7 @@ import { readCalendarDir } from './workorders/calendar-dir';
 const USAGE = `usage:
   npm run server -- --data DIR [--port N] [--host H] [--official-prefix JN] [--time-zone Asia/Shanghai]
                     [--window-days 365] [--offline-days 7] [--trust-proxy] [--secret-file FILE]
-                    [--calendar-dir DIR] [--deadline-rules FILE.json] [--operator-may-dispatch]
+                    [--calendar-dir DIR] [--taxonomy-dir DIR] [--deadline-rules FILE.json] [--operator-may-dispatch]
   npm run server -- create-admin --data DIR --username NAME [--display-name TEXT]
   npm run server -- import-units --data DIR FILE.xlsx|FILE.csv [--dry-run]
 environment: DATABASE_URL (PostgreSQL instead of the embedded database), LOG_LEVEL (info),
@@ -169,6 +169,7 @@ async function serve(args: string[]): Promise<void> {
       'trust-proxy': { type: 'boolean', default: false },
       'secret-file': { type: 'string' },
       'calendar-dir': { type: 'string' },
+      'taxonomy-dir': { type: 'string' },
       'deadline-rules': { type: 'string' },
       'operator-may-dispatch': { type: 'boolean', default: false },
     },
@@ -218,6 +219,7 @@ async function serve(args: string[]): Promise<void> {
       trustProxy: values['trust-proxy'],
       // the unit portal (npm run build:portal), at /portal/
       portalDir: PORTAL_DIR,
+      taxonomyDir: values['taxonomy-dir'],
     });
     await app.listen({ port, host: values.host });
   } catch (e) {

@@ -77,8 +77,8 @@ function caseArgs(content: string, confidential: boolean, phone: string, callerN
       callerName,
       channel: 'hotline',
       requestType: 'complaint',
-      categoryCode: '0501',
-      regionCode: '370811',
+      categoryCode: 'C0102',
+      regionCode: '370811001',
       address: '任城区 古槐路 12 号',
       content,
       answer: '',
@@ -200,6 +200,10 @@ describe('unit portal', () => {
     await page.getByRole('heading', { name: new RegExp(orders.confidential.officialNo) }).waitFor();
     const detail = region(`工单编号 ${orders.confidential.officialNo}`);
     await detail.getByText('保密', { exact: true }).first().waitFor();
+    // 问题分类 and 区域 by name (GET /api/taxonomy), not by code
+    await detail.getByText('城乡建设 › 市政设施', { exact: true }).waitFor();
+    await detail.getByText('任城区 › 古槐街道', { exact: true }).waitFor();
+    expect(await detail.innerText()).not.toContain('C0102');
     const html = await page.content();
     expect(html).not.toContain(CONFIDENTIAL_NAME);
     expect(html).not.toContain(CONFIDENTIAL_PHONE);

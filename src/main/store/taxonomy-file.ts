@@ -6,23 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pinyin } from 'pinyin-pro';
-import { z } from 'zod';
 import type { TaxonomyNode } from '../../shared/domain';
+import { TaxonomyTree, type TaxonomyTreeNode } from '../../shared/taxonomy';
 
-interface RawNode {
-  code: string;
-  name: string;
-  children?: RawNode[];
-}
-
-const RawNode: z.ZodType<RawNode> = z.lazy(() =>
-  z.object({
-    code: z.string().min(1).max(32),
-    name: z.string().min(1).max(100),
-    children: z.array(RawNode).optional(),
-  }),
-);
-const RawFile = z.array(RawNode);
+type RawNode = TaxonomyTreeNode;
+const RawFile = TaxonomyTree;
 
 export class TaxonomyFileError extends Error {
   override readonly name = 'TaxonomyFileError';

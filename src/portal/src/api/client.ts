@@ -21,6 +21,7 @@ import type {
   OrderQueueResponse,
 } from '../../../shared/portal';
 import type { Account, ErrorBody, LoginResponse, RefreshResponse } from '../../../shared/sync';
+import type { TaxonomyResponse } from '../../../shared/taxonomy';
 
 export const REFRESH_KEY = 'hotline.portal.refresh';
 
@@ -134,6 +135,11 @@ export class PortalClient {
 
   queue(queue: OrderQueue): Promise<OrderQueueResponse> {
     return this.authed<OrderQueueResponse>('GET', `/api/orders?queue=${encodeURIComponent(queue)}`);
+  }
+
+  /** 问题分类 and 所属区域 (GET /api/taxonomy), to name a case's codes */
+  taxonomy(): Promise<TaxonomyResponse> {
+    return this.authed<TaxonomyResponse>('GET', '/api/taxonomy');
   }
 
   order(id: string): Promise<OrderDetailResponse> {

@@ -14,6 +14,7 @@ import { errorMessage, label, useLang, useT, type Lang } from '../../i18n';
 import { useOrder } from '../../state/order';
 import { useQueues } from '../../state/queues';
 import { useRoute } from '../../state/route';
+import { pathName, useTaxonomy } from '../../state/taxonomy';
 import { client } from '../../state/session';
 import { DeadlineMark } from '../queues/DeadlineMark';
 import { ActionDialog, type DialogAction } from './ActionDialogs';
@@ -77,10 +78,14 @@ export function OrderDetail() {
   const [signing, setSigning] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const taxonomy = useTaxonomy();
 
   useEffect(() => {
     setActionError(null);
-    if (orderId) void load(orderId);
+    if (orderId) {
+      void load(orderId);
+      void taxonomy.load();
+    }
     else useOrder.getState().clear();
   }, [orderId, load]);
 
@@ -148,7 +153,8 @@ export function OrderDetail() {
     { key: 'channel', label: t.detail.channel, children: t.labels.channel[detail.case.channel] ?? detail.case.channel },
     { key: 'type', label: t.detail.requestType, children: t.labels.requestType[detail.case.requestType] ?? detail.case.requestType },
     { key: 'urgency', label: t.detail.urgency, children: t.labels.urgency[summary.urgency] ?? summary.urgency },
-    { key: 'category', label: t.detail.category, children: summary.categoryCode || '—' },
+    { key: 'category', label: t.detail.category, children: pathName(taxonomy.categories, summary.categoryCode) || '—' },
+    { key: 'region', label: t.detail.regionCode, children: pathName(taxonomy.regions, summary.regionCode) || '—' },
     { key: 'unit', label: t.detail.unit, children: summary.unitName ?? summary.unitCode ?? '—' },
     { key: 'address', label: t.detail.address, children: detail.case.address || '—', span: 2 },
     { key: 'content', label: t.detail.content, children: <span className="pre">{detail.case.content}</span>, span: 2 },

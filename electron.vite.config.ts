@@ -9,8 +9,9 @@ export default defineConfig({
     build: {
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/main/electron/index.ts') },
-        // native module: loaded from node_modules (unpacked from asar when packaged)
-        external: ['better-sqlite3'],
+        // native module: loaded from node_modules (unpacked from asar when packaged); electron-updater
+        // resolves its platform parts at run time, so it is loaded from node_modules too
+        external: ['better-sqlite3', 'electron-updater'],
       },
     },
   },

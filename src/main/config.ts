@@ -67,6 +67,17 @@ export const AppConfig = z
     allowInsecureHttp: z.boolean().optional(),
     /** telephony sources for the screen pop (来电弹屏); see README "Screen pop from the phone system" */
     telephony: TelephonyConfig.optional(),
+    /**
+     * IT's update server (an electron-updater "generic" feed: latest.yml and the installers).
+     * Honoured only from IT's policy file: whoever names the feed chooses the code that runs.
+     */
+    updates: z
+      .object({
+        url: z.url({ protocol: /^https?$/, message: 'updates.url must be an http:// or https:// URL' }),
+        checkIntervalMinutes: z.number().int().min(5).max(1440).default(60),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type AppConfig = z.infer<typeof AppConfig>;
@@ -157,6 +168,9 @@ export function loadConfig(opts: LoadConfigOptions): AppConfig {
         `invalid configuration in ${source}: allowInsecureHttp: only IT's policy file (${policyFile}) may allow plain HTTP`,
       );
     }
+    if (values.updates !== undefined) {
+      throw new ConfigError(`invalid configuration in ${source}: updates: only IT's policy file (${policyFile}) may name an update server`);
+    }
   }
   if (existsSync(policyFile)) layers.push({ source: policyFile, values: checkPartial(policyFile, readJson(policyFile)) });
   const merged = Object.assign({}, ...layers.map((l) => l.values)) as unknown;
@@ -173,6 +187,15 @@ export function loadConfig(opts: LoadConfigOptions): AppConfig {
         `invalid configuration in ${source}: serverUrl: ${config.serverUrl} is plain http:// to another machine ` +
           '(passwords and citizens\' data would cross the network unencrypted): use https://, ' +
           `or IT allows plain HTTP with "allowInsecureHttp": true in the policy file ${policyFile}`,
+      );
+    }
+  }
+  if (config.updates) {
+    const url = new URL(config.updates.url);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && config.allowInsecureHttp !== true) {
+      throw new ConfigError(
+        `invalid configuration in ${policyFile}: updates.url: ${config.updates.url} is plain http:// to another machine: ` +
+          'use https://, or allow plain HTTP with "allowInsecureHttp": true',
       );
     }
   }

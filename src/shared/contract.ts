@@ -82,6 +82,21 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
+/** 软件更新: from IT's update server (policy updates.url); installed only when no call or unsaved intake is open */
+export const UpdateStatus = z.object({
+  /** false: no update server configured (or the browser harness) */
+  configured: z.boolean(),
+  state: z.enum(['idle', 'checking', 'downloading', 'downloaded', 'installing', 'error']),
+  /** the version being downloaded or ready to install */
+  version: z.string().nullable(),
+  percent: z.number().int().nullable(),
+  /** what keeps a downloaded update from installing now */
+  blockers: z.array(z.enum(['active_call', 'unsaved_draft'])),
+  error: z.string().nullable(),
+  checkedAt: z.number().int().nullable(),
+});
+export type UpdateStatus = z.infer<typeof UpdateStatus>;
+
 /** One entry of 同步异常: a change the server will never apply. */
 export const SyncRejection = z.object({
   id: z.number().int(),
@@ -112,6 +127,11 @@ export const contract = {
       operator: z.string(),
       transport: z.enum(['electron', 'browser']),
     }),
+  },
+  /** 软件更新 status; asks the update server at once when the sync job was refused with update_required */
+  'app.update': {
+    input: Empty,
+    output: UpdateStatus,
   },
   'taxonomy.get': {
     input: Empty,

@@ -12,6 +12,7 @@ import { dispatch } from '../services/dispatch';
 import { startApp, type AppContext } from '../services/app';
 import type { SecretBox } from '../sync/secrets';
 import { startTelephony, type Telephony } from '../telephony';
+import { UpdateService } from '../updates/service';
 import { isAppUrl, launchSettings } from './env-policy';
 import { hardenApp, secureWebPreferences } from './security';
 
@@ -31,6 +32,7 @@ let context: AppContext | null = null;
 let mainWindow: BrowserWindow | null = null;
 let networkWatch: NodeJS.Timeout | null = null;
 let telephony: Telephony | null = null;
+let updates: UpdateService | null = null;
 /** hotline:// URLs that arrived before the application was ready */
 const earlyUrls: string[] = [];
 
@@ -103,7 +105,30 @@ async function startPhone(ctx: AppContext): Promise<void> {
   for (const url of earlyUrls.splice(0)) openHotlineUrl(url);
 }
 
+/** IT's update server (policy updates.url), in an installed build only. */
+async function startUpdates(ctx: AppContext): Promise<void> {
+  const feed = ctx.config.updates;
+  if (!feed || !app.isPackaged) return;
+  try {
+    const { autoUpdater } = await import('electron-updater');
+    updates = new UpdateService({
+      updater: autoUpdater,
+      feedUrl: feed.url,
+      currentVersion: app.getVersion(),
+      checkEveryMinutes: feed.checkIntervalMinutes,
+      activity: () => ctx.activity(),
+      log: (m) => console.warn('[update]', m),
+    });
+    ctx.updates = updates;
+    updates.start();
+  } catch (e) {
+    console.error('[update] not started:', e);
+  }
+}
+
 function shutdown(): void {
+  updates?.stop();
+  updates = null;
   void telephony?.close();
   telephony = null;
   if (networkWatch) clearInterval(networkWatch);
@@ -181,6 +206,7 @@ if (!app.requestSingleInstanceLock()) {
     watchWake(context);
     createWindow();
     void startPhone(context);
+    void startUpdates(context);
   });
   app.on('before-quit', shutdown);
   app.on('window-all-closed', () => {

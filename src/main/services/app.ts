@@ -15,6 +15,9 @@ import { secureDataDir } from './data-dir';
 import { createTelephonyHub, type TelephonyHub } from '../telephony/hub';
 import { createHandlers } from './handlers';
 import type { HandlerTable } from './dispatch';
+import { countRecentDrafts } from '../store/drafts';
+import { DRAFT_QUIET_MS, type Activity } from '../updates/policy';
+import type { UpdateHandle } from './handlers';
 
 export interface AppContext {
   config: AppConfig;
@@ -24,6 +27,10 @@ export interface AppContext {
   /** telephony events from every source meet here (src/main/telephony; the transports start the sources) */
   telephony: TelephonyHub;
   dataDir: string;
+  /** what an update would interrupt now (src/main/updates/policy.ts) */
+  activity(): Activity;
+  /** the update service, when the transport has one (Electron with updates.url in the policy) */
+  updates: UpdateHandle | null;
   /** stops the sync job (aborting its request in flight) and closes the store */
   close(): void;
 }
@@ -70,16 +77,19 @@ export function startApp(opts: StartOptions): AppContext {
     history: (phone) => store.callerHistory(phone),
     onError: opts.onInternalError,
   });
-  return {
+  const ctx: AppContext = {
     config,
     store,
     sync,
-    handlers: createHandlers(store, config, sync),
+    handlers: createHandlers(store, config, sync, () => ctx.updates),
     telephony,
     dataDir: opts.dataDir,
+    activity: () => ({ activeCalls: telephony.activeCalls(), drafts: countRecentDrafts(store.db, Date.now() - DRAFT_QUIET_MS) }),
+    updates: null,
     close: () => {
       sync.stop();
       store.close();
     },
   };
+  return ctx;
 }

@@ -4,7 +4,8 @@
  * nothing here knows which.
  */
 import pkg from '../../../package.json' with { type: 'json' };
-import type { SessionState } from '../../shared/contract';
+import type { SessionState, UpdateStatus } from '../../shared/contract';
+import { UPDATES_NOT_CONFIGURED } from '../updates/service';
 import type { SessionView } from '../sync/auth';
 import type { SyncService } from '../sync/service';
 import type { Store } from '../store/types';
@@ -25,7 +26,18 @@ const sessionState = (view: SessionView): SessionState => ({
   endedReason: view.endedReason,
 });
 
-export function createHandlers(store: Store, config: AppConfig, sync: SyncService): HandlerTable {
+/** The update service as the handlers see it (src/main/updates/service.ts). */
+export interface UpdateHandle {
+  status(): UpdateStatus;
+  checkNow(): Promise<void>;
+}
+
+export function createHandlers(
+  store: Store,
+  config: AppConfig,
+  sync: SyncService,
+  updates: () => UpdateHandle | null = () => null,
+): HandlerTable {
   /** Who logs a case now: the signed-in account (and its outbox client), or in standalone mode the configured operator. */
   const operator = (): { name: string; clientId: string | null } => {
     const user = sync.auth.current();
@@ -56,6 +68,13 @@ export function createHandlers(store: Store, config: AppConfig, sync: SyncServic
       operator: sync.auth.current()?.username ?? (sync.auth.loginRequired ? '' : config.operator),
       transport: ctx.transport,
     }),
+    'app.update': () => {
+      const service = updates();
+      if (!service) return UPDATES_NOT_CONFIGURED;
+      // the server refused this version: look for the update now rather than at the next hourly check
+      if (sync.status().state === 'update_required') void service.checkNow();
+      return service.status();
+    },
     'taxonomy.get': () => store.taxonomy(),
     'caller.history': ({ phone }) => store.callerHistory(phone),
     'intake.save': (values) => {

@@ -40,3 +40,12 @@ export function createDrafts(db: Db, now: () => number) {
     },
   };
 }
+
+/**
+ * Intake drafts saved since `since` (epoch ms), any account: someone is typing a call here. A
+ * draft older than that is safe across a restart (it is in the store and comes back), so only
+ * recent ones keep an update from installing (src/main/updates/policy.ts).
+ */
+export function countRecentDrafts(db: Db, since: number): number {
+  return db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM drafts WHERE key LIKE 'intake%' AND updated_at >= ?").get(since)!.n;
+}

@@ -30,6 +30,8 @@ export interface TelephonyHub {
   /** the listener gets every push; returns the function that removes it */
   subscribe(listener: (push: TelephonyPush) => void): () => void;
   call(callId: string): CallRecord | null;
+  /** calls that rang or were answered in the last 4 hours and have not ended (an update waits for them) */
+  activeCalls(): number;
 }
 
 export interface HubOptions {
@@ -104,5 +106,15 @@ export function createTelephonyHub(opts: HubOptions = {}): TelephonyHub {
       return () => listeners.delete(listener);
     },
     call: (callId) => calls.get(callId) ?? null,
+    activeCalls() {
+      // a lost 'ended' event must not block updates for ever
+      const since = now() - 4 * 3_600_000;
+      let n = 0;
+      for (const c of calls.values()) {
+        const started = c.answerAt ?? c.ringAt;
+        if (c.endAt === null && started !== null && started >= since) n++;
+      }
+      return n;
+    },
   };
 }

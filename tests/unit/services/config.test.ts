@@ -80,4 +80,16 @@ describe('plain HTTP to the central server (issue 10, item 7)', () => {
     expect(() => load({ serverUrl: 'http://10.0.0.5', allowInsecureHttp: true })).toThrow(/config\.json: allowInsecureHttp: only IT's policy file/);
     expect(() => load(undefined, undefined, { allowInsecureHttp: true })).toThrow(/overrides: allowInsecureHttp/);
   });
+
+  it('takes an update server only from the policy file, over https:// (or loopback, or when IT allows plain HTTP)', () => {
+    const updates = { url: 'https://updates.example.gov.cn/desk/' };
+    expect(load(undefined, { updates }).updates).toEqual({ url: updates.url, checkIntervalMinutes: 60 });
+    expect(() => load({ updates })).toThrow(/config\.json: updates: only IT's policy file .* may name an update server/);
+    expect(() => load(undefined, undefined, { updates })).toThrow(/overrides: updates/);
+    expect(() => load(undefined, { updates: { url: 'http://10.0.0.5/desk/' } })).toThrow(/policy\.json: updates\.url: .*plain http/);
+    expect(load(undefined, { updates: { url: 'http://10.0.0.5/desk/' }, allowInsecureHttp: true }).updates?.url).toBe('http://10.0.0.5/desk/');
+    expect(load(undefined, { updates: { url: 'http://127.0.0.1:9000/' } }).updates?.url).toBe('http://127.0.0.1:9000/');
+    expect(() => load(undefined, { updates: { url: 'ftp://x/' } })).toThrow(/updates\.url/);
+    expect(() => load(undefined, { updates: { ...updates, checkIntervalMinutes: 1 } })).toThrow(/checkIntervalMinutes/);
+  });
 });

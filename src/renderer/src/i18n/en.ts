@@ -54,6 +54,12 @@ export const en: Messages = {
     never: 'not synced yet',
     nextAttempt: (time: string) => `retry at ${time}`,
     syncNow: 'Sync now (F5)',
+    update: {
+      downloading: (v: string, pct: number | null) => `Downloading update ${v}${pct === null ? '' : ` (${pct}%)`}`,
+      ready: (v: string) => `Update ${v} downloaded; it installs and restarts once no call is open and the intake is saved`,
+      installing: (v: string) => `Installing update ${v}…`,
+      required: "This workstation is too old for the server: fetching the new version from IT's update server",
+    },
     unavailable: 'Sync status unavailable',
     errors: {
       network: 'Cannot reach the server; cases are kept here, retrying automatically',

@@ -72,6 +72,12 @@ export const zhCN = {
     nextAttempt: (time: string) => `${time} 自动重试`,
     syncNow: '立即同步 (F5)',
     unavailable: '同步状态暂时无法读取',
+    update: {
+      downloading: (v: string, pct: number | null) => `正在下载更新 ${v}${pct === null ? '' : `（${pct}%）`}`,
+      ready: (v: string) => `更新 ${v} 已下载，将在通话结束、受理保存后自动安装并重启`,
+      installing: (v: string) => `正在安装更新 ${v}…`,
+      required: '工作台版本过旧：正在从信息科的更新服务器获取新版本',
+    },
     errors: {
       network: '无法连接服务器，工单保存在本机，将自动重试',
       update_required: '工作台版本过旧，服务器拒绝同步，请联系信息科升级',

@@ -9,6 +9,7 @@ import { formatTimeSeconds, useT, type Messages } from '../../i18n';
 import { InitialLoadProgress } from './InitialLoad';
 import { useRejections } from './RejectionsDialog';
 import { useSync } from './syncStore';
+import { UpdateNotice } from './UpdateNotice';
 
 export function errorText(t: Messages, error: NonNullable<SyncStatus['lastError']>): string {
   return t.sync.errors[error.code] ?? t.sync.otherError(error.code);
@@ -53,6 +54,7 @@ function Connected({ status }: { status: SyncStatus }) {
       {syncing && !status.initialLoad && <span className="sync__item sync__item--muted">{t.sync.syncing}</span>}
       {status.initialLoad && <InitialLoadProgress progress={status.initialLoad} />}
       {unavailable && <span className="sync__item sync__item--error">{t.sync.unavailable}</span>}
+      <UpdateNotice syncState={status.state} />
       {error && (
         // the server's own words stay at hand for IT in the tooltip
         <span className="sync__item sync__item--error sync__error" title={error.message}>

@@ -4,7 +4,8 @@
  * benchmarks all use this same interface.
  */
 import type { CallTimes, IntakeDraft, IntakeValues, CallerHistory, CaseDetail, SearchResult } from '../../shared/schemas';
-import type { CaseStatus, Channel, HandlingMode, RequestType, TaxonomyNode, Urgency } from '../../shared/domain';
+import type { TaxonomyNode } from '../../shared/domain';
+import type { CaseCreateArgs } from '../../shared/sync';
 
 export interface StoreOptions {
   /** the SQLite file; ':memory:' for throwaway stores in tests */
@@ -52,45 +53,7 @@ export interface Store {
 /**
  * The outbox row written with every intake (name 'case.create'), in the same transaction as
  * the case: everything the server needs to create the case and its first contact. The uuids
- * are the idempotency keys: a mutation pushed twice creates nothing twice.
+ * are the idempotency keys: a mutation pushed twice creates nothing twice. Its shape is the
+ * protocol's (src/shared/sync.ts), not spelled out again here.
  */
-export interface CaseCreateMutation {
-  case: {
-    uuid: string;
-    /** provisional number, W001-20261127-0042 */
-    localNo: string;
-    workstation: string;
-    /** normalised (src/shared/phone.ts) */
-    phone: string;
-    /** '' when none was given */
-    phoneExt: string;
-    callerName: string;
-    channel: Channel;
-    requestType: RequestType;
-    categoryCode: string;
-    regionCode: string;
-    address: string;
-    content: string;
-    answer: string;
-    urgency: Urgency;
-    handlingMode: HandlingMode;
-    status: CaseStatus;
-    confidential: boolean;
-    operator: string;
-    /** epoch ms */
-    createdAt: number;
-    /** the phone system's call it was logged during; null (or absent in rows written before version 5) when none */
-    call?: CallTimes | null;
-  };
-  contact: {
-    uuid: string;
-    phone: string;
-    phoneExt: string;
-    callerName: string;
-    channel: Channel;
-    requestType: RequestType;
-    content: string;
-    operator: string;
-    createdAt: number;
-  };
-}
+export type CaseCreateMutation = CaseCreateArgs;

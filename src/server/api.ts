@@ -119,7 +119,7 @@ export const API = {
     auth: ['admin'],
     body: CreateAccountRequest,
     response: CreateAccountResponse,
-    errors: ['forbidden', 'username_taken', 'password_too_short', 'password_contains_username', 'unknown_unit', 'unit_inactive'],
+    errors: ['forbidden', 'username_taken', 'password_too_short', 'password_is_username', 'unknown_unit', 'unit_inactive'],
   },
   listAccounts: {
     method: 'GET',
@@ -157,7 +157,7 @@ export const API = {
     auth: ['admin'],
     body: ResetPasswordRequest,
     response: AdminAccountResponse,
-    errors: ['forbidden', 'account_not_found', 'password_too_short', 'password_contains_username'],
+    errors: ['forbidden', 'account_not_found', 'password_too_short', 'password_is_username'],
   },
   changeRole: {
     method: 'POST',
@@ -189,7 +189,7 @@ export const API = {
     allowMustChangePassword: true,
     body: ChangePasswordRequest,
     response: ChangePasswordResponse,
-    errors: ['wrong_password', 'password_unchanged', 'password_too_short', 'password_contains_username', 'too_many_attempts'],
+    errors: ['wrong_password', 'password_unchanged', 'password_too_short', 'password_is_username', 'too_many_attempts'],
   },
   audit: {
     method: 'GET',

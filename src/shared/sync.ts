@@ -459,7 +459,7 @@ export const CreateAccountResponse = z.object({ account: Account });
  * cursor_invalid (409), username_taken (409), order_not_found (404), order_changed (409),
  * action_refused (409, with refusal), shutting_down (503), internal (500); account administration
  * (src/shared/admin.ts): password_change_required (403), password_too_short, password_too_long,
- * password_contains_username, wrong_password (400), account_not_found (404), last_admin,
+ * password_is_username, wrong_password (400), account_not_found (404), last_admin,
  * cannot_change_self (409), unknown_unit, unit_inactive, not_a_unit_account (400).
  */
 export const ErrorBody = z.object({

@@ -14,7 +14,7 @@ import type { ServerConfig } from '../config';
 import { HttpError } from '../errors';
 import { checkPasswordPolicy, findAccountById, findAccountByUsername, toAccount } from '../accounts/service';
 import { hashPassword, hashParamsDiffer, SALT_LENGTH, verifyPassword } from './password';
-import { FailureLimiter, Semaphore } from './rate-limit';
+import { DbFailureLimiter, Semaphore } from './rate-limit';
 import { hashRefreshToken, newRefreshToken, signAccessToken, verifyAccessToken } from './tokens';
 
 /** Who is calling, from a verified access token. */
@@ -32,16 +32,16 @@ export interface AuthDeps {
 }
 
 export class AuthService {
-  private readonly byUsername: FailureLimiter;
-  private readonly byIp: FailureLimiter;
+  private readonly byUsername: DbFailureLimiter;
+  private readonly byIp: DbFailureLimiter;
   private dummyHash: Promise<string> | undefined;
   /** password checks running at once: each scrypt at N=2^17 holds 128 MiB */
   private readonly hashing = new Semaphore(Math.max(2, availableParallelism()));
 
   constructor(private readonly deps: AuthDeps) {
     const { login } = deps.config;
-    this.byUsername = new FailureLimiter(login.maxFailuresPerUsername, login.windowMs, deps.now);
-    this.byIp = new FailureLimiter(login.maxFailuresPerIp, login.windowMs, deps.now);
+    this.byUsername = new DbFailureLimiter(deps.db, login.maxFailuresPerUsername, login.windowMs, deps.now);
+    this.byIp = new DbFailureLimiter(deps.db, login.maxFailuresPerIp, login.windowMs, deps.now);
   }
 
   private tooMany(waitMs: number): HttpError {
@@ -75,11 +75,11 @@ export class AuthService {
     const ipKey = `ip:${ip}`;
     const userKey = `user:${username}`;
     // the attempt counts before the password is checked: requests sent at once cannot outrun the limit
-    const userStamp = this.byUsername.begin(userKey);
-    const ipStamp = userStamp === null ? null : this.byIp.begin(ipKey);
+    const userStamp = await this.byUsername.begin(userKey);
+    const ipStamp = userStamp === null ? null : await this.byIp.begin(ipKey);
     if (userStamp === null || ipStamp === null) {
-      if (userStamp !== null) this.byUsername.succeed(userKey, userStamp);
-      throw this.tooMany(Math.max(this.byUsername.retryAfterMs(userKey), this.byIp.retryAfterMs(ipKey)));
+      if (userStamp !== null) await this.byUsername.succeed(userKey, userStamp);
+      throw this.tooMany(Math.max(await this.byUsername.retryAfterMs(userKey), await this.byIp.retryAfterMs(ipKey)));
     }
     const account = await findAccountByUsername(this.deps.db, username);
     // an unknown name costs the same scrypt as a known one: timing does not reveal which names exist
@@ -91,8 +91,8 @@ export class AuthService {
     if (account?.disabled) throw new HttpError(403, 'account_disabled', 'this account is disabled');
     if (account) await this.refuseRetiredUnit(account);
     if (!account || !ok) throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
-    this.byUsername.reset(userKey);
-    this.byIp.succeed(ipKey, ipStamp);
+    await this.byUsername.reset(userKey);
+    await this.byIp.succeed(ipKey, ipStamp);
     await this.upgradeHash(account.id, account.passwordHash, password);
 
     const refreshToken = newRefreshToken();
@@ -167,11 +167,11 @@ export class AuthService {
     const account = await findAccountById(this.deps.db, caller.id);
     if (!account) throw new HttpError(401, 'invalid_token', 'the account of this access token no longer exists');
     const userKey = `user:${account.username}`;
-    const stamp = this.byUsername.begin(userKey);
-    if (stamp === null) throw this.tooMany(this.byUsername.retryAfterMs(userKey));
+    const stamp = await this.byUsername.begin(userKey);
+    if (stamp === null) throw this.tooMany(await this.byUsername.retryAfterMs(userKey));
     const ok = await this.hashing.run(() => verifyPassword(current, account.passwordHash));
     if (!ok) throw new HttpError(400, 'wrong_password', 'currentPassword: the current password is wrong (当前密码不正确)', { field: 'currentPassword' });
-    this.byUsername.succeed(userKey, stamp);
+    await this.byUsername.succeed(userKey, stamp);
     checkPasswordPolicy(next, account.username, 'newPassword');
     if (next === current) {
       throw new HttpError(400, 'password_unchanged', 'newPassword: choose a password other than the current one (新密码不能与当前密码相同)', {

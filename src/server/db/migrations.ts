@@ -290,6 +290,23 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'login attempts shared by every server process',
+    async up(tx) {
+      // the login limiter's attempts (src/server/auth/rate-limit.ts): in the database, so several
+      // server processes behind a load balancer count one attacker's attempts together
+      await tx.exec(`
+        CREATE TABLE login_attempts (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          key text NOT NULL,
+          at bigint NOT NULL
+        );
+        CREATE INDEX login_attempts_by_key ON login_attempts (key, at);
+        CREATE INDEX login_attempts_by_at ON login_attempts (at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

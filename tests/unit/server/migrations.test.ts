@@ -57,6 +57,14 @@ describe.each(BACKENDS)('migrations on $name', (backend) => {
     expect(await t.db.query('SELECT target, details FROM audit_log')).toEqual([{ target: 'op', details: {} }]);
   });
 
+  it('7: login attempts in the database, by key and time', async () => {
+    t = await backend.open();
+    await migrate(t.db, 6);
+    expect(await migrate(t.db, 7)).toEqual({ from: 6, to: 7 });
+    await t.db.query("INSERT INTO login_attempts (key, at) VALUES ('user:op', 1), ('ip:1.2.3.4', 2)");
+    expect(await t.db.query("SELECT key FROM login_attempts WHERE at > 1")).toEqual([{ key: 'ip:1.2.3.4' }]);
+  });
+
   it('migrates concurrently started servers one after the other', async () => {
     t = await backend.open();
     const results = await Promise.all([migrate(t.db), migrate(t.db)]);

@@ -67,6 +67,20 @@ export const AppConfig = z
     allowInsecureHttp: z.boolean().optional(),
     /** telephony sources for the screen pop (来电弹屏); see README "Screen pop from the phone system" */
     telephony: TelephonyConfig.optional(),
+    /**
+     * scheduled online backups of the store (src/main/store/backup.ts): every intervalHours
+     * (default 4), the newest `keep` (default 7) kept in `dir` (default <data dir>/backups);
+     * enabled: false turns them off (e.g. where IT backs the whole disk up)
+     */
+    backup: z
+      .object({
+        enabled: z.boolean().optional(),
+        intervalHours: z.number().min(0.25).max(24 * 7).optional(),
+        keep: z.number().int().min(1).max(365).optional(),
+        dir: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type AppConfig = z.infer<typeof AppConfig>;

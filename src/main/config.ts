@@ -11,7 +11,8 @@
  * Every source is validated; a bad file is reported with its path and the offending key rather
  * than silently ignored.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, win32 } from 'node:path';
 import { z } from 'zod';
 
@@ -75,6 +76,20 @@ export const AppConfig = z
       .object({
         url: z.url({ protocol: /^https?$/, message: 'updates.url must be an http:// or https:// URL' }),
         checkIntervalMinutes: z.number().int().min(5).max(1440).default(60),
+      })
+      .strict()
+      .optional(),
+    /**
+     * scheduled online backups of the store (src/main/store/backup.ts): every intervalHours
+     * (default 4), the newest `keep` (default 7) kept in `dir` (default <data dir>/backups);
+     * enabled: false turns them off (e.g. where IT backs the whole disk up)
+     */
+    backup: z
+      .object({
+        enabled: z.boolean().optional(),
+        intervalHours: z.number().min(0.25).max(24 * 7).optional(),
+        keep: z.number().int().min(1).max(365).optional(),
+        dir: z.string().min(1).optional(),
       })
       .strict()
       .optional(),
@@ -150,6 +165,38 @@ export function isLoopbackHost(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+/** `<data dir>/workstation-id`: this installation's random id, made once, source of its default code. */
+export const WORKSTATION_ID_FILE = 'workstation-id';
+
+/**
+ * The workstation code when no configuration names one: `W` + 6 base-36 characters derived from a
+ * random id kept in the data folder (`workstation-id`, made on first use), so every install
+ * gets its own code and keeps it (two offline workstations no longer hand out the same
+ * provisional numbers, as every install did with the old default W001). 36^6 ≈ 2.2 billion
+ * codes: two of a floor's 500 workstations share one with a chance of about 1 in 17,000;
+ * IT names codes in the policy file where that must be zero. A code set in any configuration
+ * file, flag or policy always wins, so configured codes are never touched.
+ */
+export function defaultWorkstationCode(dataDir: string): string {
+  const file = join(dataDir, WORKSTATION_ID_FILE);
+  if (!existsSync(file)) {
+    try {
+      const fd = openSync(file, 'wx', 0o600);
+      writeSync(fd, `${randomBytes(16).toString('hex')}\n`);
+      closeSync(fd);
+    } catch (e) {
+      // made at this moment by another process starting on the same folder: read theirs
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConfigError(`cannot create ${file}: ${(e as Error).message}`);
+    }
+  }
+  const id = readFileSync(file, 'utf8').trim();
+  if (!/^[0-9a-f]{16,}$/.test(id)) {
+    throw new ConfigError(`${file} is damaged (expected a hex id): delete it to get a new workstation code, or set "workstation" in config.json`);
+  }
+  const n = BigInt(`0x${id.slice(0, 16)}`) % 36n ** 6n;
+  return `W${n.toString(36).toUpperCase().padStart(6, '0')}`;
+}
+
 export function loadConfig(opts: LoadConfigOptions): AppConfig {
   const defaultsFile = join(opts.resourcesDir, 'config.default.json');
   const userFile = join(opts.dataDir, 'config.json');
@@ -173,7 +220,8 @@ export function loadConfig(opts: LoadConfigOptions): AppConfig {
     }
   }
   if (existsSync(policyFile)) layers.push({ source: policyFile, values: checkPartial(policyFile, readJson(policyFile)) });
-  const merged = Object.assign({}, ...layers.map((l) => l.values)) as unknown;
+  const merged = Object.assign({}, ...layers.map((l) => l.values)) as Partial<AppConfig>;
+  if (merged.workstation === undefined) merged.workstation = defaultWorkstationCode(opts.dataDir);
   const parsed = AppConfig.safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(`incomplete configuration: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);

@@ -23,6 +23,19 @@ import {
   type Role,
 } from '../shared/sync';
 import { TaxonomyResponse } from '../shared/taxonomy';
+import {
+  AccountListQuery,
+  AccountListResponse,
+  AdminAccountResponse,
+  AuditExportQuery,
+  AuditQuery,
+  AuditResponse,
+  BindUnitRequest,
+  ChangePasswordRequest,
+  ChangePasswordResponse,
+  ChangeRoleRequest,
+  ResetPasswordRequest,
+} from '../shared/admin';
 import { UnitsImportRequest, UnitsImportResponse, UnitsResponse } from '../shared/units';
 import { OrderActionRequest, OrderActionResponse, OrderDetailResponse, OrderQueue, OrderQueueResponse } from '../shared/portal';
 
@@ -44,6 +57,10 @@ export interface RouteSpec {
   /** the query string's schema (GET) */
   query?: z.ZodType;
   response: z.ZodType;
+  /** the route answers an account whose password must be changed (only POST /api/account/password) */
+  allowMustChangePassword?: boolean;
+  /** the response is a file of this content type, not JSON (the audit export) */
+  produces?: string;
   /** the error codes this route adds to the common ones */
   errors?: readonly string[];
 }
@@ -97,11 +114,106 @@ export const API = {
   createAccount: {
     method: 'POST',
     path: '/api/accounts',
-    summary: 'Creates an account (admin only).',
+    summary:
+      'Creates an account (admin only). The password must meet the policy (8–256 characters, not containing the username); ' +
+      'mustChangePassword: true makes the user change it at the first sign-in. Audited (account.create).',
     auth: ['admin'],
     body: CreateAccountRequest,
     response: CreateAccountResponse,
-    errors: ['forbidden', 'username_taken'],
+    errors: ['forbidden', 'username_taken', 'password_too_short', 'password_is_username', 'unknown_unit', 'unit_inactive'],
+  },
+  listAccounts: {
+    method: 'GET',
+    path: '/api/accounts',
+    summary: 'Every account (账号管理), by username; filters role, disabled=true|false, q (part of the username or display name). Admin only.',
+    auth: ['admin'],
+    query: AccountListQuery,
+    response: AccountListResponse,
+    errors: ['forbidden'],
+  },
+  disableAccount: {
+    method: 'POST',
+    path: '/api/accounts/:id/disable',
+    summary:
+      '停用: disables the account and ends its sessions at once (refresh tokens revoked; access tokens refused on their next request). ' +
+      'An admin cannot disable their own account or the last active admin. Audited (account.disable).',
+    auth: ['admin'],
+    response: AdminAccountResponse,
+    errors: ['forbidden', 'account_not_found', 'cannot_change_self', 'last_admin'],
+  },
+  enableAccount: {
+    method: 'POST',
+    path: '/api/accounts/:id/enable',
+    summary: '启用: re-enables a disabled account (its old sessions stay ended: the user signs in again). Audited (account.enable).',
+    auth: ['admin'],
+    response: AdminAccountResponse,
+    errors: ['forbidden', 'account_not_found'],
+  },
+  resetPassword: {
+    method: 'POST',
+    path: '/api/accounts/:id/password',
+    summary:
+      '重置密码: sets a new password (policy applies), which the user must change at the next sign-in (login answers mustChangePassword: true ' +
+      'and every other route password_change_required); ends the account\'s sessions. Audited (account.reset_password, never the password).',
+    auth: ['admin'],
+    body: ResetPasswordRequest,
+    response: AdminAccountResponse,
+    errors: ['forbidden', 'account_not_found', 'password_too_short', 'password_is_username'],
+  },
+  changeRole: {
+    method: 'POST',
+    path: '/api/accounts/:id/role',
+    summary:
+      'Changes the role ({role, unitCode} — unitCode for role unit only); applies from the next request. Not on oneself, not demoting the ' +
+      'last active admin. Audited (account.change_role).',
+    auth: ['admin'],
+    body: ChangeRoleRequest,
+    response: AdminAccountResponse,
+    errors: ['forbidden', 'account_not_found', 'cannot_change_self', 'last_admin', 'unknown_unit', 'unit_inactive'],
+  },
+  bindUnit: {
+    method: 'POST',
+    path: '/api/accounts/:id/unit',
+    summary: 'Binds a unit account to a unit of the directory ({unitCode}, active). Audited (account.bind_unit).',
+    auth: ['admin'],
+    body: BindUnitRequest,
+    response: AdminAccountResponse,
+    errors: ['forbidden', 'account_not_found', 'not_a_unit_account', 'unknown_unit', 'unit_inactive'],
+  },
+  changePassword: {
+    method: 'POST',
+    path: '/api/account/password',
+    summary:
+      'The signed-in user changes their own password ({currentPassword, newPassword}, policy applies); the only route open while ' +
+      'an admin-set password must be changed. Audited (account.change_own_password).',
+    auth: 'any',
+    allowMustChangePassword: true,
+    body: ChangePasswordRequest,
+    response: ChangePasswordResponse,
+    errors: ['wrong_password', 'password_unchanged', 'password_too_short', 'password_is_username', 'too_many_attempts'],
+  },
+  audit: {
+    method: 'GET',
+    path: '/api/audit',
+    summary:
+      '操作日志, newest first: filters actor (username), action, target, workstation, from/to (epoch ms), paging with before (an id) ' +
+      'and limit (≤ 1000). Admin only.',
+    auth: ['admin'],
+    query: AuditQuery,
+    response: AuditResponse,
+    errors: ['forbidden'],
+  },
+  auditExport: {
+    method: 'GET',
+    path: '/api/audit/export',
+    summary:
+      'The audit trail as a file (format=csv, UTF-8 with BOM, or xlsx), same filters as GET /api/audit, at most `limit` (100000) ' +
+      'entries newest first. Admin only; the export itself is audited (audit.export).',
+    auth: ['admin'],
+    query: AuditExportQuery,
+    produces: 'text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    response: z.string(),
+    errors: ['forbidden'],
   },
   registerClient: {
     method: 'POST',

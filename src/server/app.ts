@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { SYNC_MIN_SCHEMA_VERSION, SYNC_SCHEMA_VERSION } from '../shared/sync';
 import { registerAccountRoutes } from './accounts/routes';
 import { API } from './api';
+import { registerAuditRoutes } from './audit/routes';
 import { registerAuthRoutes } from './auth/routes';
 import { AuthService } from './auth/service';
 import { newSecret } from './auth/tokens';
@@ -77,9 +78,10 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   });
   route(app, API.openapi, auth, async () => openapi);
   registerAuthRoutes(app, auth);
-  registerAccountRoutes(app, { db, config, auth });
+  registerAccountRoutes(app, { db, config, auth, now });
+  registerAuditRoutes(app, { db, auth, now });
   registerSyncRoutes(app, { db, config, now, serverId, auth });
-  registerUnitRoutes(app, { db, auth });
+  registerUnitRoutes(app, { db, auth, now });
   registerTaxonomyRoute(app, { auth, taxonomy });
   registerWorkOrderRoutes(app, { db, config, now, auth });
   if (opts.portalDir) registerPortalStatic(app, opts.portalDir);

@@ -25,6 +25,7 @@ import { readDirectoryFile, SheetError } from './units/spreadsheet';
 import { checkDirectory } from '../shared/units';
 import { DeadlineRules } from '../shared/workorders';
 import { readCalendarDir } from './workorders/calendar-dir';
+import { backupEmbedded, restoreEmbedded, verifyEmbeddedBackup } from './db/backup';
 
 const USAGE = `usage:
   npm run server -- --data DIR [--port N] [--host H] [--official-prefix JN] [--time-zone Asia/Shanghai]
@@ -32,6 +33,9 @@ const USAGE = `usage:
                     [--calendar-dir DIR] [--taxonomy-dir DIR] [--deadline-rules FILE.json] [--operator-may-dispatch]
   npm run server -- create-admin --data DIR --username NAME [--display-name TEXT]
   npm run server -- import-units --data DIR FILE.xlsx|FILE.csv [--dry-run]
+  npm run server -- backup --data DIR --out FILE.tar.gz      (embedded database; stop the server first)
+  npm run server -- restore --data DIR --from FILE.tar.gz [--replace]
+  npm run server -- verify-backup FILE.tar.gz
 environment: DATABASE_URL (PostgreSQL instead of the embedded database), LOG_LEVEL (info),
              HOTLINE_TOKEN_SECRET (the token signing key, base64 of 32+ bytes; else --secret-file,
              default DIR/token-secret with --data, created 0600 on first start),
@@ -155,6 +159,38 @@ async function importUnits(args: string[]): Promise<void> {
   }
 }
 
+/** Backup, restore and check of the embedded database (src/server/db/backup.ts); PostgreSQL: pg_dump, docs/backup.md. */
+async function backupCommand(command: string, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { data: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, replace: { type: 'boolean', default: false } },
+  });
+  if (process.env.DATABASE_URL && command !== 'verify-backup') {
+    throw new UsageError(`${command} is for the embedded database; back PostgreSQL up with pg_dump (docs/backup.md)`);
+  }
+  if (command === 'verify-backup') {
+    const file = positionals[0];
+    if (!file) throw new UsageError('give the backup file: verify-backup FILE');
+    const r = await verifyEmbeddedBackup(file);
+    process.stdout.write(`ok: ${file} (schema ${r.schemaVersion}, ${r.accounts} accounts, ${r.cases} cases)\n`);
+    return;
+  }
+  if (!values.data) throw new UsageError(`${command} needs --data DIR`);
+  if (command === 'backup') {
+    if (!values.out) throw new UsageError('backup needs --out FILE');
+    const r = await backupEmbedded(values.data, values.out);
+    process.stdout.write(`backup written and verified: ${values.out} (${r.bytes} bytes, schema ${r.schemaVersion}, ${r.cases} cases)\n`);
+    return;
+  }
+  if (!values.from) throw new UsageError('restore needs --from FILE');
+  const r = await restoreEmbedded(values.from, values.data, { replace: values.replace });
+  process.stdout.write(
+    `restored ${values.from} into ${values.data} (schema ${r.schemaVersion}, ${r.cases} cases)` +
+      `${r.keptAs ? `; the previous database is kept as ${r.keptAs}` : ''}\n`,
+  );
+}
+
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -258,6 +294,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (argv[0] === 'create-admin') return createAdmin(argv.slice(1));
   if (argv[0] === 'import-units') return importUnits(argv.slice(1));
+  if (argv[0] === 'backup' || argv[0] === 'restore' || argv[0] === 'verify-backup') return backupCommand(argv[0], argv.slice(1));
   return serve(argv);
 }
 

@@ -31,7 +31,19 @@ export class RawJson {
   constructor(readonly text: string) {}
 }
 
-export type Handler<S extends RouteSpec> = (body: BodyOf<S>, ctx: RouteContext<S>) => Promise<z.input<S['response']> | RawJson>;
+/** A response that is not JSON (an export file): its bytes, content type and extra headers. */
+export class RawBody {
+  constructor(
+    readonly body: Buffer | string,
+    readonly contentType: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export type Handler<S extends RouteSpec> = (
+  body: BodyOf<S>,
+  ctx: RouteContext<S>,
+) => Promise<z.input<S['response']> | RawJson | RawBody>;
 
 export function checkSchemaVersion(body: unknown): void {
   const v = (body as { schemaVersion?: unknown } | null)?.schemaVersion;
@@ -75,7 +87,9 @@ export function route<S extends RouteSpec>(
     ...(spec.auth
       ? {
           onRequest: async (req: FastifyRequest) => {
-            const caller = auth.authenticate(req.headers.authorization);
+            const caller = await auth.authenticate(req.headers.authorization, {
+              allowMustChangePassword: spec.allowMustChangePassword === true,
+            });
             if (roles && !roles.includes(caller.role)) {
               throw new HttpError(403, 'forbidden', `${spec.method} ${spec.path} needs the role ${roles.join(' or ')}`);
             }
@@ -89,6 +103,10 @@ export function route<S extends RouteSpec>(
       const query = (spec.query ? parseQuery(spec.query, req.query) : undefined) as QueryOf<S>;
       const caller = (callers.get(req) ?? null) as CallerOf<S>;
       const result = await handler(body, { caller, req, params: (req.params ?? {}) as Record<string, string>, query });
+      if (result instanceof RawBody) {
+        reply.type(result.contentType).headers(result.headers);
+        return result.body;
+      }
       if (!(result instanceof RawJson)) return result;
       // a string with a JSON content type is sent unchanged
       reply.type('application/json; charset=utf-8');

@@ -31,7 +31,9 @@ function operation(spec: RouteSpec): Record<string, unknown> {
       ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } }
       : {}),
     responses: {
-      '200': { description: 'OK', content: { 'application/json': { schema: jsonSchema(spec.response, 'output') } } },
+      '200': spec.produces
+        ? { description: `a file: ${spec.produces}`, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }
+        : { description: 'OK', content: { 'application/json': { schema: jsonSchema(spec.response, 'output') } } },
       ...(codes.length
         ? { '4XX': { description: `error codes: ${codes.join(', ')}`, content: { 'application/json': { schema: error } } } }
         : {}),

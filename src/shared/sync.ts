@@ -409,6 +409,11 @@ export const LoginResponse = z.object({
   refreshTokenExpiresAt: z.number().int(),
   account: Account,
   offline: OfflinePolicy,
+  /**
+   * true when an admin set the password (created with it, or 重置密码): every route but
+   * POST /api/account/password answers 403 password_change_required until the user changes it
+   */
+  mustChangePassword: z.boolean().optional(),
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
@@ -418,6 +423,7 @@ export const RefreshResponse = z.object({
   accessTokenExpiresAt: z.number().int(),
   account: Account,
   offline: OfflinePolicy,
+  mustChangePassword: z.boolean().optional(),
 });
 export type RefreshResponse = z.infer<typeof RefreshResponse>;
 
@@ -432,6 +438,8 @@ export const CreateAccountRequest = z
     password: Password,
     /** required for role unit, refused for the others */
     unitCode: text(1, 32).optional(),
+    /** the user must change the password at the first sign-in (default false) */
+    mustChangePassword: z.boolean().optional(),
   })
   .refine((a) => (a.role === 'unit') === (a.unitCode !== undefined), {
     message: 'unitCode: a unit account names its unit (unitCode), and only a unit account does',
@@ -449,7 +457,10 @@ export const CreateAccountResponse = z.object({ account: Account });
  * client_bound_to_other_account (403), update_required (409, with minVersion),
  * server_update_required (409, with maxVersion), mutation_gap (409, with lastMutationId),
  * cursor_invalid (409), username_taken (409), order_not_found (404), order_changed (409),
- * action_refused (409, with refusal), shutting_down (503), internal (500).
+ * action_refused (409, with refusal), shutting_down (503), internal (500); account administration
+ * (src/shared/admin.ts): password_change_required (403), password_too_short, password_too_long,
+ * password_is_username, wrong_password (400), account_not_found (404), last_admin,
+ * cannot_change_self (409), unknown_unit, unit_inactive, not_a_unit_account (400).
  */
 export const ErrorBody = z.object({
   error: z.string(),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '../config';
 import { openStore } from '../store/store';
 import { STORE_FILE } from '../store/paths';
+import { BACKUP_DIR, holdStore, scheduleBackups, type BackupResult } from '../store/backup';
 import { readTaxonomyFiles } from '../store/taxonomy-file';
 import type { Store } from '../store/types';
 import type { SecretBox } from '../sync/secrets';
@@ -48,24 +49,45 @@ export interface StartOptions {
   onInternalError?: (error: unknown) => void;
   /** a data-folder file found open to other users and narrowed (default console.warn) */
   onWarning?: (message: string) => void;
+  /** a scheduled backup was written (for the log) */
+  onBackup?: (result: BackupResult) => void;
 }
 
 export function startApp(opts: StartOptions): AppContext {
   // before anything is read or written there: the folder and its files are this user's only
   secureDataDir(opts.dataDir, { warn: opts.onWarning });
   const config = loadConfig(opts);
-  const store = openStore({
-    file: join(opts.dataDir, STORE_FILE),
-    workstation: config.workstation,
-    defaultAreaCode: config.defaultAreaCode,
-  });
+  // `npm run store -- restore` refuses while this names a live process
+  const releaseStore = holdStore(opts.dataDir);
+  let store: ReturnType<typeof openStore>;
+  try {
+    store = openStore({
+      file: join(opts.dataDir, STORE_FILE),
+      workstation: config.workstation,
+      defaultAreaCode: config.defaultAreaCode,
+    });
+  } catch (e) {
+    releaseStore();
+    throw e;
+  }
   try {
     const { categories, regions } = readTaxonomyFiles(config.taxonomyDir ?? join(opts.resourcesDir, 'taxonomy'));
     store.loadTaxonomy(categories, regions);
   } catch (e) {
     store.close();
+    releaseStore();
     throw e;
   }
+  const backups =
+    config.backup?.enabled === false
+      ? null
+      : scheduleBackups(store.db, {
+          dir: config.backup?.dir ?? join(opts.dataDir, BACKUP_DIR),
+          intervalMs: (config.backup?.intervalHours ?? 4) * 3_600_000,
+          keep: config.backup?.keep ?? 7,
+          onDone: opts.onBackup,
+          onError: opts.onInternalError,
+        });
   const sync = startSync({
     db: store.db,
     serverUrl: config.serverUrl,
@@ -87,8 +109,10 @@ export function startApp(opts: StartOptions): AppContext {
     activity: () => ({ activeCalls: telephony.activeCalls(), drafts: countRecentDrafts(store.db, Date.now() - DRAFT_QUIET_MS) }),
     updates: null,
     close: () => {
+      backups?.stop();
       sync.stop();
       store.close();
+      releaseStore();
     },
   };
   return ctx;

@@ -18,6 +18,12 @@ export interface AccessClaims {
   /** issued at, expires: epoch seconds as JWT has them */
   iat: number;
   exp: number;
+  /**
+   * the account's token epoch when it was signed (accounts.token_epoch): disabling the account or
+   * resetting its password bumps the epoch, and a token of an older epoch is refused. Tokens
+   * signed before this claim existed count as epoch 0.
+   */
+  ep?: number;
 }
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');

@@ -247,6 +247,66 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'account administration (must change password, session epoch) and the append-only audit trail',
+    async up(tx) {
+      await tx.exec(`
+        -- an admin set the password: the user must change it at the next sign-in
+        ALTER TABLE accounts ADD COLUMN must_change_password boolean NOT NULL DEFAULT false;
+        -- access tokens carry the epoch they were signed in; disabling the account or resetting its
+        -- password bumps it, so tokens already handed out are refused on their next request
+        ALTER TABLE accounts ADD COLUMN token_epoch integer NOT NULL DEFAULT 0;
+
+        -- 操作日志: who did what, when, from which workstation, to what. Append-only: the trigger
+        -- below refuses UPDATE, DELETE and TRUNCATE for every role that does not drop it first
+        CREATE TABLE audit_log (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          at bigint NOT NULL,
+          actor_id bigint,
+          actor_username text NOT NULL,
+          actor_role text NOT NULL,
+          action text NOT NULL,
+          target_type text NOT NULL,
+          target text NOT NULL,
+          workstation text NOT NULL DEFAULT '',
+          client_id text NOT NULL DEFAULT '',
+          ip text NOT NULL DEFAULT '',
+          details jsonb NOT NULL DEFAULT '{}'::jsonb
+        );
+        CREATE INDEX audit_log_by_at ON audit_log (at, id);
+        CREATE INDEX audit_log_by_actor ON audit_log (actor_username, id);
+        CREATE INDEX audit_log_by_target ON audit_log (target, id);
+
+        CREATE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+          RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+        END
+        $fn$;
+        CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+          FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
+        CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+          FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
+      `);
+    },
+  },
+  {
+    version: 7,
+    name: 'login attempts shared by every server process',
+    async up(tx) {
+      // the login limiter's attempts (src/server/auth/rate-limit.ts): in the database, so several
+      // server processes behind a load balancer count one attacker's attempts together
+      await tx.exec(`
+        CREATE TABLE login_attempts (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          key text NOT NULL,
+          at bigint NOT NULL
+        );
+        CREATE INDEX login_attempts_by_key ON login_attempts (key, at);
+        CREATE INDEX login_attempts_by_at ON login_attempts (at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -34,7 +34,7 @@ function isRunning(pid: number): boolean {
 }
 
 /** Takes `<dir>/server.pid`, or explains who holds it. Returns the release function. */
-function lockDataDir(dir: string): () => void {
+export function lockDataDir(dir: string): () => void {
   const file = join(dir, 'server.pid');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

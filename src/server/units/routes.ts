@@ -5,10 +5,11 @@ import type { AuthService } from '../auth/service';
 import type { Db } from '../db/adapter';
 import { HttpError } from '../errors';
 import { route } from '../http';
+import { auditSource, recordAudit } from '../audit/service';
 import { listRules, listUnits, replaceDirectory } from './service';
 import { readDirectoryFile, SheetError } from './spreadsheet';
 
-export function registerUnitRoutes(app: FastifyInstance, deps: { db: Db; auth: AuthService }): void {
+export function registerUnitRoutes(app: FastifyInstance, deps: { db: Db; auth: AuthService; now: () => number }): void {
   route(app, API.units, deps.auth, async () => ({ units: await listUnits(deps.db), rules: await listRules(deps.db) }));
 
   route(
@@ -38,6 +39,20 @@ export function registerUnitRoutes(app: FastifyInstance, deps: { db: Db; auth: A
       }
       const summary = await replaceDirectory(deps.db, checked.directory, { dryRun: body.dryRun });
       req.log.info({ by: caller.username, dryRun: body.dryRun, ...summary }, 'units directory imported');
+      if (!body.dryRun) {
+        await recordAudit(
+          deps.db,
+          {
+            actor: { id: caller.id, username: caller.username, role: caller.role },
+            action: 'units.import',
+            targetType: 'units',
+            target: 'units',
+            source: auditSource(req),
+            details: { format: body.format, ...summary },
+          },
+          deps.now(),
+        );
+      }
       return { dryRun: body.dryRun, ...summary };
     },
     { bodyLimit: Math.ceil((MAX_IMPORT_BYTES * 4) / 3) + 4096 },

@@ -11,6 +11,7 @@ import type { ServerConfig } from '../config';
 import type { Db } from '../db/adapter';
 import { HttpError } from '../errors';
 import { route } from '../http';
+import { auditSource, recordAudit } from '../audit/service';
 import { lockHead } from '../sync/versions';
 import { actOnOrder, actorFor } from './service';
 import { readDetail, readQueue, UNIT_QUEUES } from './views';
@@ -41,11 +42,24 @@ export function registerWorkOrderRoutes(app: FastifyInstance, deps: WorkOrderDep
     return readQueue(db, actor, query.queue, query.limit, config.workOrders, deps.now());
   });
 
-  route(app, API.orderDetail, deps.auth, async (_body, { caller, params }) => {
+  route(app, API.orderDetail, deps.auth, async (_body, { caller, params, req }) => {
     const actor = await viewer(db, caller);
     const id = params.id ?? '';
     const detail = await readDetail(db, actor, id.toLowerCase(), config.workOrders, deps.now());
     if (!detail) throw notFound(id);
+    // an opening of a case's personal data (the desktop's order screen, the unit portal): audited
+    await recordAudit(
+      db,
+      {
+        actor: { id: caller.id, username: caller.username, role: caller.role },
+        action: 'case.open',
+        targetType: 'case',
+        target: id.toLowerCase(),
+        source: auditSource(req),
+        details: actor.role === 'unit' ? { unitCode: actor.unitId } : {},
+      },
+      deps.now(),
+    );
     return detail;
   });
 

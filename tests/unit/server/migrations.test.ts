@@ -42,6 +42,29 @@ describe.each(BACKENDS)('migrations on $name', (backend) => {
     await expect(t.db.exec('UPDATE cases SET talk_seconds = -1')).rejects.toThrow();
   });
 
+  it('6: existing accounts keep their sessions and passwords; the audit trail refuses UPDATE, DELETE and TRUNCATE', async () => {
+    t = await backend.open();
+    await migrate(t.db, 5);
+    await t.db.query("INSERT INTO accounts (username, display_name, role, password_hash) VALUES ('op', '话务员', 'operator', 'x')");
+    expect(await migrate(t.db, 6)).toEqual({ from: 5, to: 6 });
+    expect(await t.db.query('SELECT must_change_password AS m, token_epoch AS e FROM accounts')).toEqual([{ m: false, e: 0 }]);
+    await t.db.query(
+      "INSERT INTO audit_log (at, actor_id, actor_username, actor_role, action, target_type, target) VALUES (1, NULL, 'admin', 'admin', 'account.create', 'account', 'op')",
+    );
+    await expect(t.db.query("UPDATE audit_log SET target = 'x'")).rejects.toThrow(/append-only: UPDATE/);
+    await expect(t.db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only: DELETE/);
+    await expect(t.db.exec('TRUNCATE audit_log')).rejects.toThrow(/append-only: TRUNCATE/);
+    expect(await t.db.query('SELECT target, details FROM audit_log')).toEqual([{ target: 'op', details: {} }]);
+  });
+
+  it('7: login attempts in the database, by key and time', async () => {
+    t = await backend.open();
+    await migrate(t.db, 6);
+    expect(await migrate(t.db, 7)).toEqual({ from: 6, to: 7 });
+    await t.db.query("INSERT INTO login_attempts (key, at) VALUES ('user:op', 1), ('ip:1.2.3.4', 2)");
+    expect(await t.db.query("SELECT key FROM login_attempts WHERE at > 1")).toEqual([{ key: 'ip:1.2.3.4' }]);
+  });
+
   it('migrates concurrently started servers one after the other', async () => {
     t = await backend.open();
     const results = await Promise.all([migrate(t.db), migrate(t.db)]);

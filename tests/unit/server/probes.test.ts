@@ -9,30 +9,11 @@
 import { describe, expect, it } from 'vitest';
 import { createAccount } from '../../../src/server/accounts/service';
 import { hashParamsDiffer, verifyPassword } from '../../../src/server/auth/password';
-import { FailureLimiter } from '../../../src/server/auth/rate-limit';
 import { DEFAULT_CONFIG } from '../../../src/server/config';
 import { BACKENDS, caseArgs, mutations, pullAll, pushBody, serverPerSuite, uniqueName, workstation, type TestDb, type TestServer } from './helpers';
 
 /** JSON text of `{"a":{"a":…"deep"}}`, `depth` objects deep (JSON.stringify itself overflows on it). */
 const nestedJson = (depth: number) => `${'{"a":'.repeat(depth)}"deep"${'}'.repeat(depth)}`;
-
-describe('FailureLimiter', () => {
-  it('counts an attempt when it begins, so attempts begun at once are capped', () => {
-    const limiter = new FailureLimiter(5, 60_000, () => 1_000);
-    const stamps = Array.from({ length: 25 }, () => limiter.begin('user:x'));
-    expect(stamps.filter((s) => s !== null)).toHaveLength(5);
-    expect(limiter.retryAfterMs('user:x')).toBeGreaterThan(0);
-  });
-
-  it('gives a successful attempt back', () => {
-    const limiter = new FailureLimiter(2, 60_000, () => 1_000);
-    const a = limiter.begin('ip:1')!;
-    limiter.succeed('ip:1', a);
-    expect(limiter.begin('ip:1')).not.toBeNull();
-    expect(limiter.begin('ip:1')).not.toBeNull();
-    expect(limiter.begin('ip:1')).toBeNull();
-  });
-});
 
 describe.each(BACKENDS)('security probes on $name', (backend) => {
   let t: TestDb;

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/main/config';
+import { ConfigError, loadConfig, WORKSTATION_ID_FILE } from '../../../src/main/config';
 
 const resourcesDir = resolve(__dirname, '../../../resources');
 
@@ -17,7 +17,36 @@ function dirs(user?: object, policy?: object) {
 describe('workstation configuration', () => {
   it('starts on the embedded defaults', () => {
     const cfg = loadConfig({ resourcesDir, ...dirs() });
-    expect(cfg).toMatchObject({ workstation: 'W001', defaultAreaCode: '0537', locale: 'zh-CN' });
+    expect(cfg).toMatchObject({ defaultAreaCode: '0537', locale: 'zh-CN' });
+  });
+
+  it('gives every install its own workstation code by default, stable across starts (item 2)', () => {
+    const a = dirs();
+    const first = loadConfig({ resourcesDir, ...a }).workstation;
+    expect(first).toMatch(/^W[0-9A-Z]{6}$/);
+    expect(loadConfig({ resourcesDir, ...a }).workstation).toBe(first);
+    expect(readFileSync(join(a.dataDir, WORKSTATION_ID_FILE), 'utf8')).toMatch(/^[0-9a-f]{32}\n$/);
+    expect(statSync(join(a.dataDir, WORKSTATION_ID_FILE)).mode & 0o777).toBe(0o600);
+    const codes = new Set(Array.from({ length: 40 }, () => loadConfig({ resourcesDir, ...dirs() }).workstation));
+    expect(codes.size).toBe(40);
+    // the same id gives the same code (a copied data folder keeps its code)
+    const b = dirs();
+    writeFileSync(join(b.dataDir, WORKSTATION_ID_FILE), readFileSync(join(a.dataDir, WORKSTATION_ID_FILE)));
+    expect(loadConfig({ resourcesDir, ...b }).workstation).toBe(first);
+  });
+
+  it('never replaces a configured code: the user file, a flag or the policy', () => {
+    expect(loadConfig({ resourcesDir, ...dirs({ workstation: 'W001' }) }).workstation).toBe('W001');
+    expect(loadConfig({ resourcesDir, ...dirs(), overrides: { workstation: 'W099' } }).workstation).toBe('W099');
+    const d = dirs(undefined, { workstation: 'JN042' });
+    expect(loadConfig({ resourcesDir, ...d }).workstation).toBe('JN042');
+    expect(existsSync(join(d.dataDir, WORKSTATION_ID_FILE))).toBe(false);
+  });
+
+  it('says what to do with a damaged id file', () => {
+    const d = dirs();
+    writeFileSync(join(d.dataDir, WORKSTATION_ID_FILE), 'zz');
+    expect(() => loadConfig({ resourcesDir, ...d })).toThrow(/workstation-id is damaged/);
   });
 
   it("lets the user's file change settings the policy does not fix", () => {

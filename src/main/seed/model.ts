@@ -171,9 +171,9 @@ export interface DayPlan {
 
 /**
  * How many contacts each China calendar day gets, oldest day first, ending with today up to
- * `now`: N cases cover about N / 2,100 days.
+ * `now`: N cases cover about N / 2,100 days (N / perDay with another daily volume).
  */
-export function planDays(total: number, now: number, rng: Rng): DayPlan[] {
+export function planDays(total: number, now: number, rng: Rng, perDay: number = CONTACTS_PER_DAY): DayPlan[] {
   const days: DayPlan[] = [];
   const todayStart = Math.floor((now + CHINA_OFFSET_MS) / DAY_MS) * DAY_MS - CHINA_OFFSET_MS;
   let remaining = total;
@@ -181,7 +181,7 @@ export function planDays(total: number, now: number, rng: Rng): DayPlan[] {
     const start = todayStart - d * DAY_MS;
     const weekday = (new Date(start + CHINA_OFFSET_MS).getUTCDay() + 6) % 7;
     const upTo = d === 0 ? fractionOfDayBefore(now - todayStart) : 1;
-    const volume = CONTACTS_PER_DAY * WEEKDAY_FACTOR[weekday]! * (0.93 + 0.14 * rng.float()) * upTo;
+    const volume = perDay * WEEKDAY_FACTOR[weekday]! * (0.93 + 0.14 * rng.float()) * upTo;
     const count = Math.min(remaining, Math.max(d === 0 ? 0 : 1, Math.round(volume)));
     if (count > 0) days.push({ start, count, upTo });
     remaining -= count;
@@ -198,6 +198,8 @@ export interface CaseModelOptions {
   categories: TaxonomyNode[];
   regions: TaxonomyNode[];
   rng: Rng;
+  /** contacts on an average day (default CONTACTS_PER_DAY): fewer spread a small demo over more days */
+  contactsPerDay?: number;
 }
 
 /** Produces the cases of one day after another, oldest first, without holding them. */
@@ -253,7 +255,7 @@ export class CaseModel {
 
   /** All cases, oldest first. */
   *cases(): Generator<GeneratedCase> {
-    for (const day of planDays(this.opts.total, this.opts.now, this.rng)) {
+    for (const day of planDays(this.opts.total, this.opts.now, this.rng, this.opts.contactsPerDay)) {
       const dayNo = new Date(day.start + CHINA_OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '');
       const month = new Date(day.start + CHINA_OFFSET_MS).getUTCMonth();
       for (let j = 0; j < day.count; j++) {

@@ -25,6 +25,10 @@ const sessionState = (view: SessionView): SessionState => ({
   endedReason: view.endedReason,
 });
 
+const notYet = (method: string): never => {
+  throw new Error(`${method}: not implemented on this branch`);
+};
+
 export function createHandlers(store: Store, config: AppConfig, sync: SyncService): HandlerTable {
   /** Who logs a case now: the signed-in account (and its outbox client), or in standalone mode the configured operator. */
   const operator = (): { name: string; clientId: string | null } => {
@@ -111,5 +115,11 @@ export function createHandlers(store: Store, config: AppConfig, sync: SyncServic
         dismissed: r.dismissed,
       })),
     'sync.dismissRejection': ({ id }) => ({ dismissed: sync.store.dismissRejection(id) }),
+    // work orders: the contract is fixed (src/shared/desk-orders.ts); branch ws-orders implements these
+    'orders.queue': () => notYet('orders.queue'),
+    'orders.get': () => notYet('orders.get'),
+    'orders.act': () => notYet('orders.act'),
+    'orders.board': () => notYet('orders.board'),
+    'units.list': () => notYet('units.list'),
   };
 }

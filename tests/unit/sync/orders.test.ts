@@ -71,6 +71,7 @@ beforeAll(async () => {
   supB = await server.account(undefined, 'supervisor');
   a = await workstation(proxy.url, supA, {
     job: {
+      unitsEveryMs: 0,
       onStep: (step) => {
         if (watch && (step === 'push:acked' || step === 'pull:applied')) {
           steps.push({ step, state: a.sync.orders.get({ orderId: watch }, null)?.order.state ?? null });
@@ -137,10 +138,22 @@ describe('work orders on the workstation', () => {
     expect(localHistory(a, uuid)).toBe(1);
     expect((await a.call('orders.get', { orderId: uuid }))!.order.version).toBe(1);
 
-    // the units are fetched again only when changed: a 304 keeps the cache
-    const before = proxy.requests;
-    await syncUntilQuiet(a);
-    expect(proxy.requests - before).toBeGreaterThanOrEqual(2);
+    // asked again with its ETag, the unchanged directory answers 304: the cache stays, its time moves
+    const orders = a.sync.orders;
+    let unchanged = 0;
+    const original = orders.unitsUnchanged;
+    orders.unitsUnchanged = () => {
+      unchanged++;
+      original();
+    };
+    try {
+      clock.advance(1000);
+      await syncUntilQuiet(a);
+    } finally {
+      orders.unitsUnchanged = original;
+    }
+    expect(unchanged).toBe(1);
+    expect(await a.call('units.list', {})).toMatchObject({ fetchedAt: clock.t, mayDispatch: true });
     expect((await a.call('units.list', {})).units).toHaveLength(3);
   });
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../../src/main/sync/http';
 import { createAccount } from '../../../src/server/accounts/service';
 import type { WorkOrder } from '../../../src/shared/workorders';
-import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy';
 import { Clock, openWorkstation, startTestServer, syncUntilQuiet, tempDir, type TestServer, type TestWorkstation } from './helpers';
 
 const clock = new Clock();
@@ -327,6 +327,53 @@ describe('work orders on the workstation', () => {
     }
     await syncUntilQuiet(a);
     expect((await serverOrder(uuid)).order.assignments[0]!.unitId).toBe('SW');
+  });
+});
+
+describe('work-order actions under network faults', () => {
+  it('lost acknowledgements, duplicated, replayed and cut requests: every action applied once, no duplicate entry, the workstation converges', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await op.log());
+    await syncUntilQuiet(op);
+    await syncUntilQuiet(a);
+    const faults: Fault[] = ['drop_response', 'duplicate', 'replay_later', 'cut_response', 'drop_request', 'delay'];
+    proxy.schedule([...faults, ...faults, ...faults]);
+    try {
+      // two transitions per order, taken one after the other on the local view: 派单 then 改派
+      for (const id of ids) {
+        expect((await a.call('orders.act', { orderId: id, ...dispatchTo('RC') })).ok).toBe(true);
+        expect((await a.call('orders.act', { orderId: id, action: 'reassign', args: { leadUnitId: 'SW' }, expectedVersion: 1 })).ok).toBe(true);
+      }
+      for (let i = 0; i < 10 && proxy.totalInjected() < faults.length; i++) {
+        a.timers.fireAll();
+        await a.sync.job!.syncNow();
+      }
+      await syncUntilQuiet(a);
+    } finally {
+      proxy.schedule([]);
+    }
+    expect(proxy.totalInjected()).toBeGreaterThan(0);
+    const onServerAll = await Promise.all(ids.map(serverOrder));
+    console.log(
+      JSON.stringify({
+        name: 'order_action_faults',
+        actions: ids.length * 2,
+        injected: proxy.injected,
+        lost: onServerAll.reduce((n, o) => n + Math.max(0, 2 - o.order.version), 0),
+        duplicatedEntries: onServerAll.reduce((n, o) => n + Math.max(0, o.history - o.order.version), 0),
+      }),
+    );
+    expect((await a.call('sync.rejections', {})).filter((r) => ids.some((id) => r.caseId === a.store.db.prepare('SELECT id FROM cases WHERE uuid = ?').pluck().get(id)))).toEqual([]);
+    for (const id of ids) {
+      const onServer = await serverOrder(id);
+      expect(onServer.history, id).toBe(2);
+      expect(onServer.order).toMatchObject({ state: 'pending_sign', version: 2 });
+      const local = (await a.call('orders.get', { orderId: id }))!;
+      expect(local.order).toEqual(onServer.order);
+      expect(local.history.map((h) => h.seq)).toEqual([1, 2]);
+      expect(local.pending).toEqual([]);
+    }
+    expect(a.store.db.prepare('SELECT count(*) FROM order_acked').pluck().get()).toBe(0);
   });
 });
 

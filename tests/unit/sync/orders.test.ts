@@ -385,8 +385,8 @@ describe('work orders when the server lets operators dispatch', () => {
     const ws = openWorkstation({ file: join(d2, 'op.sqlite'), serverUrl: s.url, clock: own });
     try {
       await s.db.query(`INSERT INTO units (code, name, kind, parent_code) VALUES ('RC', '任城区人民政府', 'district', NULL)`);
+      expect(await ws.call('units.list', {})).toEqual({ units: [], fetchedAt: null, mayDispatch: false }); // nobody signed in, nothing fetched
       expect((await ws.call('auth.login', await s.account())).ok).toBe(true);
-      expect((await ws.call('units.list', {})).mayDispatch).toBe(false); // not fetched yet
       const uuid = await ws.log();
       await syncUntilQuiet(ws);
       expect((await ws.call('units.list', {})).mayDispatch).toBe(true);

@@ -80,7 +80,7 @@ export interface SyncJobOptions {
   onInternalError?: (error: unknown) => void;
   /** the units directory cache (store/orders.ts): fetched after the signed-in account's pull */
   units?: UnitsCache;
-  /** ask for the units directory at most this often (default 5 minutes; the first cycle of a run always asks) */
+  /** ask for the units directory at most this often (default 5 minutes; the first cycle of a run and syncNow() always ask) */
   unitsEveryMs?: number;
 }
 
@@ -186,6 +186,8 @@ export class SyncJob {
 
   /** 'sync.now': a cycle, awaited, then the status. */
   async syncNow(): Promise<SyncStatus> {
+    // asked for by a person (or a test): the units directory too, however recent
+    this.unitsAt = null;
     this.kick();
     await this.running;
     return this.status();

@@ -81,7 +81,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   registerAccountRoutes(app, { db, config, auth, now });
   registerAuditRoutes(app, { db, auth, now });
   registerSyncRoutes(app, { db, config, now, serverId, auth });
-  registerUnitRoutes(app, { db, auth, now });
+  registerUnitRoutes(app, { db, auth, config, now });
   registerTaxonomyRoute(app, { auth, taxonomy });
   registerWorkOrderRoutes(app, { db, config, now, auth });
   if (opts.portalDir) registerPortalStatic(app, opts.portalDir);

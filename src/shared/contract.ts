@@ -11,6 +11,7 @@ import type { TaxonomyNode } from './domain';
 import { CallerHistory, CaseDetail, IntakeDraft, IntakeSave, SearchQuery, SearchResult } from './schemas';
 import { Role } from './sync';
 import { TelephonyPush } from './telephony';
+import { DeskActInput, DeskActResult, DeskOrderDetail, DeskQueueInput, DeskQueueResponse, DeskUnits, OverdueBoard } from './desk-orders';
 
 const TaxonomyNodeSchema: z.ZodType<TaxonomyNode> = z.lazy(() =>
   z.object({
@@ -209,6 +210,34 @@ export const contract = {
   'sync.dismissRejection': {
     input: z.object({ id: z.number().int().positive() }).strict(),
     output: z.object({ dismissed: z.boolean() }),
+  },
+  /** 工单 queues (待派单, 待审核, 已退回, 延期申请, 超期 …) from the local store, pending local actions applied */
+  'orders.queue': {
+    input: DeskQueueInput,
+    output: DeskQueueResponse,
+  },
+  /** one order with its 流转记录; null when the case has no work order */
+  'orders.get': {
+    input: z.union([
+      z.object({ caseId: z.number().int().positive() }).strict(),
+      z.object({ orderId: z.string().min(1).max(64) }).strict(),
+    ]),
+    output: DeskOrderDetail.nullable(),
+  },
+  /** 派单, 改派, 撤回, 审核, 批准/拒绝延期 …: checked against the table, queued in the outbox, applied locally */
+  'orders.act': {
+    input: DeskActInput,
+    output: DeskActResult,
+  },
+  /** 超期预警: 临期 and 超期 open orders by unit */
+  'orders.board': {
+    input: Empty,
+    output: OverdueBoard,
+  },
+  /** 承办单位: the units directory for the 派单 dialog */
+  'units.list': {
+    input: Empty,
+    output: DeskUnits,
   },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 

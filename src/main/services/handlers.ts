@@ -46,6 +46,13 @@ export function createHandlers(
     return { name: config.operator, clientId: null };
   };
 
+  /** Who reads work orders: the signed-in account; with a server configured, nobody else (standalone: anyone, read only). */
+  const reader = () => {
+    const user = sync.auth.current();
+    if (!user && sync.auth.loginRequired) throw new ContractRefusal('unauthorized', 'sign in to see work orders');
+    return user;
+  };
+
   /** the last account seen signed in: a session that ends by itself still saves its draft there */
   let lastUser: string | null = null;
   /** Whose draft the form is: the signed-in account, or whose session just ended by itself. */
@@ -130,5 +137,25 @@ export function createHandlers(
         dismissed: r.dismissed,
       })),
     'sync.dismissRejection': ({ id }) => ({ dismissed: sync.store.dismissRejection(id) }),
+    // work orders (src/shared/desk-orders.ts): from the local store, pending local actions applied (store/orders.ts)
+    'orders.queue': (input) => {
+      reader();
+      return sync.orders.queue(input);
+    },
+    'orders.get': (input) => sync.orders.get(input, reader()),
+    'orders.act': (input) => {
+      const user = sync.auth.current();
+      if (!user) {
+        throw new ContractRefusal('unauthorized', sync.auth.loginRequired ? 'sign in before acting on a work order' : 'work orders need a central server');
+      }
+      const result = sync.orders.act(input, user);
+      if (result.ok) sync.kick();
+      return result;
+    },
+    'orders.board': () => {
+      reader();
+      return sync.orders.board();
+    },
+    'units.list': () => sync.orders.units(sync.auth.current()),
   };
 }

@@ -439,6 +439,8 @@ export class SyncJob {
         const following = page.more ? fetchPage(page.cursor, true) : null;
         following?.catch(() => undefined);
         if (following) await nextTurn();
+        // during a first sync, the search index worker must keep up (its back-pressure, awaited)
+        await this.store.loadRoom();
         if (this.stopped) return;
         this.store.applyPull(clientId, page, () => this.step('pull:applying'));
         if (this.load) this.load.loaded += page.changes.length;

@@ -195,11 +195,6 @@ export function removeSideIndex(sideFile: string): void {
   for (const f of [sideFile, `${sideFile}-wal`, `${sideFile}-shm`]) rmSync(f, { force: true });
 }
 
-/** Atomics.waitAsync (Node ≥ 16; the project's TypeScript lib predates it) */
-const waitAsync = (Atomics as unknown as {
-  waitAsync(a: Int32Array, index: number, value: number, timeout: number): { async: boolean; value: Promise<string> | string };
-}).waitAsync;
-
 export function startBulkIndex(storeDb: Db, sideFile: string, opts: BulkIndexOptions = {}): BulkIndexBuilder {
   const durable = opts.durable === true;
   if (!durable) removeSideIndex(sideFile);
@@ -269,10 +264,10 @@ export function startBulkIndex(storeDb: Db, sideFile: string, opts: BulkIndexOpt
     flush,
 
     async room() {
-      for (let done = Atomics.load(state, 0); sent - done >= IN_FLIGHT; done = Atomics.load(state, 0)) {
+      // a timer, not Atomics.waitAsync: a pending waitAsync does not keep the process alive
+      while (sent - Atomics.load(state, 0) >= IN_FLIGHT) {
         check();
-        const waited = waitAsync(state, 0, done, 1000);
-        if (waited.async) await waited.value;
+        await new Promise((resolve) => setTimeout(resolve, 2));
       }
       check();
     },

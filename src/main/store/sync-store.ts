@@ -229,10 +229,21 @@ const END_LOAD_TRACKING = `
   DROP TABLE IF EXISTS temp.load_cases;
   DROP TABLE IF EXISTS temp.load_contacts;`;
 const LOAD_KEY = 'sync_initial_load';
+/**
+ * A first sync in progress (a pull from cursor null that the server said brings more than one
+ * page): {"total", "loaded"}, written with each page, deleted with the last one, so a process
+ * killed meanwhile resumes the load and its progress display where it stopped.
+ */
+const PROGRESS_KEY = 'sync_initial_progress';
 /** epoch ms of the last sync cycle that completed with an answer from the server */
 const LAST_SUCCESS_KEY = 'sync_last_success_at';
 /** an initial load only pays off on a store that holds (next to) nothing yet */
 const LOAD_MAX_EXISTING_CASES = 10_000;
+
+export interface InitialProgress {
+  total: number;
+  loaded: number;
+}
 
 export interface ApplyResult {
   inserted: number;
@@ -337,6 +348,15 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   const upsertLastSuccess = db.prepare(
     `INSERT INTO meta (key, value) VALUES ('${LAST_SUCCESS_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   );
+  const selectProgress = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = '${PROGRESS_KEY}'`);
+  const upsertProgress = db.prepare(
+    `INSERT INTO meta (key, value) VALUES ('${PROGRESS_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  );
+  const deleteProgress = db.prepare(`DELETE FROM meta WHERE key = '${PROGRESS_KEY}'`);
+  const readProgress = (): InitialProgress | null => {
+    const row = selectProgress.get();
+    return row ? (JSON.parse(row.value) as InitialProgress) : null;
+  };
   const countCases = db.prepare<[], { n: number; last: number }>('SELECT count(*) AS n, coalesce(max(id), 0) AS last FROM cases');
   const selectIndexes = db.prepare<[], { name: string; sql: string }>(
     `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('cases', 'contacts', 'callers')`,
@@ -662,6 +682,15 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
             insertReindex?.run(caseId);
           }
           setCursor.run(page.cursor, clientId);
+          // the first sync's progress commits with its page (the job shows the same figures)
+          if (page.total !== undefined && page.more) {
+            upsertProgress.run(JSON.stringify({ total: page.total, loaded: page.changes.length } satisfies InitialProgress));
+          } else if (!page.more) {
+            deleteProgress.run();
+          } else {
+            const progress = readProgress();
+            if (progress) upsertProgress.run(JSON.stringify({ ...progress, loaded: progress.loaded + page.changes.length }));
+          }
           beforeCommit?.();
           return counts;
         })
@@ -704,18 +733,24 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       }
     },
 
+    /** A first sync that a killed process left unfinished: its total and the cases written so far. */
+    initialProgress: (): InitialProgress | null => readProgress(),
+
     /**
-     * Before the first page of a pull from cursor null: on a store holding (next to) nothing,
+     * Before the first page of a pull from cursor null (or the rest of one a killed process left,
+     * `remaining` cases): on a store holding (next to) nothing, or less than what is still to come,
      * drop the indexes the upsert does not need (see the top of this file). True if a load began.
      */
-    beginInitialLoad(): boolean {
+    beginInitialLoad(remaining = 0): boolean {
       if (loading) return true;
       return db
         .transaction(() => {
           const existing = countCases.get()!;
-          if (existing.n >= LOAD_MAX_EXISTING_CASES) return false;
+          if (existing.n >= Math.max(LOAD_MAX_EXISTING_CASES, remaining)) return false;
           const dropped = selectIndexes.all().filter((i) => !KEPT_DURING_LOAD.has(i.name));
-          const side = sideFileOf(db);
+          // the side index replaces the store's at the end, which then indexes again what it held
+          // before: cheap for a new workstation, not for a load resumed after a million cases
+          const side = existing.n <= LOAD_MAX_EXISTING_CASES ? sideFileOf(db) : null;
           const record: LoadRecord = { indexes: dropped.map((i) => i.sql), from: existing.last, side };
           insertLoad.run(JSON.stringify(record));
           if (side !== null) {

@@ -136,8 +136,8 @@ function sideFileOf(db: Db): string | null {
 const INDEXED_COLUMNS = 'id, caller_name AS callerName, address, content, answer';
 
 /**
- * Ends an initial load, if one is recorded: search index completed, indexes rebuilt, callers
- * derived from the contacts, the record deleted — one transaction. Runs before any statement
+ * Ends an initial load, if one is recorded: indexes rebuilt and callers derived from the
+ * contacts (one transaction), then the search index completed and the record deleted (another). Runs before any statement
  * that needs those indexes is prepared, since SQLite refuses to prepare an ON CONFLICT whose
  * unique index is missing.
  *
@@ -155,18 +155,43 @@ function completeLoad(db: Db, indexer: CaseIndexer, live: BulkIndexBuilder | nul
     return false;
   }
   const load = parseLoad(row.value);
-  let watermark: number | null = null;
+  let builder: BulkIndexBuilder | null = null;
   if (load.side !== null) {
     try {
-      // the worker merges its index into one segment on the top level, then closes the file
-      const builder = live ?? (sideIndexWatermark(load.side) === null ? null : startBulkIndex(db, load.side, { durable: true }));
-      if (builder) {
-        builder.end();
-        builder.waitDone();
-        watermark = sideIndexWatermark(load.side);
-      }
+      builder = live ?? (sideIndexWatermark(load.side) === null ? null : startBulkIndex(db, load.side, { durable: true }));
+      // the worker merges its index into one segment on the top level while the indexes are rebuilt below
+      builder?.end();
+    } catch {
+      builder?.abort();
+      builder = null;
+    }
+  }
+  // first transaction: the indexes and the callers (a process killed after it does this again, harmlessly)
+  db.transaction(() => {
+    for (const sql of load.indexes) db.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, 'CREATE $1INDEX IF NOT EXISTS '));
+    db.function('sync_reverse_digits', { deterministic: true }, (phone: unknown) => reverseDigits(String(phone)));
+    // one row per number from its contacts, with the latest name given, merged into what intake
+    // wrote meanwhile by the same rule as the pull's caller upsert
+    db.prepare(`
+      INSERT INTO callers (phone, phone_rev, name, first_seen, last_seen)
+      SELECT k.phone, sync_reverse_digits(k.phone),
+        coalesce((SELECT n.caller_name FROM contacts n WHERE n.phone = k.phone AND n.caller_name <> ''
+                  ORDER BY n.created_at DESC LIMIT 1), ''),
+        min(k.created_at), max(k.created_at)
+      FROM contacts k WHERE true GROUP BY k.phone
+      ON CONFLICT (phone) DO UPDATE SET
+        name = CASE WHEN excluded.name <> '' AND (name = '' OR excluded.last_seen >= last_seen) THEN excluded.name ELSE name END,
+        first_seen = min(first_seen, excluded.first_seen),
+        last_seen = max(last_seen, excluded.last_seen)`).run();
+  }).immediate();
+  let watermark: number | null = null;
+  if (builder && load.side !== null) {
+    try {
+      builder.waitDone();
+      watermark = sideIndexWatermark(load.side);
     } catch {
       // a failed worker: its file is not used, the pulled cases are indexed below instead
+      builder.abort();
       watermark = null;
     }
   }
@@ -177,38 +202,25 @@ function completeLoad(db: Db, indexer: CaseIndexer, live: BulkIndexBuilder | nul
     db.prepare('ATTACH DATABASE ? AS load_side').run(load.side);
   }
   try {
+    // second transaction: the search index, and the end of the load
     db.transaction(() => {
       if (load.side !== null) {
-        let missing: { id: number; callerName: string; address: string; content: string; answer: string }[];
+        type Indexed = { id: number; callerName: string; address: string; content: string; answer: string };
+        let missing: Indexed[];
         if (useSide) {
           copySideIndex(db, 'load_side');
           missing = db
-            .prepare<[number, number, number], typeof missing[number]>(
+            .prepare<[number, number, number], Indexed>(
               `SELECT ${INDEXED_COLUMNS} FROM cases
                WHERE (id > ? AND origin = 'server') OR id <= ? OR (id > ? AND origin = 'local') OR id IN (SELECT case_id FROM sync_load_reindex)`,
             )
             .all(watermark!, load.from, load.from);
         } else {
-          missing = db.prepare<[number], typeof missing[number]>(`SELECT ${INDEXED_COLUMNS} FROM cases WHERE id > ? AND origin = 'server'`).all(load.from);
+          missing = db.prepare<[number], Indexed>(`SELECT ${INDEXED_COLUMNS} FROM cases WHERE id > ? AND origin = 'server'`).all(load.from);
         }
         for (const c of missing) indexer.put(c.id, c);
         db.exec('DROP TABLE IF EXISTS sync_load_reindex');
       }
-      for (const sql of load.indexes) db.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, 'CREATE $1INDEX IF NOT EXISTS '));
-      db.function('sync_reverse_digits', { deterministic: true }, (phone: unknown) => reverseDigits(String(phone)));
-      // one row per number from its contacts, with the latest name given, merged into what intake
-      // wrote meanwhile by the same rule as the pull's caller upsert
-      db.prepare(`
-        INSERT INTO callers (phone, phone_rev, name, first_seen, last_seen)
-        SELECT k.phone, sync_reverse_digits(k.phone),
-          coalesce((SELECT n.caller_name FROM contacts n WHERE n.phone = k.phone AND n.caller_name <> ''
-                    ORDER BY n.created_at DESC LIMIT 1), ''),
-          min(k.created_at), max(k.created_at)
-        FROM contacts k WHERE true GROUP BY k.phone
-        ON CONFLICT (phone) DO UPDATE SET
-          name = CASE WHEN excluded.name <> '' AND (name = '' OR excluded.last_seen >= last_seen) THEN excluded.name ELSE name END,
-          first_seen = min(first_seen, excluded.first_seen),
-          last_seen = max(last_seen, excluded.last_seen)`).run();
       db.prepare(`DELETE FROM meta WHERE key = '${LOAD_KEY}'`).run();
       db.exec(END_LOAD_TRACKING);
     }).immediate();

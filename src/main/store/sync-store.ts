@@ -521,6 +521,8 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       caseId = Number(insertCase.run(...caseValues(change, at), change.uuid, origin).lastInsertRowid);
       pagePending?.cases.set(change.uuid, caseId * 2 + (origin === 'local' ? 1 : 0));
     }
+    // ── the one place per pulled case change for what else it carries (e.g. the work order's
+    // snapshot and history): here, after the case row, inside the page's transaction ──
     for (const k of change.contacts) putContact(k, caseId);
     if (found) {
       const keep = JSON.stringify(change.contacts.map((k) => k.uuid));

@@ -438,7 +438,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   function findCase(uuid: string): { id: number; origin: string } | undefined {
     if (!loadLookups) return selectCase.get(uuid);
     const v = pagePending?.cases.get(uuid) ?? pulledCases.get(uuid);
-    if (v !== undefined) return { id: v >> 1, origin: v & 1 ? 'local' : 'server' };
+    if (v !== undefined) return { id: Math.floor(v / 2), origin: v % 2 === 1 ? 'local' : 'server' };
     return loadLookups.caseByUuid.get(uuid);
   }
 

@@ -24,10 +24,19 @@
  * so a process killed during the load finishes it at the next start (the TEMP tables die with
  * the process and are not needed then). Until it finishes, lookups by phone scan
  * rather than seek: acceptable on a workstation that is still fetching its history.
+ *
+ * Search indexing was half of a page's write time, so during a load into a file the pulled
+ * cases are indexed by a worker thread into a side file (bulk-fts.ts, durable form) after each
+ * page commits, and at the end that index replaces the store's and the few cases it lacks are
+ * indexed here (completeLoad). Pulled cases become searchable when the load ends; intake
+ * during it is searchable at once. Uuids pulled during the load are looked up in JavaScript
+ * maps rather than TEMP tables (see LOAD_TRACKING).
  */
 import { randomUUID } from 'node:crypto';
 import type { CaseChange, ContactChange, PullResponse, Rejection, Role } from '../../shared/sync';
-import { createCaseIndexer } from './case-index';
+import { createCaseIndexer, type CaseIndexer } from './case-index';
+import { copySideIndex, removeSideIndex, sideIndexWatermark, startBulkIndex, type BulkIndexBuilder } from './bulk-fts';
+import { indexTokens } from './fts';
 import { createPulledOrders } from './orders';
 import { reverseDigits } from './cases';
 import type { Statement } from 'better-sqlite3';
@@ -84,28 +93,83 @@ export interface LocalRejection {
  */
 const KEPT_DURING_LOAD = new Set(['contacts_by_case', 'cases_by_official_no', 'cases_by_local_no']);
 
-/** Case and contact uuids during an initial load (see the top of this file). */
+/**
+ * Case and contact uuids during an initial load (see the top of this file): those there before
+ * it and those written by others meanwhile (intake) in TEMP tables that triggers keep in step;
+ * the pulled ones, a million, in JavaScript maps (pulledCases, pulledContacts in
+ * createSyncStore), filled only once their page has committed. `sync_pulling()` is true while a
+ * page is written, so the triggers leave the pulled rows to the maps.
+ */
 const LOAD_TRACKING = `
   CREATE TEMP TABLE load_cases (uuid TEXT PRIMARY KEY, id INTEGER NOT NULL, origin TEXT NOT NULL) WITHOUT ROWID;
   CREATE TEMP TABLE load_contacts (uuid TEXT PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID;
   INSERT INTO load_cases SELECT uuid, id, origin FROM main.cases;
   INSERT INTO load_contacts SELECT uuid, id FROM main.contacts;
-  CREATE TEMP TRIGGER load_cases_insert AFTER INSERT ON main.cases
+  CREATE TEMP TRIGGER load_cases_insert AFTER INSERT ON main.cases WHEN NOT sync_pulling()
     BEGIN INSERT INTO load_cases VALUES (new.uuid, new.id, new.origin); END;
-  CREATE TEMP TRIGGER load_contacts_insert AFTER INSERT ON main.contacts
+  CREATE TEMP TRIGGER load_contacts_insert AFTER INSERT ON main.contacts WHEN NOT sync_pulling()
     BEGIN INSERT INTO load_contacts VALUES (new.uuid, new.id); END;
   CREATE TEMP TRIGGER load_contacts_delete AFTER DELETE ON main.contacts
     BEGIN DELETE FROM load_contacts WHERE uuid = old.uuid; END;`;
 /**
- * Ends an initial load, if one is recorded: indexes rebuilt, callers derived from the contacts,
- * the record deleted — one transaction. Runs before any statement that needs those indexes is
- * prepared, since SQLite refuses to prepare an ON CONFLICT whose unique index is missing.
+ * What an initial load records in meta (LOAD_KEY), in the transaction that drops the indexes:
+ * the dropped indexes' SQL, the highest case id before the load (`from`), and the side file
+ * where the pulled cases' search index is being built (null: they are indexed in the store's
+ * own index page by page). A load recorded by an older version is a bare array of SQL.
  */
-function completeLoad(db: Db): boolean {
+interface LoadRecord {
+  indexes: string[];
+  from: number;
+  side: string | null;
+}
+
+function parseLoad(value: string): LoadRecord {
+  const parsed = JSON.parse(value) as string[] | LoadRecord;
+  return Array.isArray(parsed) ? { indexes: parsed, from: 0, side: null } : parsed;
+}
+
+/** The side file of a first sync's search index: next to the store, or none for an in-memory store. */
+function sideFileOf(db: Db): string | null {
+  return db.memory || db.name === '' ? null : `${db.name}.search-load`;
+}
+
+/** the search index's fields of a case, read back from the store */
+const INDEXED_COLUMNS = 'id, caller_name AS callerName, address, content, answer';
+
+/**
+ * Ends an initial load, if one is recorded: indexes rebuilt and callers derived from the
+ * contacts (one transaction), then the search index completed and the record deleted (another). Runs before any statement
+ * that needs those indexes is prepared, since SQLite refuses to prepare an ON CONFLICT whose
+ * unique index is missing.
+ *
+ * The search index: the side file's (built by a worker from the pulled cases, `live` while the
+ * load runs in this process, reopened and finished after a killed one) replaces the store's;
+ * then the cases it lacks are indexed here: those pulled after its watermark (the batches in
+ * flight when the process died), and those that went into the store's own index during the
+ * load (the cases there before it, intake meanwhile, pulled updates: sync_load_reindex). If
+ * the side file is lost, the pulled cases are indexed here, in the store's index.
+ */
+function completeLoad(db: Db, indexer: CaseIndexer, live: BulkIndexBuilder | null): boolean {
   const row = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = '${LOAD_KEY}'`).get();
-  if (!row) return false;
+  if (!row) {
+    live?.abort();
+    return false;
+  }
+  const load = parseLoad(row.value);
+  let builder: BulkIndexBuilder | null = null;
+  if (load.side !== null) {
+    try {
+      builder = live ?? (sideIndexWatermark(load.side) === null ? null : startBulkIndex(db, load.side, { durable: true }));
+      // the worker merges its index into one segment on the top level while the indexes are rebuilt below
+      builder?.end();
+    } catch {
+      builder?.abort();
+      builder = null;
+    }
+  }
+  // first transaction: the indexes and the callers (a process killed after it does this again, harmlessly)
   db.transaction(() => {
-    for (const sql of JSON.parse(row.value) as string[]) db.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, 'CREATE $1INDEX IF NOT EXISTS '));
+    for (const sql of load.indexes) db.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, 'CREATE $1INDEX IF NOT EXISTS '));
     db.function('sync_reverse_digits', { deterministic: true }, (phone: unknown) => reverseDigits(String(phone)));
     // one row per number from its contacts, with the latest name given, merged into what intake
     // wrote meanwhile by the same rule as the pull's caller upsert
@@ -120,9 +184,54 @@ function completeLoad(db: Db): boolean {
         name = CASE WHEN excluded.name <> '' AND (name = '' OR excluded.last_seen >= last_seen) THEN excluded.name ELSE name END,
         first_seen = min(first_seen, excluded.first_seen),
         last_seen = max(last_seen, excluded.last_seen)`).run();
-    db.prepare(`DELETE FROM meta WHERE key = '${LOAD_KEY}'`).run();
-    db.exec(END_LOAD_TRACKING);
   }).immediate();
+  let watermark: number | null = null;
+  if (builder && load.side !== null) {
+    try {
+      builder.waitDone();
+      watermark = sideIndexWatermark(load.side);
+    } catch {
+      // a failed worker: its file is not used, the pulled cases are indexed below instead
+      builder.abort();
+      watermark = null;
+    }
+  }
+  const useSide = load.side !== null && watermark !== null;
+  if (useSide) {
+    // shadow tables can only be written with defensive mode off; ATTACH cannot run in a transaction
+    db.unsafeMode(true);
+    db.prepare('ATTACH DATABASE ? AS load_side').run(load.side);
+  }
+  try {
+    // second transaction: the search index, and the end of the load
+    db.transaction(() => {
+      if (load.side !== null) {
+        type Indexed = { id: number; callerName: string; address: string; content: string; answer: string };
+        let missing: Indexed[];
+        if (useSide) {
+          copySideIndex(db, 'load_side');
+          missing = db
+            .prepare<[number, number, number], Indexed>(
+              `SELECT ${INDEXED_COLUMNS} FROM cases
+               WHERE (id > ? AND origin = 'server') OR id <= ? OR (id > ? AND origin = 'local') OR id IN (SELECT case_id FROM sync_load_reindex)`,
+            )
+            .all(watermark!, load.from, load.from);
+        } else {
+          missing = db.prepare<[number], Indexed>(`SELECT ${INDEXED_COLUMNS} FROM cases WHERE id > ? AND origin = 'server'`).all(load.from);
+        }
+        for (const c of missing) indexer.put(c.id, c);
+        db.exec('DROP TABLE IF EXISTS sync_load_reindex');
+      }
+      db.prepare(`DELETE FROM meta WHERE key = '${LOAD_KEY}'`).run();
+      db.exec(END_LOAD_TRACKING);
+    }).immediate();
+  } finally {
+    if (useSide) {
+      db.exec('DETACH DATABASE load_side');
+      db.unsafeMode(false);
+    }
+  }
+  if (load.side !== null) removeSideIndex(load.side);
   return true;
 }
 
@@ -133,10 +242,21 @@ const END_LOAD_TRACKING = `
   DROP TABLE IF EXISTS temp.load_cases;
   DROP TABLE IF EXISTS temp.load_contacts;`;
 const LOAD_KEY = 'sync_initial_load';
+/**
+ * A first sync in progress (a pull from cursor null that the server said brings more than one
+ * page): {"total", "loaded"}, written with each page, deleted with the last one, so a process
+ * killed meanwhile resumes the load and its progress display where it stopped.
+ */
+const PROGRESS_KEY = 'sync_initial_progress';
 /** epoch ms of the last sync cycle that completed with an answer from the server */
 const LAST_SUCCESS_KEY = 'sync_last_success_at';
 /** an initial load only pays off on a store that holds (next to) nothing yet */
 const LOAD_MAX_EXISTING_CASES = 10_000;
+
+export interface InitialProgress {
+  total: number;
+  loaded: number;
+}
 
 export interface ApplyResult {
   inserted: number;
@@ -172,10 +292,10 @@ export interface SyncStoreOptions {
 export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   const { now } = opts;
   const wrote = () => opts.onWrite?.();
-  // a load the process did not live to finish: finish it now, before anyone looks up a phone
-  completeLoad(db);
   const indexer = createCaseIndexer(db);
   const pulledOrders = createPulledOrders(db, now);
+  // a load the process did not live to finish: finish it now, before anyone looks up a phone
+  completeLoad(db, indexer, null);
 
   // ─── accounts ──────────────────────────────────────────────────────────────────────────
   const selectAccount = db.prepare<[string], LocalAccount>(`SELECT ${ACCOUNT_COLUMNS} FROM sync_accounts WHERE username = ?`);
@@ -243,7 +363,16 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   const upsertLastSuccess = db.prepare(
     `INSERT INTO meta (key, value) VALUES ('${LAST_SUCCESS_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   );
-  const countCases = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM cases');
+  const selectProgress = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = '${PROGRESS_KEY}'`);
+  const upsertProgress = db.prepare(
+    `INSERT INTO meta (key, value) VALUES ('${PROGRESS_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  );
+  const deleteProgress = db.prepare(`DELETE FROM meta WHERE key = '${PROGRESS_KEY}'`);
+  const readProgress = (): InitialProgress | null => {
+    const row = selectProgress.get();
+    return row ? (JSON.parse(row.value) as InitialProgress) : null;
+  };
+  const countCases = db.prepare<[], { n: number; last: number }>('SELECT count(*) AS n, coalesce(max(id), 0) AS last FROM cases');
   const selectIndexes = db.prepare<[], { name: string; sql: string }>(
     `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('cases', 'contacts', 'callers')`,
   );
@@ -286,13 +415,40 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       last_seen = max(last_seen, excluded.last_seen)`);
 
   let loading = false;
+  /** during an initial load into a file: the worker building the pulled cases' search index */
+  let loadIndex: BulkIndexBuilder | null = null;
+  let insertReindex: Statement<[number]> | null = null;
   /** statements on the TEMP tables, prepared while they exist */
   let loadLookups: {
     caseByUuid: Statement<[string], { id: number; origin: string }>;
     contactByUuid: Statement<[string], { id: number }>;
     updateContact: Statement;
     insertContact: Statement;
+    deleteOtherContacts: Statement<[number, string], { uuid: string }>;
   } | null = null;
+  /**
+   * During an initial load, the cases and contacts pulled by this process: uuid → id * 2 (+1 for
+   * a case of origin 'local'). A page's entries join them only once it has committed (a page
+   * rolled back must leave no trace: its ids may be given to other rows), kept meanwhile in
+   * `pagePending`.
+   */
+  const pulledCases = new Map<string, number>();
+  const pulledContacts = new Map<string, number>();
+  let pagePending: { cases: Map<string, number>; contacts: Map<string, number>; deletedContacts: Set<string> } | null = null;
+  let pulling = false;
+  db.function('sync_pulling', { deterministic: false }, () => (pulling ? 1 : 0));
+
+  function findCase(uuid: string): { id: number; origin: string } | undefined {
+    if (!loadLookups) return selectCase.get(uuid);
+    const v = pagePending?.cases.get(uuid) ?? pulledCases.get(uuid);
+    if (v !== undefined) return { id: Math.floor(v / 2), origin: v % 2 === 1 ? 'local' : 'server' };
+    return loadLookups.caseByUuid.get(uuid);
+  }
+
+  function findContact(uuid: string): number | undefined {
+    if (pagePending?.deletedContacts.has(uuid)) return undefined;
+    return pagePending?.contacts.get(uuid) ?? pulledContacts.get(uuid) ?? loadLookups!.contactByUuid.get(uuid)?.id;
+  }
 
   /** Rejections go in before the outbox rows they name are deleted: the rows tell which case. */
   function recordRejections(clientId: string, rejections: Rejection[]): void {
@@ -333,9 +489,14 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       upsertContact.run(k.uuid, caseId, ...values);
       return;
     }
-    const existing = loadLookups.contactByUuid.get(k.uuid);
-    if (existing) loadLookups.updateContact.run(caseId, ...values, existing.id);
-    else loadLookups.insertContact.run(k.uuid, caseId, ...values);
+    const existing = findContact(k.uuid);
+    if (existing !== undefined) {
+      loadLookups.updateContact.run(caseId, ...values, existing);
+      return;
+    }
+    const id = Number(loadLookups.insertContact.run(k.uuid, caseId, ...values).lastInsertRowid);
+    pagePending?.deletedContacts.delete(k.uuid);
+    pagePending?.contacts.set(k.uuid, id);
   }
 
   /**
@@ -344,9 +505,14 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
    * transaction at once (applyPull): interleaved with the row inserts, FTS5's work slowed every
    * B-tree insert around it about threefold.
    */
-  function applyChange(change: CaseChange, ownClients: Set<string>, at: number): { caseId: number; isNew: boolean; reindex: boolean } {
-    const found = loadLookups ? loadLookups.caseByUuid.get(change.uuid) : selectCase.get(change.uuid);
+  function applyChange(
+    change: CaseChange,
+    ownClients: Set<string>,
+    at: number,
+  ): { caseId: number; isNew: boolean; reindex: boolean; origin: string } {
+    const found = findCase(change.uuid);
     let caseId: number;
+    let origin = found?.origin ?? 'server';
     if (found && found.origin === 'local') {
       caseId = found.id;
       updateLocalCase.run(change.officialNo, change.status, change.version, at, caseId);
@@ -354,13 +520,20 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       caseId = found.id;
       updateServerCase.run(...caseValues(change, at), caseId);
     } else {
-      const origin = ownClients.has(change.originClientId) ? 'local' : 'server';
+      origin = ownClients.has(change.originClientId) ? 'local' : 'server';
       caseId = Number(insertCase.run(...caseValues(change, at), change.uuid, origin).lastInsertRowid);
+      pagePending?.cases.set(change.uuid, caseId * 2 + (origin === 'local' ? 1 : 0));
     }
+    // ── the one place per pulled case change for what else it carries (e.g. the work order's
+    // snapshot and history): here, after the case row, inside the page's transaction ──
     for (const k of change.contacts) putContact(k, caseId);
-    if (found) deleteOtherContacts.run(caseId, JSON.stringify(change.contacts.map((k) => k.uuid)));
+    if (found) {
+      const keep = JSON.stringify(change.contacts.map((k) => k.uuid));
+      if (!loadLookups) deleteOtherContacts.run(caseId, keep);
+      else for (const { uuid } of loadLookups.deleteOtherContacts.all(caseId, keep)) pagePending?.deletedContacts.add(uuid);
+    }
     // a case logged here keeps its own text: only the others' are (re)indexed
-    return { caseId, isNew: !found, reindex: !found || found.origin !== 'local' };
+    return { caseId, isNew: !found, reindex: !found || found.origin !== 'local', origin };
   }
 
   return {
@@ -490,18 +663,25 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
      * transaction. `beforeCommit` runs inside it, last (tests kill the process there).
      */
     applyPull(clientId: string, page: PullResponse, beforeCommit?: () => void): ApplyResult {
-      const result = db
+      /** new pulled cases whose search entries the load's worker writes, once this page is committed */
+      const deferred: { caseId: number; change: CaseChange }[] = [];
+      if (loadLookups) pagePending = { cases: new Map(), contacts: new Map(), deletedContacts: new Set() };
+      pulling = true;
+      let result: ApplyResult;
+      try {
+        result = db
         .transaction(() => {
+          deferred.length = 0;
           recordRejections(clientId, page.rejections);
           ack(clientId, page.lastMutationId);
           const own = new Set(selectClientIds.all().map((r) => r.clientId));
           const at = now();
           const counts: ApplyResult = { inserted: 0, updated: 0 };
           const written = page.changes.map((change) => {
-            const { caseId, isNew, reindex } = applyChange(change, own, at);
-            pulledOrders.apply(caseId, change);
-            counts[isNew ? 'inserted' : 'updated']++;
-            return { caseId, change, reindex };
+            const w = applyChange(change, own, at);
+            pulledOrders.apply(w.caseId, change);
+            counts[w.isNew ? 'inserted' : 'updated']++;
+            return { ...w, change };
           });
           // during an initial load the callers are derived once at the end (completeLoad)
           if (!loading) {
@@ -509,27 +689,95 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
               for (const k of change.contacts) upsertCaller.run(k.phone, reverseDigits(k.phone), k.callerName, k.createdAt, k.createdAt);
             }
           }
-          for (const { caseId, change, reindex } of written) if (reindex) indexer.put(caseId, change);
+          for (const { caseId, change, reindex, isNew, origin } of written) {
+            if (!reindex) continue;
+            if (loadIndex && isNew && origin === 'server') {
+              deferred.push({ caseId, change });
+              continue;
+            }
+            indexer.put(caseId, change);
+            // the worker's index replaces the store's at the end: this one is written again then
+            insertReindex?.run(caseId);
+          }
           setCursor.run(page.cursor, clientId);
+          // the first sync's progress commits with its page (the job shows the same figures)
+          if (page.total !== undefined && page.more) {
+            upsertProgress.run(JSON.stringify({ total: page.total, loaded: page.changes.length } satisfies InitialProgress));
+          } else if (!page.more) {
+            deleteProgress.run();
+          } else {
+            const progress = readProgress();
+            if (progress) upsertProgress.run(JSON.stringify({ ...progress, loaded: progress.loaded + page.changes.length }));
+          }
           beforeCommit?.();
           return counts;
         })
         .immediate();
+        // committed: the page's uuids join the load's maps
+        if (pagePending) {
+          for (const [uuid, v] of pagePending.cases) pulledCases.set(uuid, v);
+          for (const uuid of pagePending.deletedContacts) pulledContacts.delete(uuid);
+          for (const [uuid, v] of pagePending.contacts) pulledContacts.set(uuid, v);
+        }
+      } finally {
+        pulling = false;
+        pagePending = null;
+      }
+      if (loadIndex && deferred.length > 0) {
+        try {
+          for (const { caseId, change: c } of deferred) {
+            loadIndex.addWithId(caseId, indexTokens(c.callerName), indexTokens(c.address), indexTokens(c.content), indexTokens(c.answer));
+          }
+          loadIndex.flush();
+        } catch {
+          // the worker failed: from here on the store's own index takes the pulled cases, and
+          // completeLoad indexes those the side file was to hold
+          loadIndex.abort();
+          loadIndex = null;
+          insertReindex = null;
+          for (const { caseId, change } of deferred) indexer.put(caseId, change);
+        }
+      }
       wrote();
       return result;
     },
 
+    /** During an initial load: resolves once the search worker can take another page (back-pressure). */
+    async loadRoom(): Promise<void> {
+      try {
+        await loadIndex?.room();
+      } catch {
+        // a failed worker is handled by the next applyPull
+      }
+    },
+
+    /** A first sync that a killed process left unfinished: its total and the cases written so far. */
+    initialProgress: (): InitialProgress | null => readProgress(),
+
     /**
-     * Before the first page of a pull from cursor null: on a store holding (next to) nothing,
+     * Before the first page of a pull from cursor null (or the rest of one a killed process left,
+     * `remaining` cases): on a store holding (next to) nothing, or less than what is still to come,
      * drop the indexes the upsert does not need (see the top of this file). True if a load began.
      */
-    beginInitialLoad(): boolean {
+    beginInitialLoad(remaining = 0): boolean {
       if (loading) return true;
       return db
         .transaction(() => {
-          if (countCases.get()!.n >= LOAD_MAX_EXISTING_CASES) return false;
+          const existing = countCases.get()!;
+          if (existing.n >= Math.max(LOAD_MAX_EXISTING_CASES, remaining)) return false;
           const dropped = selectIndexes.all().filter((i) => !KEPT_DURING_LOAD.has(i.name));
-          insertLoad.run(JSON.stringify(dropped.map((i) => i.sql)));
+          // the side index replaces the store's at the end, which then indexes again what it held
+          // before: cheap for a new workstation, not for a load resumed after a million cases
+          const side = existing.n <= LOAD_MAX_EXISTING_CASES ? sideFileOf(db) : null;
+          const record: LoadRecord = { indexes: dropped.map((i) => i.sql), from: existing.last, side };
+          insertLoad.run(JSON.stringify(record));
+          if (side !== null) {
+            // a side file left by a load whose record is gone is stale
+            removeSideIndex(side);
+            db.exec('CREATE TABLE IF NOT EXISTS sync_load_reindex (case_id INTEGER PRIMARY KEY)');
+            insertReindex = db.prepare('INSERT OR IGNORE INTO sync_load_reindex (case_id) VALUES (?)');
+            loadIndex = startBulkIndex(db, side, { durable: true, watermark: existing.last });
+          }
           for (const { name } of dropped) db.exec(`DROP INDEX ${name}`);
           db.exec(LOAD_TRACKING);
           loadLookups = {
@@ -540,6 +788,9 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
                  content = ?, operator = ?, created_at = ? WHERE id = ?`,
             ),
             insertContact: db.prepare(CONTACT_INSERT),
+            deleteOtherContacts: db.prepare<[number, string], { uuid: string }>(
+              'DELETE FROM contacts WHERE case_id = ? AND uuid NOT IN (SELECT value FROM json_each(?)) RETURNING uuid',
+            ),
           };
           loading = true;
           return true;
@@ -548,9 +799,14 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
     },
     /** The load is over (done, failed, or interrupted by a crash): indexes back, callers derived — one transaction. */
     finishInitialLoad(): void {
-      if (completeLoad(db)) wrote();
+      const live = loadIndex;
+      loadIndex = null;
+      insertReindex = null;
       loadLookups = null;
       loading = false;
+      pulledCases.clear();
+      pulledContacts.clear();
+      if (completeLoad(db, indexer, live)) wrote();
     },
 
     rejections(opts: { includeDismissed?: boolean; markSeen?: boolean } = {}): LocalRejection[] {

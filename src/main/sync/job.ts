@@ -427,8 +427,11 @@ export class SyncJob {
       return this.authorized(username, (t) => this.http.pull(t, clientId, from, limit, this.abort.signal));
     };
     const cursor = this.store.cursor(clientId);
+    // a first sync a killed process left unfinished resumes, with its progress
+    const resumed = cursor === null ? null : this.store.initialProgress();
     // a first pull into a (nearly) empty store loads like the bulk loader (sync-store.ts)
-    const loading = cursor === null && this.store.beginInitialLoad();
+    const loading = (cursor === null || resumed !== null) && this.store.beginInitialLoad(resumed ? resumed.total - resumed.loaded : 0);
+    if (resumed) this.load = { startedAt: this.now(), loaded: resumed.loaded, total: resumed.total, resumedAt: resumed.loaded };
     try {
       await this.pullPages(username, clientId, cursor, fetchPage, reregistered);
     } finally {
@@ -457,6 +460,7 @@ export class SyncJob {
           if (!(e instanceof ServerError && e.code === 'cursor_invalid') || restarted) throw e;
           // another server database, or one restored: start over; pages only upsert, nothing is deleted
           restarted = true;
+          this.load = null;
           this.store.resetCursor(clientId);
           fromNull = true;
           startedAt = this.now();
@@ -475,6 +479,8 @@ export class SyncJob {
         const following = page.more ? fetchPage(page.cursor, true) : null;
         following?.catch(() => undefined);
         if (following) await nextTurn();
+        // during a first sync, the search index worker must keep up (its back-pressure, awaited)
+        await this.store.loadRoom();
         if (this.stopped) return;
         this.store.applyPull(clientId, page, () => this.step('pull:applying'));
         if (this.load) this.load.loaded += page.changes.length;

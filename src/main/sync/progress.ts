@@ -13,6 +13,8 @@ export interface LoadProgress {
   loaded: number;
   /** cases the server announced for the whole pull */
   total: number;
+  /** a load resumed after a restart: the cases written before it (the rate counts only this run's) */
+  resumedAt?: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export function initialLoadStatus(p: LoadProgress, now: number): InitialLoadStat
   // the server counted in its snapshot: cases logged meanwhile can make loaded exceed it
   const total = Math.max(p.total, p.loaded);
   const elapsed = now - p.startedAt;
-  const etaMs = p.loaded > 0 && elapsed > 0 ? Math.round(((total - p.loaded) * elapsed) / p.loaded) : null;
+  const done = p.loaded - (p.resumedAt ?? 0);
+  const etaMs = done > 0 && elapsed > 0 ? Math.round(((total - p.loaded) * elapsed) / done) : null;
   return { loaded: p.loaded, total, etaMs };
 }

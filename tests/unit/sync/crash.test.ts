@@ -18,6 +18,7 @@ interface ChildResult {
   code: number | null;
   logged: string[];
   cases: [string, string | null][] | null;
+  progress: { loaded: number; total: number; etaMs: number | null }[];
   stderr: string;
 }
 
@@ -33,12 +34,16 @@ function runChild(args: Record<string, unknown>): Promise<ChildResult> {
       const lines = out
         .split('\n')
         .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { logged?: string; done?: boolean; cases?: [string, string | null][] });
+        .map(
+          (l) =>
+            JSON.parse(l) as { logged?: string; done?: boolean; cases?: [string, string | null][]; progress?: ChildResult['progress'][number] },
+        );
       resolve({
         signal,
         code,
         logged: lines.flatMap((l) => (l.logged ? [l.logged] : [])),
         cases: lines.find((l) => l.done)?.cases ?? null,
+        progress: lines.flatMap((l) => (l.progress ? [l.progress] : [])),
         stderr,
       });
     });
@@ -130,7 +135,7 @@ describe('a workstation process killed during sync', () => {
       const anyPhone = store.db.prepare('SELECT phone FROM contacts LIMIT 1').pluck().get() as string;
       expect(store.callerHistory(anyPhone)).toMatchObject({ known: true });
       // the pages written before the kill are indexed for search, each case once
-      expect(store.db.prepare('SELECT id FROM case_search_docsize ORDER BY id').pluck().all()).toEqual(
+      expect(store.db.prepare('SELECT id FROM case_search_docsize WHERE id > 0 ORDER BY id').pluck().all()).toEqual(
         store.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all(),
       );
     } finally {
@@ -141,5 +146,49 @@ describe('a workstation process killed during sync', () => {
     const final = await runChild({ ...base, dieAt: null });
     expect(final).toMatchObject({ code: 0, stderr: '' });
     expect(new Map(final.cases)).toEqual(await server.cases());
+  });
+  it('resumes a first sync it did not live to finish: the next start shows its progress and ends complete, nothing twice', async () => {
+    const total = (await server.cases()).size;
+    expect(total).toBeGreaterThan(8);
+    const account = await server.account();
+    const file = join(dir, 'resumed.sqlite');
+    const base = { file, serverUrl: server.url, ...account, workstation: 'W012', pushBatch: 2, pullLimit: 2, cases: 0 };
+    // killed right after its third page of 2 cases committed
+    const killed = await runChild({ ...base, dieAt: { step: 'pull:applied', occurrence: 3 } });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.progress.map((p) => p.loaded)).toEqual([2, 4, 6]);
+
+    const resumed = await runChild({ ...base, dieAt: null });
+    expect(resumed).toMatchObject({ code: 0, stderr: '' });
+    // the progress goes on from the 6 cases written before the kill, against the first run's total
+    const loaded = resumed.progress.map((p) => p.loaded);
+    expect(loaded[0]).toBe(8);
+    expect(loaded).toEqual(Array.from({ length: loaded.length }, (_, i) => Math.min(8 + 2 * i, total)));
+    expect(resumed.progress.every((p) => p.total === total)).toBe(true);
+    expect(loaded.at(-1)).toBe(total);
+
+    const cases = resumed.cases!;
+    expect(new Set(cases.map(([uuid]) => uuid)).size).toBe(cases.length);
+    expect(new Map(cases)).toEqual(await server.cases());
+    const reference = openStore({ file: ':memory:', workstation: 'W000' });
+    const store = openStore({ file, workstation: 'W012' });
+    try {
+      const indexes = (db: typeof reference.db) =>
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all();
+      expect(indexes(store.db)).toEqual(indexes(reference.db));
+      expect(store.db.prepare("SELECT count(*) FROM meta WHERE key IN ('sync_initial_load', 'sync_initial_progress')").pluck().get()).toBe(0);
+      // every case searchable, each once: those written before the kill and after it
+      expect(store.db.prepare('SELECT id FROM case_search_docsize WHERE id > 0 ORDER BY id').pluck().all()).toEqual(
+        store.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all(),
+      );
+      const some = store.db.prepare('SELECT id, content FROM cases ORDER BY id LIMIT 1').get() as { id: number; content: string };
+      expect(store.search(some.content, 50).results.map((r) => r.id)).toContain(some.id);
+      expect(store.db.prepare('SELECT count(*) FROM callers').pluck().get()).toBe(
+        store.db.prepare('SELECT count(DISTINCT phone) FROM contacts').pluck().get(),
+      );
+    } finally {
+      store.close();
+      reference.close();
+    }
   });
 });

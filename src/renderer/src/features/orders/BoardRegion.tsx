@@ -120,7 +120,7 @@ function DrillBody({ unitCode, status, caption }: { unitCode: string; status: St
       columns={columns}
       onOpen={(o) => openCase(o.caseId)}
       actions={(o) => (
-        <Button size="small" type="link" aria-label={t.orders.detailLabel(o.officialNo)} onClick={() => openCase(o.caseId)}>
+        <Button size="small" aria-label={t.orders.detailLabel(o.officialNo)} onClick={() => openCase(o.caseId)}>
           {t.orders.detail}
         </Button>
       )}

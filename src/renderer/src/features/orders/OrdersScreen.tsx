@@ -27,7 +27,21 @@ export function OrdersScreen({ active }: { active: boolean }) {
   }, [active, standalone, loadUnits]);
 
   return (
-    <div className="orders">
+    <div
+      className="orders"
+      tabIndex={-1}
+      aria-label={t.orders.title}
+      onKeyDown={(e) => {
+        // ↓ from anywhere on the screen outside a list or field: the first row
+        if (e.key !== 'ArrowDown' || e.defaultPrevented) return;
+        const target = e.target as HTMLElement;
+        if (target.closest('tbody, input, textarea, [role="combobox"], .ant-modal')) return;
+        const first = e.currentTarget.querySelector<HTMLElement>('tr[tabindex]');
+        if (!first) return;
+        e.preventDefault();
+        first.focus();
+      }}
+    >
       <div className="orders__head">
         <h2 className="panel-title">{t.orders.title}</h2>
         {/* the intake screen's line is hidden here: the same messages (已派单 …) show on this one */}
@@ -42,10 +56,12 @@ export function OrdersScreen({ active }: { active: boolean }) {
         <Alert type="info" showIcon title={t.orders.standalone} />
       ) : (
         <div className="orders__grid">
-          <PendingDispatch enabled={active} />
-          <PendingReview enabled={active} />
-          <Returned enabled={active} />
-          <Extensions enabled={active} />
+          <div className="orders__queues">
+            <PendingDispatch enabled={active} />
+            <PendingReview enabled={active} />
+            <Returned enabled={active} />
+            <Extensions enabled={active} />
+          </div>
           <BoardRegion enabled={active} />
         </div>
       )}
@@ -79,7 +95,7 @@ function DetailButton({ order }: { order: DeskOrderSummary }) {
   const t = useT();
   const openCase = useOpenCase((s) => s.open);
   return (
-    <Button size="small" type="link" aria-label={t.orders.detailLabel(order.officialNo)} onClick={() => openCase(order.caseId)}>
+    <Button size="small" aria-label={t.orders.detailLabel(order.officialNo)} onClick={() => openCase(order.caseId)}>
       {t.orders.detail}
     </Button>
   );

@@ -30,10 +30,10 @@ function focusIntake(): void {
   focusById(IDS.phone);
 }
 
-/** On 工单: the first row of the first queue that has one, else the screen's first control. */
+/** On 工单: the first row of the first queue that has one, else the screen itself (↓ then reaches the first row). */
 function focusOrders(): void {
   const screen = document.querySelector<HTMLElement>('.orders');
-  const target = screen?.querySelector<HTMLElement>('tr[tabindex], button');
+  const target = screen?.querySelector<HTMLElement>('tr[tabindex]') ?? screen;
   target?.focus();
 }
 

@@ -23,6 +23,7 @@ import {
   type Role,
 } from '../shared/sync';
 import { UnitsImportRequest, UnitsImportResponse, UnitsResponse } from '../shared/units';
+import { OverdueBoard } from '../shared/desk-orders';
 import { OrderActionRequest, OrderActionResponse, OrderDetailResponse, OrderQueue, OrderQueueResponse } from '../shared/portal';
 
 /** GET /api/orders: ?queue=…&limit=… (default 100, at most 500) */
@@ -137,7 +138,10 @@ export const API = {
   units: {
     method: 'GET',
     path: '/api/units',
-    summary: 'The units directory (承办单位) and the dispatch catalogue (派单目录) that suggests the lead unit.',
+    summary:
+      'The units directory (承办单位), the dispatch catalogue (派单目录) that suggests the lead unit, and `workflow`: ' +
+      'whether operators may dispatch (--operator-may-dispatch) and the deadline rules, for workstations that show an ' +
+      "action's result before the server decides it. With an ETag: If-None-Match answers 304 while nothing changed.",
     auth: 'any',
     response: UnitsResponse,
   },
@@ -163,6 +167,16 @@ export const API = {
     auth: 'any',
     query: OrderQueueQuery,
     response: OrderQueueResponse,
+    errors: ['forbidden'],
+  },
+  orderBoard: {
+    method: 'GET',
+    path: '/api/orders/board',
+    summary:
+      '超期预警 for the centre: per unit holding open orders (待签收, 办理中) now, how many are 临期 (past the warning point) ' +
+      'and 超期 (past the deadline), most overdue first, with totals.',
+    auth: CENTRE_ROLES,
+    response: OverdueBoard,
     errors: ['forbidden'],
   },
   orderDetail: {

@@ -74,7 +74,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   registerAuthRoutes(app, auth);
   registerAccountRoutes(app, { db, config, auth });
   registerSyncRoutes(app, { db, config, now, serverId, auth });
-  registerUnitRoutes(app, { db, auth });
+  registerUnitRoutes(app, { db, auth, config });
   registerWorkOrderRoutes(app, { db, config, now, auth });
   if (opts.portalDir) registerPortalStatic(app, opts.portalDir);
   return app;

@@ -50,6 +50,14 @@ export const PendingAction = z.object({
   at: z.number().int(),
   username: z.string(),
   note: z.string(),
+  /**
+   * (added by ws-orders) null: applied to `order`; else the table refuses it over the newer
+   * pulled state (someone acted first): it is NOT applied, and the server will reject it
+   * (同步异常) with its own reason
+   */
+  refused: ActionRefusal.nullable().optional(),
+  /** (added by ws-orders) true: the server has accepted it; its result has not been pulled yet */
+  acknowledged: z.boolean().optional(),
 });
 export type PendingAction = z.infer<typeof PendingAction>;
 

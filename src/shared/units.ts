@@ -10,6 +10,7 @@
  * directory half replaced would leave orders pointing at units that are gone.
  */
 import { z } from 'zod';
+import { DeadlineRules } from './workorders/deadlines';
 
 export const UNIT_KINDS = ['department', 'district', 'street', 'utility', 'other'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
@@ -279,4 +280,20 @@ export const UnitsImportResponse = z.object({
   deactivated: z.number().int(),
 });
 
-export const UnitsResponse = z.object({ units: z.array(Unit), rules: z.array(DispatchRule) });
+export const UnitsResponse = z.object({
+  units: z.array(Unit),
+  rules: z.array(DispatchRule),
+  /**
+   * The server's work-order settings a workstation needs to show an action's result before the
+   * server has decided it: whether operators may dispatch (--operator-may-dispatch) and the
+   * deadline rules (--deadline-rules). Absent from older servers: the workstation then assumes
+   * operators may not dispatch and uses the default rules.
+   */
+  workflow: z
+    .object({
+      operatorMayDispatch: z.boolean(),
+      deadlineRules: DeadlineRules,
+    })
+    .optional(),
+});
+export type UnitsResponse = z.infer<typeof UnitsResponse>;

@@ -25,10 +25,6 @@ const sessionState = (view: SessionView): SessionState => ({
   endedReason: view.endedReason,
 });
 
-const notYet = (method: string): never => {
-  throw new Error(`${method}: not implemented on this branch`);
-};
-
 export function createHandlers(store: Store, config: AppConfig, sync: SyncService): HandlerTable {
   /** Who logs a case now: the signed-in account (and its outbox client), or in standalone mode the configured operator. */
   const operator = (): { name: string; clientId: string | null } => {
@@ -36,6 +32,13 @@ export function createHandlers(store: Store, config: AppConfig, sync: SyncServic
     if (user) return { name: user.username, clientId: user.clientId };
     if (sync.auth.loginRequired) throw new ContractRefusal('unauthorized', 'sign in before logging a case');
     return { name: config.operator, clientId: null };
+  };
+
+  /** Who reads work orders: the signed-in account; with a server configured, nobody else (standalone: anyone, read only). */
+  const reader = () => {
+    const user = sync.auth.current();
+    if (!user && sync.auth.loginRequired) throw new ContractRefusal('unauthorized', 'sign in to see work orders');
+    return user;
   };
 
   /** the last account seen signed in: a session that ends by itself still saves its draft there */
@@ -115,11 +118,25 @@ export function createHandlers(store: Store, config: AppConfig, sync: SyncServic
         dismissed: r.dismissed,
       })),
     'sync.dismissRejection': ({ id }) => ({ dismissed: sync.store.dismissRejection(id) }),
-    // work orders: the contract is fixed (src/shared/desk-orders.ts); branch ws-orders implements these
-    'orders.queue': () => notYet('orders.queue'),
-    'orders.get': () => notYet('orders.get'),
-    'orders.act': () => notYet('orders.act'),
-    'orders.board': () => notYet('orders.board'),
-    'units.list': () => notYet('units.list'),
+    // work orders (src/shared/desk-orders.ts): from the local store, pending local actions applied (store/orders.ts)
+    'orders.queue': (input) => {
+      reader();
+      return sync.orders.queue(input);
+    },
+    'orders.get': (input) => sync.orders.get(input, reader()),
+    'orders.act': (input) => {
+      const user = sync.auth.current();
+      if (!user) {
+        throw new ContractRefusal('unauthorized', sync.auth.loginRequired ? 'sign in before acting on a work order' : 'work orders need a central server');
+      }
+      const result = sync.orders.act(input, user);
+      if (result.ok) sync.kick();
+      return result;
+    },
+    'orders.board': () => {
+      reader();
+      return sync.orders.board();
+    },
+    'units.list': () => sync.orders.units(sync.auth.current()),
   };
 }

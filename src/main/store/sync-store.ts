@@ -28,6 +28,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseChange, ContactChange, PullResponse, Rejection, Role } from '../../shared/sync';
 import { createCaseIndexer } from './case-index';
+import { createPulledOrders } from './orders';
 import { reverseDigits } from './cases';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
@@ -151,9 +152,10 @@ const ACCOUNT_COLUMNS = `username, account_id AS accountId, display_name AS disp
 function caseOf(argsJson: string | undefined): { uuid: string | null; localNo: string | null } {
   if (argsJson === undefined) return { uuid: null, localNo: null };
   try {
-    const args = JSON.parse(argsJson) as { case?: { uuid?: unknown; localNo?: unknown } };
+    const args = JSON.parse(argsJson) as { case?: { uuid?: unknown; localNo?: unknown }; orderId?: unknown };
     return {
-      uuid: typeof args.case?.uuid === 'string' ? args.case.uuid : null,
+      // 'case.create' carries the case; 'order.action' names its order, whose id is the case's uuid
+      uuid: typeof args.case?.uuid === 'string' ? args.case.uuid : typeof args.orderId === 'string' ? args.orderId : null,
       localNo: typeof args.case?.localNo === 'string' ? args.case.localNo : null,
     };
   } catch {
@@ -173,6 +175,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   // a load the process did not live to finish: finish it now, before anyone looks up a phone
   completeLoad(db);
   const indexer = createCaseIndexer(db);
+  const pulledOrders = createPulledOrders(db, now);
 
   // ─── accounts ──────────────────────────────────────────────────────────────────────────
   const selectAccount = db.prepare<[string], LocalAccount>(`SELECT ${ACCOUNT_COLUMNS} FROM sync_accounts WHERE username = ?`);
@@ -216,7 +219,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   );
   const selectRejections = db.prepare<[number], Omit<LocalRejection, 'seen' | 'dismissed'> & { seen: number; dismissed: number }>(
     `SELECT r.id, a.username, r.mutation_id AS mutationId, r.name, r.code, r.reason, r.rejected_at AS rejectedAt,
-       r.case_uuid AS caseUuid, r.local_no AS localNo, c.id AS caseId,
+       r.case_uuid AS caseUuid, coalesce(r.local_no, c.official_no, c.local_no) AS localNo, c.id AS caseId,
        r.seen_at IS NOT NULL AS seen, r.dismissed_at IS NOT NULL AS dismissed
      FROM sync_rejections r
      LEFT JOIN sync_accounts a ON a.client_id = r.client_id
@@ -496,6 +499,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
           const counts: ApplyResult = { inserted: 0, updated: 0 };
           const written = page.changes.map((change) => {
             const { caseId, isNew, reindex } = applyChange(change, own, at);
+            pulledOrders.apply(caseId, change);
             counts[isNew ? 'inserted' : 'updated']++;
             return { caseId, change, reindex };
           });

@@ -20,6 +20,7 @@ import {
   RegisterResponse,
   SYNC_SCHEMA_VERSION,
 } from '../../shared/sync';
+import { UnitsResponse } from '../../shared/units';
 import { checkPullResponse } from './pull-response';
 
 export class NetworkError extends Error {
@@ -66,6 +67,8 @@ export interface SyncHttpClient {
   register(token: string, clientId: string, signal?: AbortSignal): Promise<z.infer<typeof RegisterResponse>>;
   push(token: string, clientId: string, mutations: OutgoingMutation[], signal?: AbortSignal): Promise<PushResponse>;
   pull(token: string, clientId: string, cursor: string | null, limit: number, signal?: AbortSignal): Promise<PullResponse>;
+  /** GET /api/units with If-None-Match: null when unchanged (304) */
+  units?(token: string, etag: string | null, signal?: AbortSignal): Promise<{ etag: string | null; body: UnitsResponse } | null>;
 }
 
 /** Checks a configured server URL; returns it without a trailing slash. */
@@ -137,8 +140,49 @@ export function createHttpClient(opts: HttpClientOptions): SyncHttpClient {
     }
   }
 
+  /** GET /api/units: the same failure rules as `request`, plus 304 → null. */
+  async function units(token: string, etag: string | null, signal?: AbortSignal): Promise<{ etag: string | null; body: UnitsResponse } | null> {
+    const path = '/api/units';
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(`${baseUrl}${path}`, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${token}`, ...(etag ? { 'if-none-match': etag } : {}) },
+        signal: combined,
+      });
+      text = await res.text();
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const detail = timeout.aborted ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (e as Error).message);
+      throw new NetworkError(`${path}: the server cannot be reached (${detail})`);
+    }
+    if (res.status === 304) return null;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (res.status >= 400) {
+      const err = ErrorBody.safeParse(json);
+      if (err.success) throw new ServerError(res.status, err.data.error, `${path}: ${err.data.message}`, err.data);
+      throw new ServerError(res.status, `http_${res.status}`, `${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
+    }
+    const parsed = UnitsResponse.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ServerError(res.status, 'bad_response', `${path}: unexpected answer (${issue?.path.join('.')}: ${issue?.message})`);
+    }
+    return { etag: res.headers.get('etag'), body: parsed.data };
+  }
+
   return {
     baseUrl,
+    units,
     login: (username, password, signal) => post('/api/login', JSON.stringify({ username, password }), LoginResponse, undefined, signal),
     refresh: (refreshToken, signal) => post('/api/refresh', JSON.stringify({ refreshToken }), RefreshResponse, undefined, signal),
     logout: (refreshToken, signal) => post('/api/logout', JSON.stringify({ refreshToken }), LogoutResponse, undefined, signal),

@@ -21,6 +21,7 @@
  */
 import type { SyncStatus } from '../../shared/contract';
 import { PULL_LIMIT_MAX, PUSH_BATCH_MAX, type PullResponse } from '../../shared/sync';
+import type { UnitsResponse } from '../../shared/units';
 import type { SyncStore } from '../store/sync-store';
 import { CredentialsLostError, type WorkstationAuth } from './auth';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
@@ -77,6 +78,14 @@ export interface SyncJobOptions {
   onStep?: (step: SyncStep) => void;
   /** unexpected failures (bugs, I/O), for the log */
   onInternalError?: (error: unknown) => void;
+  /** the units directory cache (store/orders.ts): fetched after the signed-in account's pull */
+  units?: UnitsCache;
+}
+
+export interface UnitsCache {
+  unitsEtag(): string | null;
+  saveUnits(res: UnitsResponse, etag: string | null): void;
+  unitsUnchanged(): void;
 }
 
 /** The server has processed fewer mutations than this workstation already deleted. */
@@ -273,6 +282,7 @@ export class SyncJob {
         if (signedIn) {
           await this.pushAll(account.username);
           await this.pullAll(account.username);
+          await this.refreshUnits(account.username);
           continue;
         }
         if (pending && this.auth.holdsCredential(account.username)) await this.pushAll(account.username);
@@ -381,6 +391,24 @@ export class SyncJob {
       this.step('push:acked');
       await nextTurn();
     }
+  }
+
+  /** The units directory and the work-order settings: GET /api/units with its ETag (304 while unchanged). */
+  private async refreshUnits(username: string): Promise<void> {
+    const cache = this.opts.units;
+    const get = this.http.units;
+    if (!cache || !get || this.stopped) return;
+    let res;
+    try {
+      res = await this.authorized(username, (t) => get(t, cache.unitsEtag(), this.abort.signal));
+    } catch (e) {
+      // a server from before the units directory: nothing to cache
+      if (e instanceof ServerError && e.status === 404) return;
+      throw e;
+    }
+    if (this.stopped) return;
+    if (res === null) cache.unitsUnchanged();
+    else cache.saveUnits(res.body, res.etag);
   }
 
   private async pullAll(username: string, reregistered = false): Promise<void> {

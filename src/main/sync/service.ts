@@ -5,6 +5,7 @@
  */
 import type { SyncStatus } from '../../shared/contract';
 import type { Db } from '../store/db';
+import { createOrders, type Orders } from '../store/orders';
 import { createSyncStore, type SyncStore } from '../store/sync-store';
 import { WorkstationAuth } from './auth';
 import { createHttpClient, type FetchFn } from './http';
@@ -31,6 +32,8 @@ export interface SyncServiceOptions {
 export interface SyncService {
   readonly store: SyncStore;
   readonly auth: WorkstationAuth;
+  /** work orders and the units directory as pulled here, with local actions re-applied (store/orders.ts) */
+  readonly orders: Orders;
   /** null in standalone mode */
   readonly job: SyncJob | null;
   status(): SyncStatus;
@@ -57,16 +60,18 @@ const DISABLED: Omit<SyncStatus, 'pending'> = {
 export function startSync(opts: SyncServiceOptions): SyncService {
   const now = opts.now ?? Date.now;
   const store = createSyncStore(opts.db, { now, onWrite: opts.onWrite });
+  const orders = createOrders(opts.db, { now });
   const http = opts.serverUrl ? createHttpClient({ baseUrl: opts.serverUrl, fetch: opts.fetch, schemaVersion: opts.schemaVersion }) : null;
   let job: SyncJob | null = null;
   const auth = new WorkstationAuth({ store, http, now, secrets: opts.secrets, onSignedIn: () => job?.kick() });
   if (http) {
-    job = new SyncJob({ now, onInternalError: opts.onInternalError, ...opts.job, store, http, auth });
+    job = new SyncJob({ now, onInternalError: opts.onInternalError, units: orders, ...opts.job, store, http, auth });
     job.start();
   }
   return {
     store,
     auth,
+    orders,
     job,
     status: () => job?.status() ?? { ...DISABLED, pending: store.pendingCount() },
     kick: () => job?.kick(),

@@ -1,15 +1,35 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { checkDirectory, MAX_IMPORT_BYTES } from '../../shared/units';
 import { API } from '../api';
 import type { AuthService } from '../auth/service';
+import type { ServerConfig } from '../config';
 import type { Db } from '../db/adapter';
 import { HttpError } from '../errors';
 import { route } from '../http';
 import { listRules, listUnits, replaceDirectory } from './service';
 import { readDirectoryFile, SheetError } from './spreadsheet';
 
-export function registerUnitRoutes(app: FastifyInstance, deps: { db: Db; auth: AuthService }): void {
-  route(app, API.units, deps.auth, async () => ({ units: await listUnits(deps.db), rules: await listRules(deps.db) }));
+export function registerUnitRoutes(app: FastifyInstance, deps: { db: Db; auth: AuthService; config: ServerConfig }): void {
+  const workflow = {
+    operatorMayDispatch: deps.config.workOrders.settings.operatorMayDispatch,
+    deadlineRules: deps.config.workOrders.deadlineRules,
+  };
+  route(app, API.units, deps.auth, async () => ({ units: await listUnits(deps.db), rules: await listRules(deps.db), workflow }));
+  // GET /api/units carries an ETag (a hash of the body): a workstation that asks after every sync
+  // cycle with If-None-Match gets 304 and no body while nothing changed
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'GET' || req.routeOptions.url !== API.units.path || reply.statusCode !== 200 || typeof payload !== 'string') {
+      return payload;
+    }
+    const etag = `"${createHash('sha256').update(payload).digest('base64url').slice(0, 32)}"`;
+    reply.header('etag', etag);
+    if (req.headers['if-none-match'] === etag) {
+      reply.code(304);
+      return '';
+    }
+    return payload;
+  });
 
   route(
     app,

@@ -13,7 +13,7 @@ import { HttpError } from '../errors';
 import { route } from '../http';
 import { lockHead } from '../sync/versions';
 import { actOnOrder, actorFor } from './service';
-import { readDetail, readQueue, UNIT_QUEUES } from './views';
+import { overdueBoard, readDetail, readQueue, UNIT_QUEUES } from './views';
 
 export interface WorkOrderDeps {
   db: Db;
@@ -39,6 +39,22 @@ export function registerWorkOrderRoutes(app: FastifyInstance, deps: WorkOrderDep
       throw new HttpError(403, 'forbidden', `the queue ${query.queue} is the centre's; a unit asks for ${UNIT_QUEUES.join(', ')}`);
     }
     return readQueue(db, actor, query.queue, query.limit, config.workOrders, deps.now());
+  });
+
+  // registered before /api/orders/:id (Fastify prefers the static path anyway)
+  route(app, API.orderBoard, deps.auth, async () => {
+    const at = deps.now();
+    const rows = await overdueBoard(db, at);
+    const names = new Map(
+      (await db.query<{ code: string; name: string }>('SELECT code, name FROM units WHERE code = ANY($1::text[])', [rows.map((r) => r.unitCode)])).map(
+        (u) => [u.code, u.name],
+      ),
+    );
+    return {
+      rows: rows.map((r) => ({ ...r, unitName: names.get(r.unitCode) ?? r.unitCode })),
+      totals: { dueSoon: rows.reduce((n, r) => n + r.dueSoon, 0), overdue: rows.reduce((n, r) => n + r.overdue, 0) },
+      at,
+    };
   });
 
   route(app, API.orderDetail, deps.auth, async (_body, { caller, params }) => {

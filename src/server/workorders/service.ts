@@ -211,7 +211,10 @@ function withWho(r: ReturnType<typeof applyAction>, order: WorkOrder, units: Map
   return {
     ...r,
     message: {
-      zh: `${r.message.zh}（已由 ${lead.dispatchedBy} 派至${unit}）`,
+      // one sentence: "该工单已由 wang 派至「任城区」（当前为「待签收」），不能重复派单；…"
+      zh: r.message.zh.startsWith('该工单已被派出')
+        ? r.message.zh.replace('该工单已被派出', `该工单已由 ${lead.dispatchedBy} 派至「${unit}」`)
+        : `${r.message.zh}（已由 ${lead.dispatchedBy} 派至「${unit}」）`,
       en: `${r.message.en} (dispatched by ${lead.dispatchedBy} to ${unit})`,
     },
   };

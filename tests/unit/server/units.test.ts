@@ -46,6 +46,18 @@ describe.each(BACKENDS)('units directory on $name', (backend) => {
     const listed = await s.call('GET', '/api/units', undefined, op.token);
     expect(listed.body.units.map((u: { code: string }) => u.code)).toEqual(['RC', 'RC-GH', 'ZJJ']);
     expect(listed.body.rules).toHaveLength(2);
+    // the workflow settings a workstation needs (defaults here: operators may not dispatch)
+    expect(listed.body.workflow.operatorMayDispatch).toBe(false);
+    expect(listed.body.workflow.deadlineRules.handling.default).toEqual({ unit: 'working_days', value: 5 });
+    // an ETag: asked again with it, 304 and no body; a changed directory gets a new one
+    const etag = listed.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const cached = await s.app.inject({ method: 'GET', url: '/api/units', headers: { authorization: `Bearer ${op.token}`, 'if-none-match': etag } });
+    expect(cached.statusCode).toBe(304);
+    expect(cached.body).toBe('');
+    const stale = await s.app.inject({ method: 'GET', url: '/api/units', headers: { authorization: `Bearer ${op.token}`, 'if-none-match': '"other"' } });
+    expect(stale.statusCode).toBe(200);
+    expect(stale.headers.etag).toBe(etag);
 
     const bad = await xlsxBase64([['RC', '', '区县', ''], ['X', '某单位', '学校', 'NOPE']]);
     const refused = await s.call('POST', '/api/units/import', { format: 'xlsx', fileBase64: bad }, admin.token);
@@ -67,6 +79,8 @@ describe.each(BACKENDS)('units directory on $name', (backend) => {
     ]);
     const again = await s.call('POST', '/api/units/import', { format: 'xlsx', fileBase64: second }, admin.token);
     expect(again.body).toMatchObject({ units: 2, rules: 0, added: 0, updated: 1, unchanged: 1, deactivated: 1 });
+    const changed = await s.call('GET', '/api/units', undefined, op.token);
+    expect(changed.headers.etag).not.toBe(etag);
     const rows = await t.db.query<{ code: string; active: boolean }>('SELECT code, active FROM units ORDER BY code');
     expect(rows).toEqual([
       { code: 'RC', active: true },

@@ -257,6 +257,15 @@ describe.each(BACKENDS)('work orders on $name', (backend) => {
       expect(ids(await queue(sw2, 'overdue'))).not.toContain(id);
       const board = await overdueBoard(t.db, s.clock.now());
       expect(board.find((b) => b.unitCode === 'RC-GH')?.overdue).toBeGreaterThanOrEqual(1);
+      // the same board over HTTP, for the centre only, with the unit's name and totals
+      const http = await s.call('GET', '/api/orders/board', undefined, sup2.token);
+      expect(http.status).toBe(200);
+      const ghRow = http.body.rows.find((r: { unitCode: string }) => r.unitCode === 'RC-GH');
+      expect(ghRow).toEqual({ unitCode: 'RC-GH', unitName: '古槐街道办事处', ...board.find((b) => b.unitCode === 'RC-GH') });
+      expect(http.body.totals.overdue).toBe(board.reduce((n, b) => n + b.overdue, 0));
+      expect(http.body.totals.dueSoon).toBe(board.reduce((n, b) => n + b.dueSoon, 0));
+      expect(http.body.at).toBe(s.clock.now());
+      expect((await s.call('GET', '/api/orders/board', undefined, gh2.token)).status).toBe(403);
     } finally {
       s.clock.t = saved;
     }

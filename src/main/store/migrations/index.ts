@@ -13,6 +13,7 @@ import { migrate3 } from './003_drafts';
 import { migrate4 } from './004_sync';
 import { migrate5 } from './005_search_edges';
 import { migrate6 } from './006_call_times';
+import { migrate7 } from './007_work_orders';
 
 export interface Migration {
   version: number;
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'sync', up: migrate4 },
   { version: 5, name: 'search_edges', up: migrate5 },
   { version: 6, name: 'call_times', up: migrate6 },
+  { version: 7, name: 'work_orders', up: migrate7 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

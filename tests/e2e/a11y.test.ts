@@ -161,7 +161,7 @@ describe('accessibility of the 工单 screens (a workstation with a central serv
     await page.keyboard.press('Control+k');
     await page.keyboard.type('无障碍检查');
     await page.keyboard.press('Enter');
-    await page.getByRole('dialog', { name: /搜索/ }).getByText('无障碍检查').first().click();
+    await page.getByRole('dialog', { name: /搜索/ }).getByRole('button').filter({ hasText: '无障碍检查' }).first().click();
     await page.getByRole('region', { name: '流转记录' }).getByText('派单', { exact: true }).waitFor();
     expect(await violations(page)).toEqual([]);
     await page.close();

@@ -8,7 +8,7 @@
  * 待同步 until it goes out after the restart.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, saveScreenshot } from './browser';
 import { callHarness } from './harness';
 import { logDispatchCase, signInDesk, startFloor, UNITS, type Floor, type Loose } from './orders-floor';
@@ -19,6 +19,8 @@ let page: Page;
 const errors: string[] = [];
 /** a sync against a server that may have just started, and a pull after the unit acted */
 const SYNC_WAIT = { timeout: 30_000, interval: 1_000 };
+/** the screen after a local action: main answers from its own store, but a sync may be running */
+const SCREEN_WAIT = { timeout: 10_000 };
 
 const region = (name: string) => page.getByRole('region', { name, exact: true });
 const rowWith = (regionName: string, text: string) => region(regionName).getByRole('row').filter({ hasText: text });
@@ -51,8 +53,10 @@ async function openCase(text: string) {
   await page.keyboard.type(text);
   await page.keyboard.press('Enter');
   const results = page.getByRole('dialog', { name: /搜索/ });
-  await results.getByText(text).first().waitFor();
-  await results.getByText(text).first().click();
+  // the drawer's title repeats the query: the result is the case row's button
+  const row = results.getByRole('button').filter({ hasText: text }).first();
+  await row.waitFor();
+  await row.click();
   const history = page.getByRole('region', { name: '流转记录' });
   await history.waitFor();
   return history;
@@ -80,6 +84,9 @@ afterAll(async () => {
 });
 
 describe('work orders on the desktop', () => {
+  // a test that failed half-way must not leave its dialog over the next one
+  beforeEach(closeDialogs);
+
   it('the supervisor sees 工单 in the navigation; Alt+G and Alt+S switch without losing the intake draft', async () => {
     const nav = page.getByRole('navigation');
     await nav.getByRole('button', { name: '受理登记' }).waitFor();
@@ -100,12 +107,12 @@ describe('work orders on the desktop', () => {
     await page.keyboard.press('Alt+G');
     const dialog = await openDispatch('待派单', marker);
     // the catalogue's suggestion comes first, preselected and marked
-    await dialog.getByText(`${UNITS.ZJJ.name}（推荐）`).waitFor();
+    await dialog.getByTitle(`${UNITS.ZJJ.name}（推荐）`).waitFor();
     await saveScreenshot(page, 'desk-dispatch');
     await dialog.getByRole('textbox', { name: '派单意见' }).fill('请三个工作日内核实处理');
     await page.keyboard.press('Control+Enter');
     await dialog.waitFor({ state: 'hidden' });
-    await expect.poll(() => rowWith('待派单', marker).count()).toBe(0);
+    await expect.poll(() => rowWith('待派单', marker).count(), SCREEN_WAIT).toBe(0);
 
     // the dispatch reaches the server
     let officialNo = '';
@@ -144,14 +151,14 @@ describe('work orders on the desktop', () => {
     await saveScreenshot(page, 'desk-review');
     await review.getByRole('button', { name: '通过' }).click();
     await review.waitFor({ state: 'hidden' });
-    await expect.poll(() => rowWith('待审核', marker).count()).toBe(0);
+    await expect.poll(() => rowWith('待审核', marker).count(), SCREEN_WAIT).toBe(0);
     await syncUntil(async () => {
       const d = await detailOf(c.id);
       return d.summary.state === 'closed' && d.pending.length === 0;
     });
 
     const history = await openCase(marker);
-    await expect.poll(() => historyActions(history)).toEqual(['派单', '签收', '办理反馈', '审核（通过）']);
+    await expect.poll(() => historyActions(history), SCREEN_WAIT).toEqual(['派单', '签收', '办理反馈', '审核（通过）']);
     const text = await history.innerText();
     expect(text).toContain(UNITS.ZJJ.name);
     expect(text).toContain('请三个工作日内核实处理');
@@ -184,14 +191,14 @@ describe('work orders on the desktop', () => {
     await floor.api('POST', `/api/orders/${id}/actions`, { action: 'return', args: { reason: '路灯归城市管理局管理，不属于本单位职责' }, expectedVersion: now.order.version }, unit);
 
     await syncUntil(async () => (await rowWith('已退回', marker).count()) === 1);
-    await expect.poll(() => rowWith('已退回', marker).innerText()).toContain('不属于本单位职责');
+    await expect.poll(() => rowWith('已退回', marker).innerText(), SCREEN_WAIT).toContain('不属于本单位职责');
     await rowWith('已退回', marker).getByRole('button', { name: /^重新派单/ }).click();
     const again = page.getByRole('dialog', { name: '派单' });
     await again.getByText('不属于本单位职责').waitFor();
     await again.getByRole('combobox', { name: '承办单位' }).click();
     await page.keyboard.type('任城');
     await page.keyboard.press('Enter');
-    await expect.poll(() => again.locator('.ant-select-content, .ant-select-selection-item').first().innerText()).toContain(UNITS.RC.name);
+    await again.getByTitle(UNITS.RC.name, { exact: true }).waitFor();
     await page.keyboard.press('Enter');
     await again.waitFor({ state: 'hidden' });
     await syncUntil(async () => {
@@ -237,7 +244,7 @@ describe('work orders on the desktop', () => {
     const server = await floor.api('GET', `/api/orders/${id}`, undefined, unit);
     expect(server.order.assignments[0].extendedWorkingDays).toBe(2);
     const history = await openCase(marker);
-    await expect.poll(() => historyActions(history)).toEqual(['派单', '签收', '申请延期', '批准延期']);
+    await expect.poll(() => historyActions(history), SCREEN_WAIT).toEqual(['派单', '签收', '申请延期', '批准延期']);
     await closeDialogs();
   });
 
@@ -250,7 +257,7 @@ describe('work orders on the desktop', () => {
     const dialog = await openDispatch('待派单', marker);
     await page.keyboard.press('Control+Enter');
     await dialog.waitFor({ state: 'hidden' });
-    await expect.poll(() => rowWith('待派单', marker).count()).toBe(0);
+    await expect.poll(() => rowWith('待派单', marker).count(), SCREEN_WAIT).toBe(0);
     const local = await detailOf(c.id);
     expect(local.summary.state).toBe('pending_sign');
     expect(local.summary.pendingSync).toBe(true);

@@ -89,7 +89,10 @@ describe('流转记录 lines', () => {
           entry(2, 'sign', actor('zjj', 'ZJJ')),
           entry(3, 'review', actor('sup1'), { decision: 'send_back', unitId: 'ZJJ' }, '未联系来电人'),
         ],
-        pending: [{ mutationId: 7, action: 'review', at: 9_000, username: 'sup1', note: '' }],
+        pending: [
+          { mutationId: 7, action: 'review', at: 9_000, username: 'sup1', note: '', acknowledged: true, refused: null },
+          { mutationId: 8, action: 'dispatch', at: 9_500, username: 'sup1', note: '', refused: { code: 'already_dispatched', zh: '已由他人派单', en: 'taken' } },
+        ],
         units: { ZJJ: '市住建局' },
       },
       'zh',
@@ -98,8 +101,10 @@ describe('流转记录 lines', () => {
       ['派单', 'sup1', '市住建局', false],
       ['签收', 'zjj', '市住建局', false],
       ['审核（退回重办）', 'sup1', '市住建局', false],
-      ['审核', 'sup1', null, true],
+      ['审核', 'sup1', null, false],
+      ['派单', 'sup1', null, true],
     ]);
+    expect(lines.map((l) => l.refused)).toEqual([null, null, null, null, '已由他人派单']);
     expect(lines[0]!.note).toBe('请核实');
     expect(timelineLines({ history: [entry(1, 'dispatch', actor('s'), { leadUnitId: 'X9' })], pending: [], units: {} }, 'en')[0]).toMatchObject({
       label: 'dispatch',

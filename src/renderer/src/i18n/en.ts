@@ -370,6 +370,7 @@ export const en: Messages = {
     failed: 'The order history cannot be loaded right now.',
     by: (who: string) => `by ${who}`,
     pendingSync: 'Not yet synced',
+    refused: (why: string) => `Not applied: ${why} (the server will refuse it; see Sync problems)`,
   },
   help: {
     title: 'Keyboard shortcuts',

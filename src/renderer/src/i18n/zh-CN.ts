@@ -391,6 +391,7 @@ export const zhCN = {
     failed: '流转记录暂时无法加载。',
     by: (who: string) => `操作人 ${who}`,
     pendingSync: '待同步',
+    refused: (why: string) => `未生效：${why}（同步时服务器将拒绝，见同步异常）`,
   },
   help: {
     title: '快捷键',

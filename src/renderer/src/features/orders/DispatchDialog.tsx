@@ -28,7 +28,16 @@ export function DispatchDialog() {
   const close = useOrders((s) => s.close);
   const order = dialog?.kind === 'dispatch' ? dialog.order : null;
   return (
-    <Modal open={order !== null} onCancel={close} title={t.dispatch.title} width={640} destroyOnHidden footer={null}>
+    <Modal
+      open={order !== null}
+      onCancel={close}
+      title={t.dispatch.title}
+      width={640}
+      destroyOnHidden
+      footer={null}
+      // the modal focuses its own frame when it opens: 承办单位 comes first
+      afterOpenChange={(open) => open && document.getElementById(IDS.unit)?.focus()}
+    >
       {order && <DispatchForm key={order.id} order={order} />}
     </Modal>
   );
@@ -113,7 +122,6 @@ function DispatchForm({ order }: { order: DeskOrderSummary }) {
         >
           <Select
             id={IDS.unit}
-            autoFocus
             showSearch={{ filterOption: (input, option) => (option?.search ?? '').includes(input.trim().toLowerCase()) }}
             value={unitCode}
             onChange={(v: string) => {

@@ -79,7 +79,7 @@ export function OrderHistory({ caseId }: { caseId: number }) {
           <Timeline
             items={lines.map((l) => ({
               key: l.key,
-              color: l.pending ? 'gray' : 'blue',
+              color: l.refused ? 'red' : l.pending ? 'gray' : 'blue',
               content: (
                 <div className="order-history__entry" data-action={l.action}>
                   <div>
@@ -89,6 +89,7 @@ export function OrderHistory({ caseId }: { caseId: number }) {
                     {l.pending && <PendingSyncTag />}
                   </div>
                   {l.note && <div className="pre">{l.note}</div>}
+                  {l.refused && <div className="field-error">{t.orderHistory.refused(l.refused)}</div>}
                 </div>
               ),
             }))}

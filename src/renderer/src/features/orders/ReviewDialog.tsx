@@ -18,7 +18,7 @@ export function ReviewDialog() {
   const close = useOrders((s) => s.close);
   const order = dialog?.kind === 'review' ? dialog.order : null;
   return (
-    <Modal open={order !== null} onCancel={close} title={t.review.title} width={720} destroyOnHidden footer={null}>
+    <Modal open={order !== null} onCancel={close} title={t.review.title} width={720} destroyOnHidden footer={null} afterOpenChange={(open) => open && document.getElementById('review-note')?.focus()}>
       {order && <ReviewForm key={order.id} order={order} />}
     </Modal>
   );
@@ -113,7 +113,7 @@ export function ExtensionDialog() {
   const close = useOrders((s) => s.close);
   const order = dialog?.kind === 'extension' ? dialog.order : null;
   return (
-    <Modal open={order !== null} onCancel={close} title={t.extension.title} width={640} destroyOnHidden footer={null}>
+    <Modal open={order !== null} onCancel={close} title={t.extension.title} width={640} destroyOnHidden footer={null} afterOpenChange={(open) => open && document.getElementById('extension-days')?.focus()}>
       {order && <ExtensionForm key={order.id} order={order} />}
     </Modal>
   );

@@ -63,7 +63,10 @@ export interface TimelineLine {
   unitName: string | null;
   at: number;
   note: string;
+  /** taken here, not yet acknowledged by the server (待同步) */
   pending: boolean;
+  /** taken here, but the table refuses it over newer pulled state: why (it will not apply) */
+  refused: string | null;
 }
 
 const labelOf = (action: string, lang: LangKey): string =>
@@ -81,7 +84,8 @@ function entryUnit(details: Record<string, unknown>, actorUnit: string | null): 
 
 /**
  * The history as the timeline shows it, oldest first: the server's entries, then the local
- * actions still waiting in the outbox (待同步). A review says which way it went.
+ * actions not yet pulled back: 待同步 while in the outbox, unmarked once the server acknowledged
+ * them, and with the table's reason when they no longer apply. A review says which way it went.
  */
 export function timelineLines(detail: Pick<DeskOrderDetail, 'history' | 'pending' | 'units'>, lang: LangKey): TimelineLine[] {
   const name = (code: string | null) => (code === null ? null : (detail.units[code] ?? code));
@@ -99,10 +103,22 @@ export function timelineLines(detail: Pick<DeskOrderDetail, 'history' | 'pending
       at: h.at,
       note: h.note,
       pending: false,
+      refused: null,
     };
   });
   for (const p of detail.pending) {
-    lines.push({ key: `p${p.mutationId}`, action: p.action, label: labelOf(p.action, lang), who: p.username, unitName: null, at: p.at, note: p.note, pending: true });
+    lines.push({
+      key: `p${p.mutationId}`,
+      action: p.action,
+      label: labelOf(p.action, lang),
+      who: p.username,
+      unitName: null,
+      at: p.at,
+      note: p.note,
+      // acknowledged: the server took it, its entry comes with the next pull
+      pending: !p.acknowledged,
+      refused: p.refused ? p.refused[lang] : null,
+    });
   }
   return lines;
 }

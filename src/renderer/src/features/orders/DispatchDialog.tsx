@@ -5,7 +5,7 @@
  * is dispatched again from here too, with the unit's reason shown above the fields.
  */
 import { Alert, Button, Form, Input, Modal, Select, Tag } from 'antd';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DeskOrderSummary } from '../../../../shared/desk-orders';
 import { LIMITS } from '../../../../shared/workorders/actions';
 import { useT, type Messages } from '../../i18n';
@@ -80,6 +80,20 @@ function DispatchForm({ order }: { order: DeskOrderSummary }) {
     void act(order.state === 'returned' || order.state === 'pending_dispatch' ? 'dispatch' : 'reassign', dispatchArgs({ unitCode, limit, note }));
   };
 
+  // Ctrl+Enter dispatches from the moment the dialog shows, before focus has moved into it
+  const submitRef = useRef(submit);
+  submitRef.current = submit;
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.isComposing) return;
+      e.preventDefault();
+      e.stopPropagation();
+      submitRef.current();
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, []);
+
   const unitError = unitMissing && !unitCode ? t.dispatch.unitRequired : problem?.field === 'unit' ? problem.text : null;
   const limitError = problem?.field === 'limit' ? problem.text : null;
   const generalError = problem && problem.field === null ? problem.text || t.orders.failedAct : null;
@@ -88,7 +102,8 @@ function DispatchForm({ order }: { order: DeskOrderSummary }) {
   return (
     <div
       onKeyDown={(e) => {
-        if (!submitsOnEnter(e)) return;
+        // Ctrl+Enter: the window listener above
+        if (e.ctrlKey || e.metaKey || !submitsOnEnter(e)) return;
         e.preventDefault();
         e.stopPropagation();
         submit();

@@ -27,6 +27,7 @@ import {
   currentAssignment,
   defaultWorkingCalendar,
   DEFAULT_DEADLINE_RULES,
+  newWorkOrder,
   DeadlineRules,
   warningFrom,
   type ActionContext,
@@ -274,6 +275,23 @@ export function createOrders(db: Db, opts: OrdersOptions) {
     `SELECT ${CASE_COLUMNS} FROM orders o JOIN cases c ON c.id = o.case_id WHERE o.order_id = ?`,
   );
   const selectByCase = db.prepare<[number], CaseRow>(`SELECT ${CASE_COLUMNS} FROM orders o JOIN cases c ON c.id = o.case_id WHERE o.case_id = ?`);
+  // a 转办 case logged here and not yet pulled back with its order: the order the server will
+  // create for it (待派单, version 0), so it can be dispatched at once, offline too; the outbox
+  // sends its 'case.create' before the action
+  const UNPULLED = `SELECT c.id AS caseId, c.uuid AS orderId, NULL AS snapshot, c.official_no AS officialNo, c.local_no AS localNo,
+    c.category_code AS categoryCode, c.region_code AS regionCode, c.content, c.urgency, c.confidential, c.created_at AS createdAt
+    FROM cases c WHERE c.handling_mode = 'dispatch' AND c.origin = 'local' AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.case_id = c.id)`;
+  const selectUnpulledByUuid = db.prepare<[string], CaseRow & { snapshot: string | null }>(`${UNPULLED} AND c.uuid = ?`);
+  const selectUnpulledById = db.prepare<[number], CaseRow & { snapshot: string | null }>(`${UNPULLED} AND c.id = ?`);
+  const unpulled = (row: (CaseRow & { snapshot: string | null }) | undefined): CaseRow | undefined =>
+    row && {
+      ...row,
+      snapshot: JSON.stringify(
+        newWorkOrder({ id: row.orderId, urgency: row.urgency as WorkOrder['urgency'], categoryCode: row.categoryCode }),
+      ),
+    };
+  const rowByOrder = (orderId: string): CaseRow | undefined => selectByOrder.get(orderId) ?? unpulled(selectUnpulledByUuid.get(orderId));
+  const rowByCase = (caseId: number): CaseRow | undefined => selectByCase.get(caseId) ?? unpulled(selectUnpulledById.get(caseId));
   const selectCaseDetail = db.prepare<[number], { phone: string; callerName: string; channel: string; requestType: string; address: string }>(
     'SELECT phone, caller_name AS callerName, channel, request_type AS requestType, address FROM cases WHERE id = ?',
   );
@@ -513,7 +531,7 @@ export function createOrders(db: Db, opts: OrdersOptions) {
       const accounts = accountsMap();
       let localMatches = 0;
       for (const orderId of local.keys()) {
-        const row = selectByOrder.get(orderId);
+        const row = rowByOrder(orderId);
         if (!row) continue;
         const v = viewOf(row, local, accounts);
         if (!p.test(deriveColumns(v.order, readCache(db).workflow.rules, calendar))) continue;
@@ -525,7 +543,7 @@ export function createOrders(db: Db, opts: OrdersOptions) {
     },
 
     get(input: { caseId: number } | { orderId: string }, user: DeskUser | null): DeskOrderDetail | null {
-      const row = 'caseId' in input ? selectByCase.get(input.caseId) : selectByOrder.get(input.orderId);
+      const row = 'caseId' in input ? rowByCase(input.caseId) : rowByOrder(input.orderId);
       if (!row) return null;
       const at = now();
       const local = localActions();
@@ -585,7 +603,7 @@ export function createOrders(db: Db, opts: OrdersOptions) {
       const accounts = accountsMap();
       const rules = readCache(db).workflow.rules;
       for (const orderId of local.keys()) {
-        const row = selectByOrder.get(orderId);
+        const row = rowByOrder(orderId);
         if (!row) continue;
         const d = deriveColumns(viewOf(row, local, accounts).order, rules, calendar);
         const status = statusAt(d, at);
@@ -611,7 +629,7 @@ export function createOrders(db: Db, opts: OrdersOptions) {
      * nothing queued; else the 'order.action' outbox row (one transaction) and the intended result.
      */
     act(input: z.output<typeof DeskActInput>, user: DeskUser): DeskActResult {
-      const row = selectByOrder.get(input.orderId);
+      const row = rowByOrder(input.orderId);
       if (!row) return { ok: false, refusal: ORDER_NOT_FOUND };
       const at = now();
       const v = viewOf(row, localActions());

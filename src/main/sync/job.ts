@@ -80,6 +80,8 @@ export interface SyncJobOptions {
   onInternalError?: (error: unknown) => void;
   /** the units directory cache (store/orders.ts): fetched after the signed-in account's pull */
   units?: UnitsCache;
+  /** ask for the units directory at most this often (default 5 minutes; the first cycle of a run and syncNow() always ask) */
+  unitsEveryMs?: number;
 }
 
 export interface UnitsCache {
@@ -123,6 +125,8 @@ export class SyncJob {
   private lastAttemptAt: number | null = null;
   private lastError: SyncError | null = null;
   private nextAttemptAt: number | null = null;
+  /** when GET /api/units last answered during this run */
+  private unitsAt: number | null = null;
   /** a pull from cursor null in progress, once the server announced its total */
   private load: LoadProgress | null = null;
 
@@ -182,6 +186,8 @@ export class SyncJob {
 
   /** 'sync.now': a cycle, awaited, then the status. */
   async syncNow(): Promise<SyncStatus> {
+    // asked for by a person (or a test): the units directory too, however recent
+    this.unitsAt = null;
     this.kick();
     await this.running;
     return this.status();
@@ -398,6 +404,7 @@ export class SyncJob {
     const cache = this.opts.units;
     const get = this.http.units;
     if (!cache || !get || this.stopped) return;
+    if (this.unitsAt !== null && this.now() - this.unitsAt < (this.opts.unitsEveryMs ?? 300_000)) return;
     let res;
     try {
       res = await this.authorized(username, (t) => get(t, cache.unitsEtag(), this.abort.signal));
@@ -407,6 +414,7 @@ export class SyncJob {
       throw e;
     }
     if (this.stopped) return;
+    this.unitsAt = this.now();
     if (res === null) cache.unitsUnchanged();
     else cache.saveUnits(res.body, res.etag);
   }

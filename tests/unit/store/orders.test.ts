@@ -85,6 +85,31 @@ describe('pulled work orders', () => {
     expect(view.queue({ queue: 'in_progress', limit: 10 }).orders.map((o) => o.id)).toEqual([uuid]);
   });
 
+  it('a 转办 case logged here and not yet synced can be dispatched at once: its action follows the case in the outbox', () => {
+    store = memoryStore();
+    store.db
+      .prepare(`INSERT INTO sync_accounts (username, account_id, display_name, role, client_id, created_at) VALUES ('wang', 1, '王', 'supervisor', 'c1', 0)`)
+      .run();
+    const view = createOrders(store.db, { now: () => T0 });
+    view.saveUnits({ units: [{ code: 'RC', name: '任城区', kind: 'district', parentCode: null, phone: '', active: true }], rules: [] }, null);
+    const saved = store.saveIntake(intake(), 'wang', { clientId: 'c1' });
+    const uuid = store.db.prepare('SELECT uuid FROM cases WHERE id = ?').pluck().get(saved.caseId) as string;
+    expect(view.get({ caseId: saved.caseId }, null)!.order).toMatchObject({ id: uuid, state: 'pending_dispatch', version: 0 });
+
+    const r = view.act({ orderId: uuid, action: 'dispatch', args: { leadUnitId: 'RC' }, expectedVersion: 0 }, { username: 'wang', role: 'supervisor', clientId: 'c1' });
+    expect(r).toMatchObject({ ok: true, order: { state: 'pending_sign', version: 1 }, mutationId: 2 });
+    expect(store.db.prepare('SELECT mutation_id AS id, name FROM outbox ORDER BY mutation_id').all()).toEqual([
+      { id: 1, name: 'case.create' },
+      { id: 2, name: 'order.action' },
+    ]);
+    const detail = view.get({ orderId: uuid }, { username: 'wang', role: 'supervisor', clientId: 'c1' })!;
+    expect(detail.summary).toMatchObject({ state: 'pending_sign', unitCode: 'RC', unitName: '任城区', pendingSync: true });
+    expect(detail.available).toContain('recall');
+    // 直接答复 cases have no order
+    const direct = store.saveIntake(intake({ handlingMode: 'direct', answer: '已答复' }), 'wang', { clientId: 'c1' });
+    expect(view.get({ caseId: direct.caseId }, null)).toBeNull();
+  });
+
   it('a case without an order (直接答复) leaves no row', () => {
     store = memoryStore();
     const saved = store.saveIntake(intake({ handlingMode: 'direct', answer: '已答复' }), 'op');

@@ -4,8 +4,9 @@
  * 派单目录's suggestion), the unit signs and replies in the portal (/portal/), 待审核 shows the
  * reply and the supervisor accepts it, and the case's 流转记录 lists every step. Then: a return
  * (退回, by the unit through the server API) dispatched again to another unit; an extension
- * approved for fewer days than asked; and a dispatch taken while the server is down, marked
- * 待同步 until it goes out after the restart.
+ * approved for fewer days than asked; two supervisors dispatching the same order (the refusal in
+ * the dialog, the note kept, one history entry); and a dispatch taken while the server is down,
+ * marked 待同步 until it goes out after the restart.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -246,6 +247,39 @@ describe('work orders on the desktop', () => {
     const history = await openCase(marker);
     await expect.poll(() => historyActions(history), SCREEN_WAIT).toEqual(['派单', '签收', '申请延期', '批准延期']);
     await closeDialogs();
+  });
+
+  it('two supervisors dispatch the same order: the other one wins, this dialog shows the refusal in Chinese and keeps the note', async () => {
+    const marker = '抢单：占道经营';
+    const c = await logDispatchCase(floor.harness.url, `${marker}，影响通行。`);
+    await page.keyboard.press('Alt+G');
+    let id = '';
+    await syncUntil(async () => {
+      const d = await detailOf(c.id);
+      id = d?.order.id ?? '';
+      return (await rowWith('待派单', marker).count()) === 1 && d !== null && d.pending.length === 0 && d.summary.officialNo !== '';
+    });
+    const dialog = await openDispatch('待派单', marker);
+    await dialog.getByRole('textbox', { name: '派单意见' }).fill('请尽快处理占道问题');
+
+    // meanwhile a colleague dispatches it from another workstation (through the server's API)
+    const other = await floor.login({ username: 'sup1', password: 'sup1-password-1' });
+    const now = await floor.api('GET', `/api/orders/${id}`, undefined, other);
+    await floor.api('POST', `/api/orders/${id}/actions`, { action: 'dispatch', args: { leadUnitId: 'RC' }, expectedVersion: now.order.version }, other);
+    // this workstation pulls it (F5 works over the dialog)
+    await syncUntil(async () => (await detailOf(c.id)).summary.state === 'pending_sign');
+
+    await page.keyboard.press('Control+Enter');
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(/已.*派/);
+    expect(await dialog.getByRole('textbox', { name: '派单意见' }).inputValue()).toBe('请尽快处理占道问题');
+    await saveScreenshot(page, 'desk-dispatch-refused');
+    await closeDialogs();
+    // nothing was queued: the server's history has the one dispatch
+    const server = await floor.api('GET', `/api/orders/${id}`, undefined, other);
+    expect(server.history.map((h: Loose) => h.action)).toEqual(['dispatch']);
+    expect((await detailOf(c.id)).pending).toEqual([]);
   });
 
   it('a dispatch taken while the server is down is 待同步 at once, and reaches the server after its restart', async () => {

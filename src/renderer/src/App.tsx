@@ -110,12 +110,14 @@ function Workstation() {
   }, [t]);
   const screen = useNav((s) => s.screen);
   const ordersVisible = useOrdersVisible();
-  const loggedIn = useSession((s) => s.session?.loginRequired === true && s.session.user !== null);
+  const signedIn = useSession((s) => (s.session?.loginRequired ? (s.session.user?.username ?? null) : null));
   const loadUnits = useOrders((s) => s.loadUnits);
-  // units.list says whether an operator may dispatch (工单 in the navigation); ask once signed in
+  // units.list says whether this account may dispatch (工单 for an operator): asked again for
+  // every account that signs in, the last one's answer forgotten first
   useEffect(() => {
-    if (loggedIn) void loadUnits();
-  }, [loggedIn, loadUnits]);
+    useOrders.setState({ units: null });
+    if (signedIn !== null) void loadUnits();
+  }, [signedIn, loadUnits]);
   // an account that may not see 工单 (signed out, another operator) is back on 受理登记
   const onOrders = screen === 'orders' && ordersVisible;
 

@@ -249,6 +249,42 @@ describe('work orders on the desktop', () => {
     await closeDialogs();
   });
 
+  it('办理时限 of 1 hour puts the order in 临期 at once: 超期预警 counts it for the unit, and the count opens it', async () => {
+    const marker = '临期流程：燃气管道异味';
+    const c = await logDispatchCase(floor.harness.url, `${marker}，请尽快排查。`);
+    await page.keyboard.press('Alt+G');
+    const dialog = await openDispatch('待派单', marker);
+    // 办理时限 by keyboard: Tab from 承办单位, type, Enter picks
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('dispatch-unit');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('dispatch-limit');
+    await page.keyboard.type('1 小时');
+    await page.keyboard.press('Enter');
+    await dialog.getByTitle('1 小时', { exact: true }).waitFor();
+    await page.keyboard.press('Control+Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await syncUntil(async () => {
+      const d = await detailOf(c.id);
+      return d.summary.state === 'pending_sign' && d.pending.length === 0;
+    });
+    const d = await detailOf(c.id);
+    expect(d.order.assignments[0].deadline.basis).toBe('hours');
+
+    const board = region('超期预警');
+    const count = board.getByRole('button', { name: new RegExp(`^${UNITS.ZJJ.name} 临期 \\d+ 件$`) });
+    await syncUntil(async () => (await count.count()) === 1);
+    await count.click();
+    const drill = page.getByRole('dialog', { name: `${UNITS.ZJJ.name} · 临期` });
+    const row = drill.getByRole('row').filter({ hasText: marker });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('临期');
+    await saveScreenshot(page, 'desk-board-drill');
+    await row.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('region', { name: '流转记录' }).getByText('派单', { exact: true }).waitFor();
+    await closeDialogs();
+  });
+
   it('two supervisors dispatch the same order: the other one wins, this dialog shows the refusal in Chinese and keeps the note', async () => {
     const marker = '抢单：占道经营';
     const c = await logDispatchCase(floor.harness.url, `${marker}，影响通行。`);

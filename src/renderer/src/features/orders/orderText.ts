@@ -26,7 +26,7 @@ export function ordersVisible(session: SessionState | null, units: Pick<DeskUnit
 /** '' = the rules' limit (the action is sent without `limit`); else `d:5` or `h:24`. */
 export const LIMIT_DEFAULT = '';
 const DAY_CHOICES = [1, 2, 3, 5, 7, 10, 15, 20, 30] as const;
-const HOUR_CHOICES = [2, 4, 8, 12, 24, 48, 72] as const;
+const HOUR_CHOICES = [1, 2, 4, 8, 12, 24, 48, 72] as const;
 
 export function limitChoices(): string[] {
   return [LIMIT_DEFAULT, ...DAY_CHOICES.map((d) => `d:${d}`), ...HOUR_CHOICES.map((h) => `h:${h}`)];

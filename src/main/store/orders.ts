@@ -4,9 +4,11 @@
  * The server decides every action; this module keeps what it pulled and shows the intended
  * result of what was done here at once, offline too:
  *
- * - Pulled orders (`applyPulledOrder`, called by sync-store.ts inside the page's transaction):
- *   the snapshot is upserted only if its version is ≥ the stored one, history entries are
- *   upserted by (order, seq) — a page applied twice changes nothing and never duplicates an entry.
+ * - Pulled orders (`createPulledOrders`, called by sync-store.ts inside the page's transaction):
+ *   the snapshot is written only if its version is newer than the stored one (the same version is
+ *   the same snapshot, already written with its history: skipped), history entries are inserted
+ *   by (order, seq) — a page applied twice changes nothing and never
+ *   duplicates an entry.
  *   The queue columns (state, units, deadlines, the 临期 instant `warn_at`) are derived here with
  *   the shipped working calendar and the server's deadline rules (from GET /api/units; the
  *   defaults before the first fetch).
@@ -160,7 +162,7 @@ const UPSERT_ORDER = `
   ON CONFLICT (case_id) DO UPDATE SET state = excluded.state, version = excluded.version, unit_code = excluded.unit_code,
     lead_unit_code = excluded.lead_unit_code, deadline = excluded.deadline, sign_by = excluded.sign_by, warn_at = excluded.warn_at,
     extension_requested = excluded.extension_requested, snapshot = excluded.snapshot, updated_at = excluded.updated_at
-  WHERE excluded.version >= orders.version`;
+  WHERE excluded.version > orders.version`;
 
 const rowOf = (caseId: number, orderId: string, order: WorkOrder, d: Derived, at: number) => ({
   caseId,
@@ -183,20 +185,19 @@ const rowOf = (caseId: number, orderId: string, order: WorkOrder, d: Derived, at
  */
 export function createPulledOrders(db: Db, now: () => number) {
   const upsert = db.prepare(UPSERT_ORDER);
-  const upsertEntry = db.prepare(
-    `INSERT INTO order_history (order_id, seq, entry) VALUES (?, ?, ?)
-     ON CONFLICT (order_id, seq) DO UPDATE SET entry = excluded.entry WHERE entry <> excluded.entry`,
-  );
+  // entries are append-only on the server: an entry already here is kept
+  const insertEntry = db.prepare('INSERT INTO order_history (order_id, seq, entry) VALUES (?, ?, ?) ON CONFLICT (order_id, seq) DO NOTHING');
   const dropAcked = db.prepare('DELETE FROM order_acked WHERE order_id = ? AND min_version <= ?');
   return {
     apply(caseId: number, change: CaseChange): void {
       const order = change.order;
       if (!order) return;
       const orderId = change.uuid;
-      upsert.run(rowOf(caseId, orderId, order, deriveColumns(order, readCache(db).workflow.rules), now()));
-      for (const e of change.history ?? []) upsertEntry.run(orderId, e.seq, JSON.stringify(e));
       // what was done here and acknowledged is in this state now (the pull follows the push)
       dropAcked.run(orderId, order.version);
+      // a version already here (a page applied again) was written with its history: nothing to do
+      const written = upsert.run(rowOf(caseId, orderId, order, deriveColumns(order, readCache(db).workflow.rules), now())).changes > 0;
+      if (written) for (const e of change.history ?? []) insertEntry.run(orderId, e.seq, JSON.stringify(e));
     },
   };
 }

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
 import { launchBrowser, openApp } from './browser';
 import { callHarness, startHarness, type RunningHarness } from './harness';
+import { logDispatchCase, signInDesk, startFloor, type Floor } from './orders-floor';
 import { ROOT } from './paths';
 
 const violations = axeViolations;
@@ -93,11 +94,75 @@ describe('accessibility (axe-core, WCAG 2 AA)', () => {
     await page.close();
   });
 
+  it('the navigation, and 工单 on a standalone workstation (the note that work orders need the server)', async () => {
+    const { page } = await openApp(browser, harness.url);
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('button', { name: '受理登记' }).waitFor();
+    await page.keyboard.press('Alt+G');
+    await page.getByText('工单流转需要连接中心服务器').waitFor();
+    expect(await nav.getByRole('button', { name: '工单' }).getAttribute('aria-current')).toBe('page');
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  });
+
   it('the English screen', async () => {
     const { page } = await openApp(browser, harness.url);
     await page.getByRole('radio', { name: '中文' }).focus();
     await page.keyboard.press('ArrowRight');
     await page.getByRole('textbox', { name: 'Caller number', exact: true }).waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('accessibility of the 工单 screens (a workstation with a central server)', () => {
+  let floor: Floor;
+  beforeAll(async () => {
+    floor = await startFloor();
+  }, 300_000);
+  afterAll(async () => {
+    await floor?.stop();
+  });
+
+  it('工单 with a case in 待派单, the 派单 dialog, a refusal-free dispatch and 流转记录 pass', async () => {
+    const page = await signInDesk(browser, floor.harness.url);
+    const c = await logDispatchCase(floor.harness.url, '无障碍检查：小区楼下夜间施工噪音扰民。');
+    await page.keyboard.press('Alt+G');
+    const row = page.getByRole('region', { name: '待派单', exact: true }).getByRole('row').filter({ hasText: '无障碍检查' });
+    await expect
+      .poll(async () => {
+        if ((await row.count()) === 1) return true;
+        await page.keyboard.press('F5');
+        return false;
+      }, { timeout: 30_000, interval: 1_000 })
+      .toBe(true);
+    for (const name of ['待派单', '待审核', '已退回', '延期申请', '超期预警']) await page.getByRole('region', { name, exact: true }).waitFor();
+    expect(await violations(page)).toEqual([]);
+
+    await row.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: '派单' });
+    await dialog.getByRole('combobox', { name: '承办单位' }).waitFor();
+    await dialog.getByRole('combobox', { name: '办理时限' }).waitFor();
+    await dialog.getByRole('textbox', { name: '派单意见' }).waitFor();
+    expect(await violations(page)).toEqual([]);
+    // a note over the limit: the error beside the field, the text kept
+    const long = '长'.repeat(1001);
+    await dialog.getByRole('textbox', { name: '派单意见' }).fill(long);
+    await dialog.getByText('派单意见过长').waitFor();
+    await page.keyboard.press('Control+Enter');
+    expect(await dialog.getByRole('textbox', { name: '派单意见' }).inputValue()).toBe(long);
+    expect(await violations(page)).toEqual([]);
+    await dialog.getByRole('textbox', { name: '派单意见' }).fill('请核实');
+    await page.keyboard.press('Control+Enter');
+    await dialog.waitFor({ state: 'hidden' });
+
+    await callHarness(floor.harness.url, 'orders.get', { caseId: c.id });
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('无障碍检查');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: /搜索/ }).getByRole('button').filter({ hasText: '无障碍检查' }).first().click();
+    await page.getByRole('region', { name: '流转记录' }).getByText('派单', { exact: true }).waitFor();
     expect(await violations(page)).toEqual([]);
     await page.close();
   });

@@ -22,9 +22,16 @@ import { SyncStatusBar } from './features/sync/SyncStatusBar';
 import { IncomingCallBanner } from './features/telephony/IncomingCallBanner';
 import { useSyncPolling } from './features/sync/useSyncPolling';
 import { useLang, useT } from './i18n';
+import { NavBar, useOrdersVisible } from './features/nav/NavBar';
+import { BoardDrillDialog } from './features/orders/BoardRegion';
+import { DispatchDialog } from './features/orders/DispatchDialog';
+import { OrdersScreen } from './features/orders/OrdersScreen';
+import { ExtensionDialog, ReviewDialog } from './features/orders/ReviewDialog';
+import { useOrders } from './features/orders/ordersStore';
+import { useNav } from './state/nav';
 import { useReference } from './state/reference';
 import { needsLogin, useSession } from './state/session';
-import { useStatus } from './state/status';
+import { StatusLine } from './ui/StatusLine';
 
 const THEME = {
   algorithm: theme.compactAlgorithm,
@@ -101,6 +108,18 @@ function Workstation() {
   useEffect(() => {
     document.title = t.app.title;
   }, [t]);
+  const screen = useNav((s) => s.screen);
+  const ordersVisible = useOrdersVisible();
+  const signedIn = useSession((s) => (s.session?.loginRequired ? (s.session.user?.username ?? null) : null));
+  const loadUnits = useOrders((s) => s.loadUnits);
+  // units.list says whether this account may dispatch (工单 for an operator): asked again for
+  // every account that signs in, the last one's answer forgotten first
+  useEffect(() => {
+    useOrders.setState({ units: null });
+    if (signedIn !== null) void loadUnits();
+  }, [signedIn, loadUnits]);
+  // an account that may not see 工单 (signed out, another operator) is back on 受理登记
+  const onOrders = screen === 'orders' && ordersVisible;
 
   return (
     <div className="shell">
@@ -117,7 +136,10 @@ function Workstation() {
           }
         />
       )}
-      <main className="workspace">
+      <NavBar />
+      {/* both screens stay mounted: the hidden one keeps its state (the intake draft, the dialogs) */}
+      <main className="screens">
+      <div className="workspace" hidden={onOrders}>
         <section className="intake" aria-labelledby="intake-title">
           <div className="intake__head">
             <h2 id="intake-title" className="panel-title">
@@ -129,11 +151,21 @@ function Workstation() {
           <IntakeForm />
         </section>
         <HistoryPanel />
+      </div>
+      {ordersVisible && (
+        <div className="workspace workspace--orders" hidden={!onOrders}>
+          <OrdersScreen active={onOrders} />
+        </div>
+      )}
       </main>
       <SyncStatusBar />
       <SearchDrawer />
       <RejectionsDialog />
       <CaseDetailDialog />
+      <DispatchDialog />
+      <ReviewDialog />
+      <ExtensionDialog />
+      <BoardDrillDialog />
       <HelpDialog />
     </div>
   );
@@ -154,16 +186,5 @@ function TopBar() {
         {t.app.shortcutsButton}
       </Button>
     </header>
-  );
-}
-
-/** role="status": screen readers announce the saved case number without moving focus. */
-function StatusLine() {
-  const t = useT();
-  const { tone, message } = useStatus();
-  return (
-    <div role="status" aria-live="polite" className={`status-line status-line--${tone}`}>
-      {message ? message(t) : ''}
-    </div>
   );
 }

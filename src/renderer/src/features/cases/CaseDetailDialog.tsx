@@ -1,4 +1,7 @@
-/** A case with every contact about it (one order, many calls: 重复件), opened from any list. */
+/**
+ * A case with every contact about it (one order, many calls: 重复件), opened from any list; for a
+ * 转办 case with a work order, its state, deadline and 流转记录 too.
+ */
 import { Descriptions, Modal, Tag, Button } from 'antd';
 import { useEffect, useState } from 'react';
 import { formatPhone } from '../../../../shared/phone';
@@ -6,6 +9,7 @@ import type { CaseDetail } from '../../../../shared/schemas';
 import { backend } from '../../api/backend';
 import { formatDateTime, formatTimeSeconds, useT, type Messages } from '../../i18n';
 import { useSession } from '../../state/session';
+import { OrderHistory } from '../orders/OrderHistory';
 import { StatusTag } from './CaseRow';
 import { useOpenCase } from './caseStore';
 
@@ -108,6 +112,7 @@ function CaseBody({ detail: d }: { detail: CaseDetail }) {
           },
         ]}
       />
+      <OrderHistory caseId={d.id} />
       <h3 className="detail__section">{t.caseDetail.contacts(d.contacts.length)}</h3>
       <ol className="contact-list">
         {d.contacts.map((c) => (

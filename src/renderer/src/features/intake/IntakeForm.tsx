@@ -34,6 +34,7 @@ import {
   isBlank,
   type IntakeForm as IntakeFormValues,
 } from './draft';
+import { showScreen, useNav } from '../../state/nav';
 import { SuggestInput } from './SuggestInput';
 
 const FORM_ID = 'intake-form';
@@ -204,11 +205,15 @@ export function IntakeForm() {
       if (field) {
         e.preventDefault();
         e.stopPropagation();
-        // a radio group: its checked radio (紧急程度 always has one)
-        const target = field === 'urgency' ? document.querySelector<HTMLElement>(`#${fieldId(field)} input:checked`) : document.getElementById(fieldId(field));
-        target?.focus();
+        // a radio group: its checked radio (紧急程度 always has one); from 工单, back to 受理登记 first
+        showScreen('intake', () => {
+          const target = field === 'urgency' ? document.querySelector<HTMLElement>(`#${fieldId(field)} input:checked`) : document.getElementById(fieldId(field));
+          target?.focus();
+        });
         return;
       }
+      // Ctrl+Enter and Esc belong to the form only while 受理登记 is the screen shown
+      if (useNav.getState().screen !== 'intake') return;
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         e.stopPropagation();

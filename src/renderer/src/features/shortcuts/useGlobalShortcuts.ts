@@ -1,11 +1,12 @@
 /**
  * Shortcuts that work from anywhere: F1 help, Ctrl+K / F3 search (previous query selected), Alt+H history, Alt+N back to
- * the number, F5 立即同步. Intake's own keys (Ctrl+Enter, Esc) live with the form. Capture
+ * the number, F5 立即同步, Alt+S 受理登记 and Alt+G 工单 (the screens; Alt+H and Alt+N go back to 受理登记 first). Intake's own keys (Ctrl+Enter, Esc) live with the form. Capture
  * phase, so a focused control cannot swallow them; the browser's own meaning of F1/F3/F5/Ctrl+K
  * is suppressed (F5 "reload" in the harness would only cost the operator a few seconds).
  */
 import { useEffect } from 'react';
 import { IDS, focusById, isComposing } from '../../ui/focus';
+import { showScreen } from '../../state/nav';
 import { useSync } from '../sync/syncStore';
 import { useHelp } from './HelpDialog';
 
@@ -22,6 +23,25 @@ function focusHistory(): void {
   (firstCase ?? region)?.focus();
 }
 
+/** Back on 受理登记: focus where the operator was typing, else 来电号码. */
+function focusIntake(): void {
+  const active = document.activeElement;
+  if (active && active !== document.body && active.closest('.intake')) return;
+  focusById(IDS.phone);
+}
+
+/** On 工单: the first row of the first queue that has one, else the screen itself (↓ then reaches the first row). */
+function focusOrders(): void {
+  const screen = document.querySelector<HTMLElement>('.orders');
+  const target = screen?.querySelector<HTMLElement>('tr[tabindex]') ?? screen;
+  target?.focus();
+}
+
+/** 工单 is in the navigation (the nav renders it only for those who may see it). */
+function ordersShown(): boolean {
+  return document.querySelector('.orders') !== null;
+}
+
 export function useGlobalShortcuts(): void {
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
@@ -31,8 +51,13 @@ export function useGlobalShortcuts(): void {
       if (e.key === 'F1' && plain) action = () => useHelp.getState().setOpen(true);
       else if ((e.key === 'F3' && plain) || ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k'))
         action = focusSearch;
-      else if (e.altKey && !e.ctrlKey && e.code === 'KeyH') action = focusHistory;
-      else if (e.altKey && !e.ctrlKey && e.code === 'KeyN') action = () => focusById(IDS.phone);
+      else if (e.altKey && !e.ctrlKey && e.code === 'KeyH') action = () => showScreen('intake', focusHistory);
+      else if (e.altKey && !e.ctrlKey && e.code === 'KeyN') action = () => showScreen('intake', () => focusById(IDS.phone));
+      else if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyS') action = () => showScreen('intake', focusIntake);
+      else if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyG') {
+        if (!ordersShown()) return;
+        action = () => showScreen('orders', focusOrders);
+      }
       else if (e.key === 'F5' && plain) action = () => void useSync.getState().syncNow();
       if (!action) return;
       e.preventDefault();

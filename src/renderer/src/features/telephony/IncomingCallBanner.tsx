@@ -10,6 +10,7 @@ import { formatPhone } from '../../../../shared/phone';
 import { backend } from '../../api/backend';
 import { useT } from '../../i18n';
 import { isComposing, isInDialog } from '../../ui/focus';
+import { showScreen } from '../../state/nav';
 import { useCall } from './callStore';
 
 export function IncomingCallBanner() {
@@ -25,6 +26,8 @@ export function IncomingCallBanner() {
       if (e.key !== 'F2' || e.ctrlKey || e.altKey || e.metaKey || e.shiftKey || isComposing(e) || isInDialog(e.target)) return;
       e.preventDefault();
       e.stopPropagation();
+      // taken from 工单 too: the call is logged on 受理登记
+      showScreen('intake');
       useCall.getState().accept();
     };
     window.addEventListener('keydown', onKeyDown, true);

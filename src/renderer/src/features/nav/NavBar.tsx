@@ -1,0 +1,54 @@
+/**
+ * The workstation's navigation (工作区): 受理登记 (Alt+S) and 工单 (Alt+G). 工单 shows for
+ * supervisors and admins, for operators when the server lets them dispatch, and standalone
+ * (where the screen explains that work orders need the central server).
+ */
+import { useT } from '../../i18n';
+import { useNav, type Screen } from '../../state/nav';
+import { useSession } from '../../state/session';
+import { useCall } from '../telephony/callStore';
+import { ordersVisible } from '../orders/orderText';
+import { useOrders } from '../orders/ordersStore';
+
+export function useOrdersVisible(): boolean {
+  const session = useSession((s) => s.session);
+  const units = useOrders((s) => s.units);
+  return ordersVisible(session, units);
+}
+
+export function NavBar() {
+  const t = useT();
+  const screen = useNav((s) => s.screen);
+  const show = useNav((s) => s.show);
+  const visible = useOrdersVisible();
+  const callWaiting = useCall((s) => s.waiting !== null);
+  const item = (target: Screen, label: string, key: string, badge?: string) => (
+    <li>
+      <button
+        type="button"
+        className={`nav__item${screen === target ? ' nav__item--current' : ''}`}
+        aria-current={screen === target ? 'page' : undefined}
+        aria-keyshortcuts={key}
+        onClick={() => show(target)}
+      >
+        {label}
+        <kbd className="nav__key" aria-hidden="true">
+          {key}
+        </kbd>
+        {badge && (
+          <span className="nav__badge" aria-hidden="true">
+            {badge}
+          </span>
+        )}
+      </button>
+    </li>
+  );
+  return (
+    <nav className="nav" aria-label={t.nav.label}>
+      <ul className="nav__list">
+        {item('intake', t.nav.intake, t.nav.intakeKey, callWaiting && screen !== 'intake' ? t.nav.callWaiting : undefined)}
+        {visible && item('orders', t.nav.orders, t.nav.ordersKey)}
+      </ul>
+    </nav>
+  );
+}

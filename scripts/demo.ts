@@ -8,7 +8,7 @@
  * Ctrl+C stops both. Delete DIR to start again from scratch.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,18 @@ export interface RunningDemo {
   /** resolves with a reason when a started process exits by itself */
   exited: Promise<string>;
   stop(): Promise<void>;
+}
+
+/** true when `built` exists and is newer than every file under the source folders (relative to ROOT) */
+function upToDate(built: string, sources: string[]): boolean {
+  if (!existsSync(built)) return false;
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) => {
+      const path = join(dir, e.name);
+      return e.isDirectory() ? newer(path) : statSync(path).mtimeMs > builtAt;
+    });
+  return !sources.some((s) => newer(join(ROOT, s)));
 }
 
 function portFree(port: number, host: string): Promise<boolean> {
@@ -197,7 +209,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   restrictNewFiles();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
 
-  if (!existsSync(join(ROOT, 'out', 'portal', 'index.html'))) {
+  if (!upToDate(join(ROOT, 'out', 'portal', 'index.html'), ['src/portal', 'src/shared'])) {
     if (opts.build === false) log('the unit portal is not built (npm run build:portal): /portal/ will say so');
     else {
       log('building the unit portal (npm run build:portal)…');
@@ -229,7 +241,8 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
 
     let desktopUrl: string | null = null;
     if (opts.desktop !== false) {
-      const built = existsSync(join(ROOT, 'out', 'renderer', 'index.html'));
+      // after a git pull the old build would show yesterday's screens: rebuild when a source is newer
+      const built = upToDate(join(ROOT, 'out', 'renderer', 'index.html'), ['src/renderer', 'src/shared']);
       log(built ? `starting the desktop (browser harness) on port ${opts.desktopPort}…` : 'building and starting the desktop (browser harness)…');
       const harness = startChild(
         'desktop',

@@ -107,6 +107,7 @@ export function startApp(opts: StartOptions): AppContext {
   const sync = startSync({
     db: store.db,
     serverUrl: config.serverUrl,
+    workstation: config.workstation,
     secrets: opts.secrets,
     onWrite: store.noteWrite,
     onInternalError,

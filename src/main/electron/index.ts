@@ -73,16 +73,17 @@ function openHotlineUrl(url: string): void {
     return;
   }
   if (context.config.telephony?.url?.enabled === false) {
-    console.error('[telephony] hotline:// URLs are turned off by telephony.url.enabled');
+    context.log.warn('telephony: hotline:// URLs are turned off by telephony.url.enabled');
     return;
   }
   const parsed = parseHotlineUrl(url);
   if (!parsed.ok) {
-    console.error('[telephony] refused', url.slice(0, 200), parsed.reason);
+    // the URL carries the caller's number: the log masks it
+    context.log.warn('telephony: hotline:// URL refused', { url: url.slice(0, 200), reason: parsed.reason });
     return;
   }
   const result = context.telephony.report('url', parsed.event);
-  if (!result.ok) console.error('[telephony] refused', result.reason);
+  if (!result.ok) context.log.warn('telephony: event refused', { reason: result.reason });
 }
 
 const hotlineUrlsIn = (argv: readonly string[]) => argv.filter((a) => a.toLowerCase().startsWith('hotline://'));
@@ -95,10 +96,10 @@ async function startPhone(ctx: AppContext): Promise<void> {
       hub: ctx.telephony,
       config: ctx.config.telephony,
       dataDir: ctx.dataDir,
-      onError: (message) => console.error('[telephony]', message),
+      onError: (message) => ctx.log.error(`telephony: ${message}`),
     });
   } catch (e) {
-    console.error('[telephony] not started:', e);
+    ctx.log.error('telephony not started', { err: e });
   }
   for (const url of earlyUrls.splice(0)) openHotlineUrl(url);
 }
@@ -136,7 +137,7 @@ function registerIpc(ctx: AppContext): void {
       return { ok: false, error: { code: 'unauthorized', message: 'caller is not the application window' } };
     }
     return dispatch(ctx.handlers, method, input, { transport: 'electron' }, {
-      onInternalError: (m, e) => console.error(`[${m}]`, e),
+      onInternalError: (m, e) => ctx.log.error(`internal error in ${m}`, { err: e }),
     });
   });
 }

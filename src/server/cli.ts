@@ -25,12 +25,14 @@ import { readDirectoryFile, SheetError } from './units/spreadsheet';
 import { checkDirectory } from '../shared/units';
 import { DeadlineRules } from '../shared/workorders';
 import { readCalendarDir } from './workorders/calendar-dir';
+import { logDestination } from './log';
 import { backupEmbedded, restoreEmbedded, verifyEmbeddedBackup } from './db/backup';
 
 const USAGE = `usage:
   npm run server -- --data DIR [--port N] [--host H] [--official-prefix JN] [--time-zone Asia/Shanghai]
                     [--window-days 365] [--offline-days 7] [--trust-proxy] [--secret-file FILE]
                     [--calendar-dir DIR] [--taxonomy-dir DIR] [--deadline-rules FILE.json] [--operator-may-dispatch]
+                    [--log-file FILE] [--log-max-mb 50] [--log-keep 10]
   npm run server -- create-admin --data DIR --username NAME [--display-name TEXT]
   npm run server -- import-units --data DIR FILE.xlsx|FILE.csv [--dry-run]
   npm run server -- backup --data DIR --out FILE.tar.gz      (embedded database; stop the server first)
@@ -208,9 +210,20 @@ async function serve(args: string[]): Promise<void> {
       'taxonomy-dir': { type: 'string' },
       'deadline-rules': { type: 'string' },
       'operator-may-dispatch': { type: 'boolean', default: false },
+      'log-file': { type: 'string' },
+      'log-max-mb': { type: 'string' },
+      'log-keep': { type: 'string' },
     },
   });
   const port = integer('port', values.port)!;
+  const logMaxMb = integer('log-max-mb', values['log-max-mb']);
+  const logKeep = integer('log-keep', values['log-keep']);
+  if (logMaxMb === 0 || logKeep === 0) throw new UsageError('--log-max-mb and --log-keep must be at least 1');
+  const logStream = logDestination({
+    file: values['log-file'],
+    maxBytes: logMaxMb === undefined ? undefined : logMaxMb * 1024 * 1024,
+    keep: logKeep,
+  });
   const config: ServerConfigOverrides = {};
   if (values['official-prefix']) config.officialNoPrefix = values['official-prefix'];
   if (values['time-zone']) config.timeZone = values['time-zone'];
@@ -251,7 +264,8 @@ async function serve(args: string[]): Promise<void> {
       db,
       config,
       tokenSecret,
-      logger: { level: process.env.LOG_LEVEL ?? 'info' },
+      // masked lines, to standard output or the rotating --log-file (src/server/log.ts)
+      logger: { level: process.env.LOG_LEVEL ?? 'info', stream: logStream },
       trustProxy: values['trust-proxy'],
       // the unit portal (npm run build:portal), at /portal/
       portalDir: PORTAL_DIR,

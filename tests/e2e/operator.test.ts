@@ -13,7 +13,7 @@ let browser: Browser;
 let app: AppPage;
 let page: Page;
 
-const CASE_NO = /W\d{3}-\d{8}-\d{4}/;
+const CASE_NO = /W[0-9A-Z]{3,6}-\d{8}-\d{4}/;
 
 const phoneField = () => page.getByRole('textbox', { name: '来电号码', exact: true });
 const statusLine = () => page.locator('.status-line[role="status"]');
@@ -142,7 +142,7 @@ describe('intake by keyboard', () => {
       urgencySteps: 1,
     });
 
-    await expect.poll(() => statusLine().textContent()).toMatch(/^已受理，工单号 W\d{3}-\d{8}-\d{4}$/);
+    await expect.poll(() => statusLine().textContent()).toMatch(/^已受理，工单号 W[0-9A-Z]{3,6}-\d{8}-\d{4}$/);
     expect(await activeId()).toBe('intake-phone');
     expect(await phoneField().inputValue()).toBe('');
     expect(await page.getByRole('textbox', { name: '诉求内容' }).inputValue()).toBe('');
@@ -186,7 +186,7 @@ describe('intake by keyboard', () => {
 
     await page.keyboard.press('Alt+H');
     await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: /^工单 W\d{3}-\d{8}-\d{4}$/ });
+    const dialog = page.getByRole('dialog', { name: /^工单 W[0-9A-Z]{3,6}-\d{8}-\d{4}$/ });
     await dialog.waitFor();
     await expect.poll(() => dialog.textContent()).toContain('全部来电 (1)');
     const text = (await dialog.textContent()) ?? '';
@@ -226,12 +226,12 @@ describe('a routine call by keyboard', () => {
     expect(await page.getByRole('radio', { name: '一般' }).isChecked()).toBe(true);
     await press('Control+Enter');
 
-    await expect.poll(() => statusLine().textContent()).toMatch(/^已受理，工单号 W\d{3}-\d{8}-\d{4}$/);
+    await expect.poll(() => statusLine().textContent()).toMatch(/^已受理，工单号 W[0-9A-Z]{3,6}-\d{8}-\d{4}$/);
     expect(keys).toEqual(['Tab', 't', 's', 'Enter', 'w', 'y', 'Enter', 'r', 'c', 'Enter', 'Control+Enter']);
     expect(keys.length).toBeLessThanOrEqual(12);
     console.log(`routine 转办 call: ${keys.length} keys besides the caller's words: ${keys.join(' ')}`);
 
-    const localNo = /W\d{3}-\d{8}-\d{4}/.exec((await statusLine().textContent()) ?? '')![0];
+    const localNo = /W[0-9A-Z]{3,6}-\d{8}-\d{4}/.exec((await statusLine().textContent()) ?? '')![0];
     const found = (await callHarness(harness.url, 'search.query', { q: localNo, limit: 5 })) as {
       results: Array<Record<string, unknown>>;
     };

@@ -96,14 +96,14 @@ describe('screen pop (来电弹屏)', () => {
     expect(phone('end').status).toBe(0);
     await content().focus();
     await page.keyboard.press('Control+Enter');
-    await expect.poll(() => page.locator('.status-line[role="status"]').textContent()).toMatch(/^已受理，工单号 W\d{3}-\d{8}-\d{4}$/);
+    await expect.poll(() => page.locator('.status-line[role="status"]').textContent()).toMatch(/^已受理，工单号 W[0-9A-Z]{3,6}-\d{8}-\d{4}$/);
 
     await page.keyboard.type(CALLER);
     const open = historyRegion().getByRole('list', { name: '未办结工单 (1)' });
     await expect.poll(() => open.textContent()).toContain('电梯经常停运');
     await page.keyboard.press('Alt+H');
     await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: /^工单 W\d{3}-\d{8}-\d{4}$/ });
+    const dialog = page.getByRole('dialog', { name: /^工单 W[0-9A-Z]{3,6}-\d{8}-\d{4}$/ });
     await dialog.waitFor();
     await expect.poll(() => dialog.textContent()).toContain('来电时间');
     const text = (await dialog.textContent()) ?? '';

@@ -17,7 +17,7 @@ import { createAccount, createAdmin, freePort, startServer, type RunningServer }
 
 const ADMIN = { username: 'admin', password: 'admin-pass-2026' };
 const OPERATOR = { username: '1024', password: 'wangfang-2026', displayName: '王芳', role: 'operator' as const };
-const LOCAL_NO = /W\d{3}-\d{8}-\d{4}/;
+const LOCAL_NO = /W[0-9A-Z]{3,6}-\d{8}-\d{4}/;
 const OFFICIAL_NO = /JN\d{8}-\d{6}/;
 /** a workstation whose clock runs two days ahead: the server refuses its cases (同步异常) */
 const CLOCK_TWO_DAYS_AHEAD = `data:text/javascript,${encodeURIComponent('const now = Date.now; Date.now = () => now() + 2 * 86_400_000;')}`;
@@ -100,7 +100,7 @@ async function logCall(phone: string, content: string): Promise<string> {
   // every case gets a new number, so this call's confirmation differs from the one before
   await expect
     .poll(() => statusLine().textContent(), STEP_WAIT)
-    .toSatisfy((t: string | null) => t !== before && /^已受理，工单号 W\d{3}-\d{8}-\d{4}$/.test(t ?? ''));
+    .toSatisfy((t: string | null) => t !== before && /^已受理，工单号 W[0-9A-Z]{3,6}-\d{8}-\d{4}$/.test(t ?? ''));
   const text = (await statusLine().textContent()) ?? '';
   return LOCAL_NO.exec(text)![0];
 }

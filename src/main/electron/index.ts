@@ -75,16 +75,17 @@ function openHotlineUrl(url: string): void {
     return;
   }
   if (context.config.telephony?.url?.enabled === false) {
-    console.error('[telephony] hotline:// URLs are turned off by telephony.url.enabled');
+    context.log.warn('telephony: hotline:// URLs are turned off by telephony.url.enabled');
     return;
   }
   const parsed = parseHotlineUrl(url);
   if (!parsed.ok) {
-    console.error('[telephony] refused', url.slice(0, 200), parsed.reason);
+    // the URL carries the caller's number: the log masks it
+    context.log.warn('telephony: hotline:// URL refused', { url: url.slice(0, 200), reason: parsed.reason });
     return;
   }
   const result = context.telephony.report('url', parsed.event);
-  if (!result.ok) console.error('[telephony] refused', result.reason);
+  if (!result.ok) context.log.warn('telephony: event refused', { reason: result.reason });
 }
 
 const hotlineUrlsIn = (argv: readonly string[]) => argv.filter((a) => a.toLowerCase().startsWith('hotline://'));
@@ -97,10 +98,10 @@ async function startPhone(ctx: AppContext): Promise<void> {
       hub: ctx.telephony,
       config: ctx.config.telephony,
       dataDir: ctx.dataDir,
-      onError: (message) => console.error('[telephony]', message),
+      onError: (message) => ctx.log.error(`telephony: ${message}`),
     });
   } catch (e) {
-    console.error('[telephony] not started:', e);
+    ctx.log.error('telephony not started', { err: e });
   }
   for (const url of earlyUrls.splice(0)) openHotlineUrl(url);
 }
@@ -117,12 +118,12 @@ async function startUpdates(ctx: AppContext): Promise<void> {
       currentVersion: app.getVersion(),
       checkEveryMinutes: feed.checkIntervalMinutes,
       activity: () => ctx.activity(),
-      log: (m) => console.warn('[update]', m),
+      log: (m) => ctx.log.info(`[update] ${m}`),
     });
     ctx.updates = updates;
     updates.start();
   } catch (e) {
-    console.error('[update] not started:', e);
+    ctx.log.error('[update] not started', { error: (e as Error).message });
   }
 }
 
@@ -161,7 +162,7 @@ function registerIpc(ctx: AppContext): void {
       return { ok: false, error: { code: 'unauthorized', message: 'caller is not the application window' } };
     }
     return dispatch(ctx.handlers, method, input, { transport: 'electron' }, {
-      onInternalError: (m, e) => console.error(`[${m}]`, e),
+      onInternalError: (m, e) => ctx.log.error(`internal error in ${m}`, { err: e }),
     });
   });
 }

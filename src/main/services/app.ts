@@ -15,6 +15,7 @@ import { startSync, type SyncService } from '../sync/service';
 import { secureDataDir } from './data-dir';
 import { createTelephonyHub, type TelephonyHub } from '../telephony/hub';
 import { createHandlers } from './handlers';
+import { createMainLog, type MainLog } from '../log';
 import type { HandlerTable } from './dispatch';
 import { countRecentDrafts } from '../store/drafts';
 import { DRAFT_QUIET_MS, type Activity } from '../updates/policy';
@@ -32,6 +33,8 @@ export interface AppContext {
   activity(): Activity;
   /** the update service, when the transport has one (Electron with updates.url in the policy) */
   updates: UpdateHandle | null;
+  /** the masked, rotating log in <data dir>/logs (src/main/log.ts) */
+  log: MainLog;
   /** stops the sync job (aborting its request in flight) and closes the store */
   close(): void;
 }
@@ -55,8 +58,22 @@ export interface StartOptions {
 
 export function startApp(opts: StartOptions): AppContext {
   // before anything is read or written there: the folder and its files are this user's only
-  secureDataDir(opts.dataDir, { warn: opts.onWarning });
+  const warnings: string[] = [];
+  secureDataDir(opts.dataDir, {
+    warn: (m) => {
+      warnings.push(m);
+      (opts.onWarning ?? ((w: string) => console.warn(w)))(m);
+    },
+  });
+  // the log's own folder is made after the data folder is secured, so it inherits 0700
+  const log = createMainLog({ dataDir: opts.dataDir, echo: () => {} });
+  for (const w of warnings) log.warn('data folder narrowed', { detail: w });
+  const onInternalError = (error: unknown) => {
+    log.error('internal error', { err: error });
+    opts.onInternalError?.(error);
+  };
   const config = loadConfig(opts);
+  log.info('starting', { workstation: config.workstation, server: config.serverUrl ?? null, node: process.versions.node, electron: process.versions.electron ?? null });
   // `npm run store -- restore` refuses while this names a live process
   const releaseStore = holdStore(opts.dataDir);
   let store: ReturnType<typeof openStore>;
@@ -85,19 +102,26 @@ export function startApp(opts: StartOptions): AppContext {
           dir: config.backup?.dir ?? join(opts.dataDir, BACKUP_DIR),
           intervalMs: (config.backup?.intervalHours ?? 4) * 3_600_000,
           keep: config.backup?.keep ?? 7,
-          onDone: opts.onBackup,
-          onError: opts.onInternalError,
+          onDone: (r) => {
+            log.info('backup written and verified', { file: r.file, bytes: r.bytes, ms: r.ms });
+            opts.onBackup?.(r);
+          },
+          onError: (e) => {
+            log.error('backup failed', { err: e });
+            opts.onInternalError?.(e);
+          },
         });
   const sync = startSync({
     db: store.db,
     serverUrl: config.serverUrl,
+    workstation: config.workstation,
     secrets: opts.secrets,
     onWrite: store.noteWrite,
-    onInternalError: opts.onInternalError,
+    onInternalError,
   });
   const telephony = createTelephonyHub({
     history: (phone) => store.callerHistory(phone),
-    onError: opts.onInternalError,
+    onError: onInternalError,
   });
   const ctx: AppContext = {
     config,
@@ -108,7 +132,9 @@ export function startApp(opts: StartOptions): AppContext {
     dataDir: opts.dataDir,
     activity: () => ({ activeCalls: telephony.activeCalls(), drafts: countRecentDrafts(store.db, Date.now() - DRAFT_QUIET_MS) }),
     updates: null,
+    log,
     close: () => {
+      log.info('stopping');
       backups?.stop();
       sync.stop();
       store.close();

@@ -17,7 +17,12 @@ import { STORE_FILE } from './paths';
 
 export const BACKUP_DIR = 'backups';
 export const LOCK_FILE = 'store.lock';
-const NAME = /^hotline-(\d{8})-(\d{6})(?:-\d+)?\.sqlite$/;
+const NAME = /^hotline-(\d{8})-(\d{6})(?:-(\d+))?\.sqlite$/;
+/** sort key: the stamp, then the number of a second backup within the same second */
+const orderOf = (name: string): string => {
+  const m = NAME.exec(name)!;
+  return `${m[1]}${m[2]}${(m[3] ?? '1').padStart(6, '0')}`;
+};
 
 export interface BackupResult {
   file: string;
@@ -55,7 +60,7 @@ export function listBackups(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((n) => NAME.test(n))
-    .sort()
+    .sort((a, b) => (orderOf(a) < orderOf(b) ? -1 : orderOf(a) > orderOf(b) ? 1 : 0))
     .map((n) => join(dir, n));
 }
 
@@ -67,8 +72,9 @@ export async function backupStore(db: Db, dir: string, opts: { keep: number; now
   if (!Number.isInteger(opts.keep) || opts.keep < 1) throw new BackupError(`keep must be a whole number ≥ 1, got ${opts.keep}`);
   const started = Date.now();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  let file = join(dir, `hotline-${stampOf((opts.now ?? Date.now)())}.sqlite`);
-  for (let n = 2; existsSync(file); n++) file = file.replace(/(?:-\d+)?\.sqlite$/, `-${n}.sqlite`);
+  const base = join(dir, `hotline-${stampOf((opts.now ?? Date.now)())}`);
+  let file = `${base}.sqlite`;
+  for (let n = 2; existsSync(file); n++) file = `${base}-${n}.sqlite`;
   const partial = `${file}.partial`;
   closeSync(openSync(partial, 'w', 0o600));
   try {
@@ -160,7 +166,15 @@ export interface BackupSchedule {
  */
 export function scheduleBackups(
   db: Db,
-  opts: { dir: string; intervalMs: number; keep: number; onDone?: (r: BackupResult) => void; onError?: (e: unknown) => void },
+  opts: {
+    dir: string;
+    intervalMs: number;
+    keep: number;
+    onDone?: (r: BackupResult) => void;
+    onError?: (e: unknown) => void;
+    /** the first backup waits at least this long after start (default a minute) */
+    firstDelayMinMs?: number;
+  },
 ): BackupSchedule {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -179,7 +193,7 @@ export function scheduleBackups(
   const newest = listBackups(opts.dir).at(-1);
   const age = newest ? Date.now() - statSync(newest).mtimeMs : Infinity;
   // a minute after start at the earliest: the first minutes of a shift belong to the operator
-  next(Math.max(60_000, opts.intervalMs - age));
+  next(Math.max(opts.firstDelayMinMs ?? 60_000, opts.intervalMs - age));
   return {
     stop: () => {
       stopped = true;

@@ -5,12 +5,16 @@
  *   npm run store -- verify  --data DIR | --file FILE             integrity_check of the store and its backups, or of one file
  *   npm run store -- list    --data DIR [--out DIR]               the backups, oldest first
  *   npm run store -- restore --data DIR --from FILE               replaces the store (refused while the app runs)
+ *   npm run store -- diagnostics --data DIR [--out FILE.json]     the help desk's diagnostics (no case data)
  *
  * Exit status 0 on success, 1 when a check fails or a command is refused, 2 for usage errors.
  */
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../config';
+import { collectDiagnostics } from '../diagnostics';
 import { parseArgs } from 'node:util';
 import { BACKUP_DIR, backupStore, listBackups, restoreStore, verifyStoreFile } from './backup';
 import { STORE_FILE } from './paths';
@@ -19,7 +23,8 @@ const USAGE = `usage:
   npm run store -- backup  --data DIR [--out DIR] [--keep 7]
   npm run store -- verify  --data DIR | --file FILE
   npm run store -- list    --data DIR [--out DIR]
-  npm run store -- restore --data DIR --from FILE`;
+  npm run store -- restore --data DIR --from FILE
+  npm run store -- diagnostics --data DIR [--out FILE.json]`;
 
 class UsageError extends Error {}
 
@@ -81,6 +86,18 @@ async function main(argv: string[]): Promise<number> {
       const from = need(values.from, '--from');
       const { keptAs } = restoreStore(data, from);
       process.stdout.write(`restored ${from} into ${join(data, STORE_FILE)}${keptAs ? `; the previous store is kept as ${keptAs}` : ''}\n`);
+      return 0;
+    }
+    case 'diagnostics': {
+      const data = need(values.data, '--data');
+      const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+      const config = loadConfig({ resourcesDir: join(root, 'resources'), dataDir: data });
+      const { version } = (await import('../../../package.json', { with: { type: 'json' } })).default as { version: string };
+      const text = `${JSON.stringify(collectDiagnostics({ dataDir: data, config, appVersion: version }), null, 2)}\n`;
+      if (values.out) {
+        writeFileSync(resolve(values.out), text, { mode: 0o600 });
+        process.stdout.write(`diagnostics written to ${resolve(values.out)}\n`);
+      } else process.stdout.write(text);
       return 0;
     }
     default:

@@ -50,6 +50,8 @@ export interface HttpClientOptions {
   schemaVersion?: number;
   /** per request, until the whole response body has arrived */
   timeoutMs?: number;
+  /** sent with every request (X-Hotline-Workstation: the code the server's audit trail records) */
+  headers?: Record<string, string>;
 }
 
 /** One outbox row as pushed: args are the JSON text the outbox holds, sent without re-encoding. */
@@ -109,7 +111,7 @@ export function createHttpClient(opts: HttpClientOptions): SyncHttpClient {
     try {
       const res = await doFetch(`${baseUrl}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { ...opts.headers, 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body,
         signal: combined,
       });

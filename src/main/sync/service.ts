@@ -9,6 +9,7 @@ import { createOrders, type Orders } from '../store/orders';
 import { createSyncStore, type SyncStore } from '../store/sync-store';
 import { WorkstationAuth } from './auth';
 import { createHttpClient, type FetchFn } from './http';
+import { WORKSTATION_HEADER } from '../../shared/admin';
 import { SyncJob, type SyncJobOptions } from './job';
 import type { SecretBox } from './secrets';
 
@@ -25,6 +26,8 @@ export interface SyncServiceOptions {
   /** after sync wrote to the store (idle housekeeping follows writes: SqliteStore.noteWrite) */
   onWrite?: () => void;
   onInternalError?: (error: unknown) => void;
+  /** this workstation's code, sent as X-Hotline-Workstation for the server's audit trail */
+  workstation?: string;
   /** tuning and test seams of the job */
   job?: Omit<SyncJobOptions, 'store' | 'http' | 'auth'>;
 }
@@ -61,7 +64,12 @@ export function startSync(opts: SyncServiceOptions): SyncService {
   const now = opts.now ?? Date.now;
   const store = createSyncStore(opts.db, { now, onWrite: opts.onWrite });
   const orders = createOrders(opts.db, { now });
-  const http = opts.serverUrl ? createHttpClient({ baseUrl: opts.serverUrl, fetch: opts.fetch, schemaVersion: opts.schemaVersion }) : null;
+  const http = opts.serverUrl ? createHttpClient({
+        baseUrl: opts.serverUrl,
+        fetch: opts.fetch,
+        schemaVersion: opts.schemaVersion,
+        headers: opts.workstation ? { [WORKSTATION_HEADER]: opts.workstation } : undefined,
+      }) : null;
   let job: SyncJob | null = null;
   const auth = new WorkstationAuth({ store, http, now, secrets: opts.secrets, onSignedIn: () => job?.kick() });
   if (http) {

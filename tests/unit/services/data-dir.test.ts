@@ -105,7 +105,10 @@ describe.skipIf(!posix)('workstation data folder modes (POSIX)', () => {
     sync.saveAccount({ id: 1, username: 'opa', displayName: '操作员A', role: 'operator' });
     const sealed = plainSecretBox.seal('refresh-token-for-the-mode-test');
     sync.setRefreshToken('opa', sealed, Date.now() + 86_400_000);
-    const holders = readdirSync(dataDir).filter((f) => readFileSync(join(dataDir, f)).includes(sealed));
+    // files only: the folder also holds logs/ and backups/ (whose files never carry the token)
+    const holders = readdirSync(dataDir, { withFileTypes: true })
+      .filter((e) => e.isFile() && readFileSync(join(dataDir, e.name)).includes(sealed))
+      .map((e) => e.name);
     // SQLite writes it to the WAL first: wherever it lies, only this user can read it
     expect(holders.length).toBeGreaterThan(0);
     for (const f of holders) expect(mode(join(dataDir, f)).toString(8), f).toBe('600');

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backupStore, holdStore, listBackups, restoreStore, storeHolder, verifyStoreFile } from '../../../src/main/store/backup';
+import { backupStore, holdStore, listBackups, restoreStore, scheduleBackups, storeHolder, verifyStoreFile } from '../../../src/main/store/backup';
 import { STORE_FILE } from '../../../src/main/store/paths';
 import { openStore } from '../../../src/main/store/store';
 import { intake, T0, TAXONOMY, tempDir } from './helpers';
@@ -60,6 +60,42 @@ describe('store backups', () => {
     }
     expect(caseCount(kept[1]!)).toBeGreaterThanOrEqual(20);
     await expect(backupStore(store.db, dir, { keep: 0 })).rejects.toThrow(/keep/);
+    // two within one second: the second is newer, and pruning keeps it
+    const again = await backupStore(store.db, dir, { keep: 2, now: () => clock - 3_600_000 });
+    expect(again.file).toMatch(/hotline-20261129-040000-2\.sqlite$/);
+    expect(listBackups(dir).map((f) => f.split('/').pop())).toEqual(['hotline-20261129-040000.sqlite', 'hotline-20261129-040000-2.sqlite']);
+  });
+
+  it('schedules backups: due at once when the newest is older than the interval, then every interval; errors reported, schedule goes on', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const store = fileStore(t.dir);
+    cleanups.push(() => store.close());
+    store.saveIntake(intake(), 'op');
+    const dir = join(t.dir, 'backups');
+    const done: string[] = [];
+    const schedule = scheduleBackups(store.db, { dir, intervalMs: 1_100, keep: 3, firstDelayMinMs: 0, onDone: (r) => done.push(r.file) });
+    cleanups.push(() => schedule.stop());
+    const deadline = Date.now() + 20_000;
+    while (done.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    schedule.stop();
+    expect(done.length).toBeGreaterThanOrEqual(2); // the first at once (no backup yet), the second an interval later
+    expect(new Set(done).size).toBe(done.length);
+    for (const f of done.slice(-3)) expect(verifyStoreFile(f).ok).toBe(true);
+
+    // a fresh backup exists: the next schedule waits for the interval
+    const later: string[] = [];
+    const quiet = scheduleBackups(store.db, { dir, intervalMs: 3_600_000, keep: 3, firstDelayMinMs: 0, onDone: (r) => later.push(r.file) });
+    await new Promise((r) => setTimeout(r, 300));
+    quiet.stop();
+    expect(later).toEqual([]);
+
+    const errors: unknown[] = [];
+    const failing = scheduleBackups(store.db, { dir: join(t.dir, STORE_FILE, 'not-a-dir'), intervalMs: 200, keep: 1, firstDelayMinMs: 0, onError: (e) => errors.push(e) });
+    const until = Date.now() + 10_000;
+    while (errors.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    failing.stop();
+    expect(errors.length).toBeGreaterThanOrEqual(2);
   });
 
   it('calls a damaged or foreign file bad', () => {
@@ -126,5 +162,5 @@ describe('store backups', () => {
     expect(restored.status, restored.stderr).toBe(0);
     expect(existsSync(join(t.dir, STORE_FILE))).toBe(true);
     expect(readFileSync(join(t.dir, 'store.lock'), 'utf8')).toBe(String(holder.pid)); // a dead holder's lock is ignored, not removed
-  });
+  }, 180_000);
 });

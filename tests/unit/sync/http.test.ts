@@ -24,6 +24,23 @@ describe('the HTTP client', () => {
     expect(err).toMatchObject({ status: 409, code: 'mutation_gap', body: { lastMutationId: 3 } });
   });
 
+  it("sends the workstation code with every request, for the server's audit trail", async () => {
+    const seen: Record<string, string>[] = [];
+    const client = createHttpClient({
+      baseUrl: 'http://server',
+      headers: { 'x-hotline-workstation': 'W017' },
+      fetch: async (_url, init) => {
+        seen.push(init.headers as Record<string, string>);
+        return new Response(JSON.stringify({ revoked: true }), { status: 200 });
+      },
+    });
+    await client.logout('rt');
+    expect(seen[0]).toMatchObject({ 'x-hotline-workstation': 'W017', 'content-type': 'application/json' });
+    expect(seen[0]!.authorization).toBeUndefined();
+    await client.register('real-token', 'client-1').catch(() => undefined);
+    expect(seen[1]).toMatchObject({ 'x-hotline-workstation': 'W017', authorization: 'Bearer real-token' });
+  });
+
   it('refuses an answer it cannot read instead of passing it on', async () => {
     const proxyPage = createHttpClient({ baseUrl: 'http://server', fetch: answer(502, '<html>Bad Gateway</html>') });
     await expect(proxyPage.refresh('t')).rejects.toMatchObject({ status: 502, code: 'http_502' });

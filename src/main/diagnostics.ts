@@ -1,0 +1,96 @@
+/**
+ * The diagnostics export for the help desk (诊断信息导出): what is needed to understand a
+ * workstation's trouble and nothing about citizens — versions, the effective configuration
+ * (secrets removed), the store's schema version, size, row counts and `integrity_check`, the
+ * sync queue's length, the backups, and the tail of the (already masked) log. No case, contact,
+ * caller, draft or rejection content is read; the log tail is masked once more on the way out.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppConfig } from './config';
+import { maskLogRecord } from '../shared/log-mask';
+import { BACKUP_DIR, listBackups } from './store/backup';
+import { LOG_DIR } from './log';
+import { STORE_FILE } from './store/paths';
+
+export interface Diagnostics {
+  kind: 'hotline-desk/diagnostics@1';
+  createdAt: string;
+  versions: Record<string, string | null>;
+  platform: { os: string; arch: string };
+  config: Record<string, unknown>;
+  store: {
+    file: string;
+    bytes: number;
+    schemaVersion: number;
+    integrity: string[];
+    counts: Record<string, number>;
+  } | null;
+  backups: { file: string; bytes: number }[];
+  logTail: string[];
+}
+
+/** The configuration without its secrets (telephony passwords) and with the server URL's credentials removed. */
+function safeConfig(config: AppConfig): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
+  if (typeof copy.serverUrl === 'string') {
+    const url = new URL(copy.serverUrl);
+    url.username = '';
+    url.password = '';
+    copy.serverUrl = url.toString();
+  }
+  return maskLogRecord(copy);
+}
+
+const TABLES_COUNTED = ['cases', 'contacts', 'callers', 'outbox', 'sync_rejections', 'drafts'];
+
+export function collectDiagnostics(opts: { dataDir: string; config: AppConfig; appVersion?: string; logLines?: number; now?: () => number }): Diagnostics {
+  const file = join(opts.dataDir, STORE_FILE);
+  let store: Diagnostics['store'] = null;
+  if (existsSync(file)) {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+      const counts: Record<string, number> = {};
+      // counts only: how many, never what
+      for (const t of TABLES_COUNTED) if (tables.has(t)) counts[t] = (db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n;
+      store = {
+        file,
+        bytes: statSync(file).size,
+        schemaVersion: db.pragma('user_version', { simple: true }) as number,
+        integrity: (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).slice(0, 20),
+        counts,
+      };
+    } finally {
+      db.close();
+    }
+  }
+  const logFile = join(opts.dataDir, LOG_DIR, 'main.log');
+  const logTail = existsSync(logFile)
+    ? readFileSync(logFile, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .slice(-(opts.logLines ?? 200))
+        .map((l) => maskLogRecord(l))
+    : [];
+  const sqlite = new Database(':memory:');
+  const sqliteVersion = (sqlite.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  sqlite.close();
+  return {
+    kind: 'hotline-desk/diagnostics@1',
+    createdAt: new Date((opts.now ?? Date.now)()).toISOString(),
+    versions: {
+      app: opts.appVersion ?? null,
+      node: process.versions.node,
+      electron: process.versions.electron ?? null,
+      chrome: process.versions.chrome ?? null,
+      sqlite: sqliteVersion,
+    },
+    platform: { os: `${process.platform} ${process.getSystemVersion?.() ?? ''}`.trim(), arch: process.arch },
+    config: safeConfig(opts.config),
+    store,
+    backups: listBackups(opts.config.backup?.dir ?? join(opts.dataDir, BACKUP_DIR)).map((f) => ({ file: f, bytes: statSync(f).size })),
+    logTail,
+  };
+}

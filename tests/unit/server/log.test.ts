@@ -1,0 +1,50 @@
+/**
+ * The server's log (--log-file): pino lines masked before they are written (a caller's number in
+ * a URL or an error never reaches the file in clear), to a file rotated by size.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../../src/server/app';
+import { openPglite } from '../../../src/server/db/pglite';
+import { logDestination, maskLine } from '../../../src/server/log';
+import { TEST_CONFIG } from './helpers';
+
+describe('server log file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-server-log-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('masks a pino line: phone numbers anywhere, personal fields by key', () => {
+    const line = JSON.stringify({ level: 30, msg: 'login refused for 13905371234', req: { url: '/api/x/13905371234' }, callerName: '张三' });
+    const masked = maskLine(line);
+    expect(masked).not.toContain('13905371234');
+    expect(masked).not.toContain('张三');
+    expect(JSON.parse(masked)).toMatchObject({ level: 30, req: { url: '/api/x/*******1234' } });
+    expect(maskLine('not json 13905371234')).toBe('not json *******1234');
+  });
+
+  it('writes the requests of a running server to the file, masked, and rotates it', async () => {
+    const file = join(dir, 'server.log');
+    const db = await openPglite();
+    const app = await buildServer({ db, config: TEST_CONFIG, logger: { level: 'info', stream: logDestination({ file, maxBytes: 4096, keep: 2 }) } });
+    try {
+      for (let i = 0; i < 30; i++) await app.inject({ method: 'GET', url: `/api/orders/13905371234?n=${i}` });
+      await app.inject({
+        method: 'POST',
+        url: '/api/login',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ username: '13905371234', password: 'wrong password' }),
+      });
+    } finally {
+      await app.close();
+      await db.close();
+    }
+    const all = [file, `${file}.1`, `${file}.2`].filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('');
+    expect(existsSync(`${file}.1`)).toBe(true);
+    expect(all).toContain('*******1234');
+    expect(all).not.toContain('13905371234');
+    expect(all).not.toContain('wrong password');
+    for (const line of readFileSync(file, 'utf8').trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});

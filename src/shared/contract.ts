@@ -52,6 +52,8 @@ export const LOGIN_FAILURES = [
   'too_many_attempts', // with retryAfterSeconds
   'offline_unavailable', // server unreachable and this account never signed in online here (or offline login is off)
   'offline_expired', // server unreachable and the offline sign-in period is over
+  'password_change_required', // an admin set this password (new account, 重置密码): choose a new one (auth.changePassword)
+  'password_rejected', // the new password breaks the password policy (with policy.zh / policy.en)
   'server_error', // the server answered something unexpected
 ] as const;
 
@@ -185,6 +187,24 @@ export const contract = {
         /** English, for the log; the renderer words the reason itself */
         message: z.string(),
         retryAfterSeconds: z.number().int().optional(),
+        /** for password_rejected: the policy's words */
+        policy: z.object({ code: z.string(), zh: z.string(), en: z.string() }).optional(),
+      }),
+    ]),
+  },
+  /** 修改密码: sign in with the current password, replace it with a new one, then sign in with the new one */
+  'auth.changePassword': {
+    input: z
+      .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) })
+      .strict(),
+    output: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), session: SessionState }),
+      z.object({
+        ok: z.literal(false),
+        reason: z.enum(LOGIN_FAILURES),
+        message: z.string(),
+        retryAfterSeconds: z.number().int().optional(),
+        policy: z.object({ code: z.string(), zh: z.string(), en: z.string() }).optional(),
       }),
     ]),
   },

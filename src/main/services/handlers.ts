@@ -111,6 +111,10 @@ export function createHandlers(
       const result = await sync.auth.login(username, password);
       return result.ok ? { ok: true as const, session: sessionState(result.session) } : result;
     },
+    'auth.changePassword': async ({ username, password, newPassword }) => {
+      const result = await sync.auth.changePassword(username, password, newPassword);
+      return result.ok ? { ok: true as const, session: sessionState(result.session) } : result;
+    },
     'auth.logout': () => {
       const view = sync.auth.logout();
       // the account's last changes still go out, then its refresh token is revoked (sync/auth.ts)

@@ -23,6 +23,7 @@
  *   out at the end of a shift must not strand the last calls of the shift on this machine.
  */
 import type { LoginResponse, OfflinePolicy, RefreshResponse, Role } from '../../shared/sync';
+import { passwordProblem } from '../../shared/admin';
 import type { LocalAccount, SyncStore } from '../store/sync-store';
 import { NetworkError, ServerError, type SyncHttpClient } from './http';
 import { plainSecretBox, type SecretBox } from './secrets';
@@ -59,11 +60,20 @@ export type LoginFailure =
   | 'too_many_attempts'
   | 'offline_unavailable'
   | 'offline_expired'
+  | 'password_change_required'
+  | 'password_rejected'
   | 'server_error';
+
+/** a new password's problem, in both languages, for the field */
+export interface PolicyRefusal {
+  code: string;
+  zh: string;
+  en: string;
+}
 
 export type LoginResult =
   | { ok: true; session: SessionView }
-  | { ok: false; reason: LoginFailure; message: string; retryAfterSeconds?: number };
+  | { ok: false; reason: LoginFailure; message: string; retryAfterSeconds?: number; policy?: PolicyRefusal };
 
 /** The server refused this account's credentials (or none are left): someone must sign in again. */
 export class CredentialsLostError extends Error {
@@ -156,18 +166,7 @@ export class WorkstationAuth {
       res = await http.login(username, password);
     } catch (e) {
       if (isUnreachable(e)) return this.loginOffline(username, password);
-      if (e instanceof ServerError && (e.status === 401 || e.status === 403)) {
-        this.opts.store.setOfflineVerifier(username, null, null);
-        this.limiter.fail(username);
-        return e.code === 'account_disabled'
-          ? { ok: false, reason: 'account_disabled', message: 'this account is disabled' }
-          : { ok: false, reason: 'invalid_credentials', message: 'wrong username or password' };
-      }
-      if (e instanceof ServerError && e.status === 429) {
-        const retryAfterSeconds = e.body?.retryAfterSeconds ?? 60;
-        return { ok: false, reason: 'too_many_attempts', message: e.message, retryAfterSeconds };
-      }
-      return { ok: false, reason: 'server_error', message: (e as Error).message };
+      return this.refused(e, username);
     }
     this.limiter.reset(username);
     if (res.account.role === 'unit') {
@@ -175,9 +174,69 @@ export class WorkstationAuth {
       await http.logout(res.refreshToken).catch(() => undefined);
       return { ok: false, reason: 'unit_account', message: 'unit accounts sign in to the unit portal, not to a workstation' };
     }
+    if (res.mustChangePassword) {
+      // every route but the password change answers 403 until then: no session, no sync, no verifier
+      await http.logout(res.refreshToken).catch(() => undefined);
+      return { ok: false, reason: 'password_change_required', message: 'an administrator set this password: choose a new one' };
+    }
     const account = await this.acceptLogin(res, password);
     this.begin(account, 'online');
     return { ok: true, session: this.session() };
+  }
+
+  /** What the server's refusal of a sign-in means for the operator. */
+  private refused(e: unknown, username: string): LoginResult {
+    if (e instanceof ServerError && (e.status === 401 || e.status === 403)) {
+      this.opts.store.setOfflineVerifier(username, null, null);
+      this.limiter.fail(username);
+      return e.code === 'account_disabled'
+        ? { ok: false, reason: 'account_disabled', message: 'this account is disabled' }
+        : { ok: false, reason: 'invalid_credentials', message: 'wrong username or password' };
+    }
+    if (e instanceof ServerError && e.status === 429) {
+      const retryAfterSeconds = e.body?.retryAfterSeconds ?? 60;
+      return { ok: false, reason: 'too_many_attempts', message: e.message, retryAfterSeconds };
+    }
+    return { ok: false, reason: 'server_error', message: (e as Error).message };
+  }
+
+  /**
+   * 修改密码 at sign-in (an admin set the password: a new account or 重置密码): checks the new
+   * one against the policy here first, signs in with the current one, replaces it on the server,
+   * then signs in with the new one. Online only: the server decides.
+   */
+  async changePassword(usernameInput: string, password: string, newPassword: string): Promise<LoginResult> {
+    const http = this.opts.http;
+    if (!http?.changePassword) return { ok: false, reason: 'not_required', message: 'no server is configured: this workstation needs no sign-in' };
+    const username = normalizeUsername(usernameInput);
+    const problem: PolicyRefusal | null =
+      passwordProblem(newPassword, username) ??
+      (newPassword === password ? { code: 'password_unchanged', zh: '新密码不能与当前密码相同', en: 'the new password must differ from the current one' } : null);
+    if (problem) return { ok: false, reason: 'password_rejected', message: problem.en, policy: problem };
+    const wait = this.limiter.retryAfterSeconds(username);
+    if (wait > 0) {
+      return { ok: false, reason: 'too_many_attempts', message: `too many failed sign-ins; try again in ${wait} s`, retryAfterSeconds: wait };
+    }
+    let res: LoginResponse;
+    try {
+      res = await http.login(username, password);
+    } catch (e) {
+      if (isUnreachable(e)) return { ok: false, reason: 'server_error', message: 'the server cannot be reached: a password can only be changed online' };
+      return this.refused(e, username);
+    }
+    this.limiter.reset(username);
+    try {
+      await http.changePassword(res.accessToken, password, newPassword);
+    } catch (e) {
+      if (e instanceof ServerError && e.code.startsWith('password_')) {
+        const policy = { code: e.code, zh: '新密码不符合密码规则', en: e.message };
+        return { ok: false, reason: 'password_rejected', message: e.message, policy };
+      }
+      return { ok: false, reason: 'server_error', message: (e as Error).message };
+    } finally {
+      await http.logout(res.refreshToken).catch(() => undefined);
+    }
+    return this.login(username, newPassword);
   }
 
   private async loginOffline(username: string, password: string): Promise<LoginResult> {

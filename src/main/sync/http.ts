@@ -21,6 +21,7 @@ import {
   SYNC_SCHEMA_VERSION,
 } from '../../shared/sync';
 import { UnitsResponse } from '../../shared/units';
+import { ChangePasswordResponse } from '../../shared/admin';
 import { checkPullResponse } from './pull-response';
 
 export class NetworkError extends Error {
@@ -69,6 +70,8 @@ export interface SyncHttpClient {
   register(token: string, clientId: string, signal?: AbortSignal): Promise<z.infer<typeof RegisterResponse>>;
   push(token: string, clientId: string, mutations: OutgoingMutation[], signal?: AbortSignal): Promise<PushResponse>;
   pull(token: string, clientId: string, cursor: string | null, limit: number, signal?: AbortSignal): Promise<PullResponse>;
+  /** POST /api/account/password: the signed-in user replaces their password (one an admin set must be) */
+  changePassword?(token: string, currentPassword: string, newPassword: string, signal?: AbortSignal): Promise<{ changed: true }>;
   /** GET /api/units with If-None-Match: null when unchanged (304) */
   units?(token: string, etag: string | null, signal?: AbortSignal): Promise<{ etag: string | null; body: UnitsResponse } | null>;
 }
@@ -188,6 +191,8 @@ export function createHttpClient(opts: HttpClientOptions): SyncHttpClient {
     login: (username, password, signal) => post('/api/login', JSON.stringify({ username, password }), LoginResponse, undefined, signal),
     refresh: (refreshToken, signal) => post('/api/refresh', JSON.stringify({ refreshToken }), RefreshResponse, undefined, signal),
     logout: (refreshToken, signal) => post('/api/logout', JSON.stringify({ refreshToken }), LogoutResponse, undefined, signal),
+    changePassword: (token, currentPassword, newPassword, signal) =>
+      post('/api/account/password', JSON.stringify({ currentPassword, newPassword }), ChangePasswordResponse, token, signal),
     register: (token, clientId, signal) =>
       post('/api/clients/register', JSON.stringify({ schemaVersion, clientId }), RegisterResponse, token, signal),
     push(token, clientId, mutations, signal) {

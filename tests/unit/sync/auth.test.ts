@@ -64,6 +64,46 @@ describe('signing in on a workstation', () => {
     expect(live).toEqual([]);
   });
 
+  it('an admin-set password must be changed at sign-in: no session before, the policy checked, then signed in with the new one', async () => {
+    const username = `reset-${files}`;
+    const { createAccount } = await import('../../../src/server/accounts/service');
+    await createAccount(
+      server.db,
+      { username, displayName: '新同事', role: 'operator', password: 'temp-pass-1', mustChangePassword: true },
+      { N: 1024, r: 8, p: 1, keyLength: 32 },
+    );
+    const ws = workstation();
+    expect(await ws.call('auth.login', { username, password: 'temp-pass-1' })).toMatchObject({ ok: false, reason: 'password_change_required' });
+    expect((await ws.call('auth.session', {})).user).toBeNull();
+    // its refresh token is not kept, nor an offline verifier: nothing works until the change
+    const live = await server.db.query('SELECT 1 FROM refresh_tokens t JOIN accounts a ON a.id = t.account_id WHERE a.username = $1 AND t.revoked_at IS NULL', [username]);
+    expect(live).toEqual([]);
+
+    // the policy, checked before anything is sent, in both languages for the field
+    expect(await ws.call('auth.changePassword', { username, password: 'temp-pass-1', newPassword: 'short' })).toMatchObject({
+      ok: false,
+      reason: 'password_rejected',
+      policy: { code: 'password_too_short', zh: expect.stringContaining('至少') },
+    });
+    expect(await ws.call('auth.changePassword', { username, password: 'temp-pass-1', newPassword: 'temp-pass-1' })).toMatchObject({
+      ok: false,
+      reason: 'password_rejected',
+      policy: { code: 'password_unchanged' },
+    });
+    expect(await ws.call('auth.changePassword', { username, password: 'wrong-pass-1', newPassword: 'my-own-pass-2' })).toMatchObject({
+      ok: false,
+      reason: 'invalid_credentials',
+    });
+
+    const changed = await ws.call('auth.changePassword', { username, password: 'temp-pass-1', newPassword: 'my-own-pass-2' });
+    expect(changed).toMatchObject({ ok: true, session: { user: { username, mode: 'online' } } });
+    expect((await server.db.query<{ m: boolean }>('SELECT must_change_password AS m FROM accounts WHERE username = $1', [username]))[0]?.m).toBe(false);
+    // the temporary password is gone; the new one signs in directly
+    const other = workstation();
+    expect(await other.call('auth.login', { username, password: 'temp-pass-1' })).toMatchObject({ ok: false, reason: 'invalid_credentials' });
+    expect(await other.call('auth.login', { username, password: 'my-own-pass-2' })).toMatchObject({ ok: true });
+  });
+
   it('refuses an intake until someone signs in when a server is configured', async () => {
     const ws = workstation();
     const res = await ws.handlers['app.info']({}, { transport: 'browser' });

@@ -8,7 +8,7 @@ import { Alert, Button, Form, Input, type InputRef } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import type { MethodOutput } from '../../../../shared/contract';
 import { backend } from '../../api/backend';
-import { useT, type Messages } from '../../i18n';
+import { useLang, useT, type Messages } from '../../i18n';
 import { useSession } from '../../state/session';
 import { useStatus } from '../../state/status';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -37,6 +37,14 @@ export function LoginScreen() {
   /** a function of the dictionary, so that switching language rewords a shown refusal */
   const [failure, setFailure] = useState<((m: Messages) => string) | null>(null);
   const [busy, setBusy] = useState(false);
+  /** 修改密码: the server wants a new password before this account may work (admin-set password) */
+  const [changing, setChanging] = useState(false);
+  const [newPassword, setNewPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [newError, setNewError] = useState<((m: Messages) => string) | null>(null);
+  const [confirmError, setConfirmError] = useState<((m: Messages) => string) | null>(null);
+  const newRef = useRef<InputRef>(null);
+  const confirmRef = useRef<InputRef>(null);
   const statusMessage = useStatus((s) => s.message);
   const usernameRef = useRef<InputRef>(null);
   const passwordRef = useRef<InputRef>(null);
@@ -77,9 +85,57 @@ export function LoginScreen() {
       void useSession.getState().load();
       return;
     }
+    if (refusal?.reason === 'password_change_required') {
+      // keep the current password: the change signs in with it once more
+      setChanging(true);
+      setTimeout(() => newRef.current?.focus(), 0);
+      return;
+    }
     setFailure(() => (m: Messages) => refusalText(m, refusal));
     setPassword('');
     passwordRef.current?.focus();
+  };
+
+  const submitChange = async () => {
+    if (busy) return;
+    setNewError(null);
+    setConfirmError(null);
+    if (newPassword === '') {
+      setNewError(() => (m: Messages) => m.auth.change.newRequired);
+      newRef.current?.focus();
+      return;
+    }
+    if (confirm !== newPassword) {
+      setConfirmError(() => (m: Messages) => m.auth.change.mismatch);
+      confirmRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setFailure(null);
+    const res = await backend.invoke('auth.changePassword', { username: username.trim(), password, newPassword });
+    setBusy(false);
+    if (res.ok && res.data.ok) {
+      useStatus.getState().clear();
+      apply(res.data.session);
+      return;
+    }
+    const refusal: Refusal | null = res.ok && !res.data.ok ? res.data : null;
+    if (refusal?.reason === 'password_rejected') {
+      const policy = refusal.policy;
+      // the policy's own words in the language shown when the field is drawn
+      setNewError(() => (m: Messages) => (policy ? (useLang.getState().lang === 'zh-CN' ? policy.zh : policy.en) : m.auth.failures.password_rejected!));
+      newRef.current?.focus();
+      return;
+    }
+    // the current password no longer works (changed elsewhere, account disabled …): start over
+    setFailure(() => (m: Messages) => refusalText(m, refusal));
+    if (refusal?.reason === 'invalid_credentials' || refusal?.reason === 'account_disabled') {
+      setChanging(false);
+      setPassword('');
+      setNewPassword('');
+      setConfirm('');
+      setTimeout(() => passwordRef.current?.focus(), 0);
+    }
   };
 
   const usernameError = missing.username ? t.auth.usernameRequired : undefined;
@@ -100,7 +156,7 @@ export function LoginScreen() {
             {statusMessage && !failure ? statusMessage(t) : ''}
           </p>
           {endedReason && !failure && <Alert type="warning" showIcon className="login__alert" title={t.auth.sessionEnded} />}
-          <Form layout="vertical" onFinish={() => void submit()} requiredMark={false} aria-label={t.auth.title}>
+          <Form layout="vertical" onFinish={() => void (changing ? submitChange() : submit())} requiredMark={false} aria-label={t.auth.title}>
             <Form.Item
               label={t.auth.username}
               htmlFor="login-username"
@@ -146,11 +202,75 @@ export function LoginScreen() {
                 aria-describedby={passwordError ? 'login-password-error' : undefined}
               />
             </Form.Item>
+            {changing && (
+              <>
+                <Alert type="info" showIcon className="login__alert" title={t.auth.change.intro} />
+                <Form.Item
+                  label={t.auth.change.newPassword}
+                  htmlFor="login-new-password"
+                  validateStatus={newError ? 'error' : undefined}
+                  help={newError && <span id="login-new-password-error">{newError(t)}</span>}
+                >
+                  <Input.Password
+                    id="login-new-password"
+                    ref={newRef}
+                    value={newPassword}
+                    onChange={(e) => {
+                      setNewPassword(e.target.value);
+                      setNewError(null);
+                    }}
+                    maxLength={MAX_PASSWORD}
+                    autoComplete="new-password"
+                    visibilityToggle={false}
+                    aria-required
+                    aria-invalid={Boolean(newError) || undefined}
+                    aria-describedby={newError ? 'login-new-password-error' : undefined}
+                  />
+                </Form.Item>
+                <Form.Item
+                  label={t.auth.change.confirm}
+                  htmlFor="login-confirm-password"
+                  validateStatus={confirmError ? 'error' : undefined}
+                  help={confirmError && <span id="login-confirm-password-error">{confirmError(t)}</span>}
+                >
+                  <Input.Password
+                    id="login-confirm-password"
+                    ref={confirmRef}
+                    value={confirm}
+                    onChange={(e) => {
+                      setConfirm(e.target.value);
+                      setConfirmError(null);
+                    }}
+                    maxLength={MAX_PASSWORD}
+                    autoComplete="new-password"
+                    visibilityToggle={false}
+                    aria-required
+                    aria-invalid={Boolean(confirmError) || undefined}
+                    aria-describedby={confirmError ? 'login-confirm-password-error' : undefined}
+                  />
+                </Form.Item>
+              </>
+            )}
             {failure && <Alert type="error" showIcon className="login__alert" title={failure(t)} />}
             {/* not disabled while busy (a disabled button drops focus); submit() ignores repeats */}
             <Button type="primary" htmlType="submit" block>
-              {busy ? t.auth.submitting : t.auth.submit}
+              {changing ? (busy ? t.auth.change.submitting : t.auth.change.submit) : busy ? t.auth.submitting : t.auth.submit}
             </Button>
+            {changing && (
+              <Button
+                type="link"
+                block
+                onClick={() => {
+                  setChanging(false);
+                  setNewPassword('');
+                  setConfirm('');
+                  setPassword('');
+                  setTimeout(() => passwordRef.current?.focus(), 0);
+                }}
+              >
+                {t.auth.change.back}
+              </Button>
+            )}
           </Form>
           <p className="login__hint">{t.auth.offlineHint}</p>
         </section>

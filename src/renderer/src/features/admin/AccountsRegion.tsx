@@ -9,12 +9,16 @@ import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from
 import { passwordProblem, type AdminAccount } from '../../../../shared/admin';
 import type { AdminField, AdminRefusal } from '../../../../shared/desk-admin';
 import { ROLES, Username, type Role } from '../../../../shared/sync';
+import type { Unit } from '../../../../shared/units';
 import { useT } from '../../i18n';
 import { useStatus } from '../../state/status';
 import { useOrders } from '../orders/ordersStore';
 import { adminCall, refusalText } from './adminApi';
 
 type Errors = Partial<Record<AdminField | '_', string>>;
+
+/** one empty list: a selector answering a new [] each time would re-render for ever */
+const NO_UNITS: Unit[] = [];
 
 /** A labelled field with its error beside it (aria-describedby, aria-invalid). */
 export function Field({ id, label, error, children }: { id: string; label: string; error?: string; children: (p: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode }) {
@@ -38,7 +42,7 @@ function useRefusalErrors() {
 
 function UnitSelect({ value, onChange, ...p }: { value: string; onChange: (v: string) => void; id: string }) {
   const t = useT();
-  const units = useOrders((s) => s.units?.units ?? []);
+  const units = useOrders((s) => s.units?.units ?? NO_UNITS);
   return (
     <select {...p} className="admin__select" value={value} onChange={(e) => onChange(e.target.value)}>
       <option value="">{t.admin.chooseUnit}</option>
@@ -74,7 +78,7 @@ export function AccountsRegion({ active }: { active: boolean }) {
   const [resetFor, setResetFor] = useState<AdminAccount | null>(null);
   const [roleFor, setRoleFor] = useState<AdminAccount | null>(null);
   const [rowError, setRowError] = useState<{ id: number; text: string } | null>(null);
-  const units = useOrders((s) => s.units?.units ?? []);
+  const units = useOrders((s) => s.units?.units ?? NO_UNITS);
   const unitName = (code: string | null | undefined) => (code ? (units.find((u) => u.code === code)?.name ?? code) : '');
 
   const load = useCallback(async () => {

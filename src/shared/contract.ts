@@ -11,6 +11,19 @@ import type { TaxonomyNode } from './domain';
 import { CallerHistory, CaseDetail, IntakeDraft, IntakeSave, SearchQuery, SearchResult } from './schemas';
 import { Role } from './sync';
 import { TelephonyPush } from './telephony';
+import {
+  AdminAccountResult,
+  AdminAccountsResult,
+  AdminAuditExportInput,
+  AdminAuditExportResult,
+  AdminAuditInput,
+  AdminAuditResult,
+  AdminBindUnitInput,
+  AdminChangeRoleInput,
+  AdminCreateInput,
+  AdminResetPasswordInput,
+  AdminSetDisabledInput,
+} from './desk-admin';
 import { DeskActInput, DeskActResult, DeskOrderDetail, DeskQueueInput, DeskQueueResponse, DeskUnits, OverdueBoard } from './desk-orders';
 
 const TaxonomyNodeSchema: z.ZodType<TaxonomyNode> = z.lazy(() =>
@@ -258,6 +271,43 @@ export const contract = {
   'units.list': {
     input: Empty,
     output: DeskUnits,
+  },
+  /** 系统管理 (admin only; src/shared/desk-admin.ts): 账号管理, every account of the server */
+  'admin.accounts': {
+    input: Empty,
+    output: AdminAccountsResult,
+  },
+  'admin.createAccount': {
+    input: AdminCreateInput,
+    output: AdminAccountResult,
+  },
+  /** 停用 (disabled: true) / 启用 (false) */
+  'admin.setDisabled': {
+    input: AdminSetDisabledInput,
+    output: AdminAccountResult,
+  },
+  /** 重置密码: the admin types the new password; the user must change it at the next sign-in */
+  'admin.resetPassword': {
+    input: AdminResetPasswordInput,
+    output: AdminAccountResult,
+  },
+  'admin.changeRole': {
+    input: AdminChangeRoleInput,
+    output: AdminAccountResult,
+  },
+  'admin.bindUnit': {
+    input: AdminBindUnitInput,
+    output: AdminAccountResult,
+  },
+  /** 操作日志: newest first, filtered */
+  'admin.audit': {
+    input: AdminAuditInput,
+    output: AdminAuditResult,
+  },
+  /** 导出: the server's csv/xlsx file, base64 */
+  'admin.auditExport': {
+    input: AdminAuditExportInput,
+    output: AdminAuditExportResult,
   },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 

@@ -3,7 +3,7 @@
  * included: the intake form (empty, with a repeat caller's history, with field errors), the
  * shortcut help, a call waiting in 来电提醒 with the caller's name and address offered, search
  * with results, a case's detail, the English screen, and the sign-in
- * screen of a workstation that has a server. axe runs inside the real page (evaluated through
+ * screen of a workstation that has a server, and 系统管理 (账号管理, 操作日志, their dialogs). axe runs inside the real page (evaluated through
  * the DevTools protocol, so the page's CSP stays as it is).
  */
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
 import { launchBrowser, openApp } from './browser';
 import { callHarness, startHarness, type RunningHarness } from './harness';
-import { logDispatchCase, signInDesk, startFloor, type Floor } from './orders-floor';
+import { ADMIN, logDispatchCase, signInDesk, startFloor, type Floor } from './orders-floor';
 import { ROOT } from './paths';
 
 const violations = axeViolations;
@@ -164,6 +164,40 @@ describe('accessibility of the 工单 screens (a workstation with a central serv
     await page.getByRole('dialog', { name: /搜索/ }).getByRole('button').filter({ hasText: '无障碍检查' }).first().click();
     await page.getByRole('region', { name: '流转记录' }).getByText('派单', { exact: true }).waitFor();
     expect(await violations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('系统管理 (admin): 账号管理 and 操作日志, the new-account form with errors, and the 重置密码 and 修改角色 dialogs pass', async () => {
+    // the supervisor of the test above may still be signed in on this workstation
+    await callHarness(floor.harness.url, 'auth.logout', {});
+    const page = await signInDesk(browser, floor.harness.url, [], ADMIN);
+    await page.keyboard.press('Alt+M');
+    const accounts = page.getByRole('region', { name: '账号管理', exact: true });
+    await accounts.locator(`tr[data-username="${ADMIN.username}"]`).waitFor();
+    await page.getByRole('region', { name: '操作日志', exact: true }).locator('tbody tr').first().waitFor();
+    expect(await violations(page)).toEqual([]);
+
+    // an empty form sent: every error beside its field
+    await accounts.getByRole('button', { name: '创建账号' }).press('Enter');
+    await page.locator('#admin-new-username-error').waitFor();
+    await page.locator('#admin-new-password-error').waitFor();
+    expect(await violations(page)).toEqual([]);
+
+    await accounts.locator('tr[data-username="sup1"]').getByRole('button', { name: '重置密码', exact: true }).press('Enter');
+    const reset = page.getByRole('dialog', { name: /重置密码/ });
+    await reset.getByRole('textbox', { name: '临时密码' }).fill('x');
+    await reset.getByRole('button', { name: '重置密码' }).press('Enter');
+    await reset.getByText('密码至少 8 个字符').waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await reset.waitFor({ state: 'hidden' });
+
+    await accounts.locator('tr[data-username="zjj"]').getByRole('button', { name: '修改角色', exact: true }).press('Enter');
+    const role = page.getByRole('dialog', { name: /修改角色/ });
+    await role.getByRole('combobox', { name: '承办单位' }).waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await role.waitFor({ state: 'hidden' });
     await page.close();
   });
 });

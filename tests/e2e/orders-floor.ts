@@ -99,16 +99,16 @@ export async function startFloor(): Promise<Floor> {
   };
 }
 
-/** Opens the workstation and signs the supervisor in through the 登录 screen. */
-export async function signInDesk(browser: Browser, url: string, errors: string[] = []): Promise<Page> {
+/** Opens the workstation and signs the supervisor (or `who`) in through the 登录 screen. */
+export async function signInDesk(browser: Browser, url: string, errors: string[] = [], who: { username: string; password: string } = SUPERVISOR): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
   await page.goto(url);
-  await page.getByRole('textbox', { name: '用户名' }).fill(SUPERVISOR.username);
-  await page.getByLabel('密码').fill(SUPERVISOR.password);
+  await page.getByRole('textbox', { name: '用户名' }).fill(who.username);
+  await page.getByLabel('密码').fill(who.password);
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByRole('textbox', { name: '来电号码', exact: true }).waitFor();
   return page;

@@ -6,6 +6,10 @@
 import pkg from '../../../package.json' with { type: 'json' };
 import type { SessionState, UpdateStatus } from '../../shared/contract';
 import { UPDATES_NOT_CONFIGURED } from '../updates/service';
+import { AccountListResponse, AdminAccountResponse } from '../../shared/admin';
+import { AdminAuditResult } from '../../shared/desk-admin';
+import { CreateAccountResponse } from '../../shared/sync';
+import { createAdminClient } from '../sync/admin';
 import type { SessionView } from '../sync/auth';
 import type { SyncService } from '../sync/service';
 import type { Store } from '../store/types';
@@ -66,6 +70,11 @@ export function createHandlers(
     if (lastUser !== null && sync.auth.session().endedReason !== null) return intakeDraftKey(lastUser);
     throw new ContractRefusal('unauthorized', 'sign in to keep a draft');
   };
+
+  // 系统管理: the server's admin routes as the signed-in account (src/main/sync/admin.ts)
+  const admin = createAdminClient({ serverUrl: config.serverUrl, auth: sync.auth, workstation: config.workstation });
+  const accountAt = (path: string, body?: unknown) => admin.json({ method: 'POST', path, body }, AdminAccountResponse);
+  const AuditPage = AdminAuditResult.options[0].omit({ ok: true });
 
   return {
     'app.info': (_input, ctx) => ({
@@ -161,5 +170,21 @@ export function createHandlers(
       return sync.orders.board();
     },
     'units.list': () => sync.orders.units(sync.auth.current()),
+    'admin.accounts': () => admin.json({ method: 'GET', path: '/api/accounts' }, AccountListResponse),
+    'admin.createAccount': async (input) => {
+      const created = await admin.json({ method: 'POST', path: '/api/accounts', body: input }, CreateAccountResponse);
+      if (!created.ok) return created;
+      // the create route answers the plain Account: the admin's view of it comes from the list
+      const list = await admin.json({ method: 'GET', path: '/api/accounts', query: { q: input.username } }, AccountListResponse);
+      if (!list.ok) return list;
+      const account = list.accounts.find((a) => a.username === input.username);
+      return account ? { ok: true as const, account } : { ok: false as const, code: 'server_error' as const, message: 'the new account is not listed', field: null };
+    },
+    'admin.setDisabled': ({ id, disabled }) => accountAt(`/api/accounts/${id}/${disabled ? 'disable' : 'enable'}`),
+    'admin.resetPassword': ({ id, password }) => accountAt(`/api/accounts/${id}/password`, { password }),
+    'admin.changeRole': ({ id, role, unitCode }) => accountAt(`/api/accounts/${id}/role`, { role, unitCode }),
+    'admin.bindUnit': ({ id, unitCode }) => accountAt(`/api/accounts/${id}/unit`, { unitCode }),
+    'admin.audit': (query) => admin.json({ method: 'GET', path: '/api/audit', query }, AuditPage),
+    'admin.auditExport': (query) => admin.file({ method: 'GET', path: '/api/audit/export', query }),
   };
 }

@@ -26,6 +26,7 @@ import { NavBar, useOrdersVisible } from './features/nav/NavBar';
 import { BoardDrillDialog } from './features/orders/BoardRegion';
 import { DispatchDialog } from './features/orders/DispatchDialog';
 import { OrdersScreen } from './features/orders/OrdersScreen';
+import { AdminScreen, useAdminVisible } from './features/admin/AdminScreen';
 import { ExtensionDialog, ReviewDialog } from './features/orders/ReviewDialog';
 import { useOrders } from './features/orders/ordersStore';
 import { useNav } from './state/nav';
@@ -120,6 +121,8 @@ function Workstation() {
   }, [signedIn, loadUnits]);
   // an account that may not see 工单 (signed out, another operator) is back on 受理登记
   const onOrders = screen === 'orders' && ordersVisible;
+  const adminVisible = useAdminVisible();
+  const onAdmin = screen === 'admin' && adminVisible;
 
   return (
     <div className="shell">
@@ -139,7 +142,7 @@ function Workstation() {
       <NavBar />
       {/* both screens stay mounted: the hidden one keeps its state (the intake draft, the dialogs) */}
       <main className="screens">
-      <div className="workspace" hidden={onOrders}>
+      <div className="workspace" hidden={onOrders || onAdmin}>
         <section className="intake" aria-labelledby="intake-title">
           <div className="intake__head">
             <h2 id="intake-title" className="panel-title">
@@ -155,6 +158,11 @@ function Workstation() {
       {ordersVisible && (
         <div className="workspace workspace--orders" hidden={!onOrders}>
           <OrdersScreen active={onOrders} />
+        </div>
+      )}
+      {adminVisible && (
+        <div className="workspace workspace--orders" hidden={!onAdmin}>
+          <AdminScreen active={onAdmin} />
         </div>
       )}
       </main>

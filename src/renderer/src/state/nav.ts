@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 
-export type Screen = 'intake' | 'orders';
+export type Screen = 'intake' | 'orders' | 'admin';
 
 interface NavState {
   screen: Screen;

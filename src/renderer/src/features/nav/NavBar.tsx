@@ -9,6 +9,7 @@ import { useSession } from '../../state/session';
 import { useCall } from '../telephony/callStore';
 import { ordersVisible } from '../orders/orderText';
 import { useOrders } from '../orders/ordersStore';
+import { useAdminVisible } from '../admin/AdminScreen';
 
 export function useOrdersVisible(): boolean {
   const session = useSession((s) => s.session);
@@ -21,6 +22,7 @@ export function NavBar() {
   const screen = useNav((s) => s.screen);
   const show = useNav((s) => s.show);
   const visible = useOrdersVisible();
+  const adminVisible = useAdminVisible();
   const callWaiting = useCall((s) => s.waiting !== null);
   const item = (target: Screen, label: string, key: string, badge?: string) => (
     <li>
@@ -48,6 +50,7 @@ export function NavBar() {
       <ul className="nav__list">
         {item('intake', t.nav.intake, t.nav.intakeKey, callWaiting && screen !== 'intake' ? t.nav.callWaiting : undefined)}
         {visible && item('orders', t.nav.orders, t.nav.ordersKey)}
+        {adminVisible && item('admin', t.nav.admin, t.nav.adminKey)}
       </ul>
     </nav>
   );

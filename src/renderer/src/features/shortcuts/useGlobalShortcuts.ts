@@ -1,6 +1,6 @@
 /**
  * Shortcuts that work from anywhere: F1 help, Ctrl+K / F3 search (previous query selected), Alt+H history, Alt+N back to
- * the number, F5 立即同步, Alt+S 受理登记 and Alt+G 工单 (the screens; Alt+H and Alt+N go back to 受理登记 first). Intake's own keys (Ctrl+Enter, Esc) live with the form. Capture
+ * the number, F5 立即同步, Alt+S 受理登记, Alt+G 工单 and Alt+M 系统管理 (the screens; Alt+H and Alt+N go back to 受理登记 first). Intake's own keys (Ctrl+Enter, Esc) live with the form. Capture
  * phase, so a focused control cannot swallow them; the browser's own meaning of F1/F3/F5/Ctrl+K
  * is suppressed (F5 "reload" in the harness would only cost the operator a few seconds).
  */
@@ -37,6 +37,12 @@ function focusOrders(): void {
   target?.focus();
 }
 
+/** On 系统管理: the first field of the new-account form (Tab and Shift+Tab reach the rest). */
+function focusAdmin(): void {
+  const screen = document.querySelector<HTMLElement>('.admin');
+  (screen?.querySelector<HTMLElement>('#admin-new-username') ?? screen)?.focus();
+}
+
 /** 工单 is in the navigation (the nav renders it only for those who may see it). */
 function ordersShown(): boolean {
   return document.querySelector('.orders') !== null;
@@ -57,6 +63,11 @@ export function useGlobalShortcuts(): void {
       else if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyG') {
         if (!ordersShown()) return;
         action = () => showScreen('orders', focusOrders);
+      }
+      else if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyM') {
+        // 系统管理 is mounted for a signed-in admin only
+        if (document.querySelector('.admin') === null) return;
+        action = () => showScreen('admin', focusAdmin);
       }
       else if (e.key === 'F5' && plain) action = () => void useSync.getState().syncNow();
       if (!action) return;

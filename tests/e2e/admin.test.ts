@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, saveScreenshot } from './browser';
+import { axeViolations } from './axe';
 import { callHarness } from './harness';
 import { ADMIN, SUPERVISOR, signInDesk, startFloor, type Floor, type Loose } from './orders-floor';
 
@@ -223,5 +224,37 @@ describe('系统管理 (admin screens on the desktop)', () => {
     const refused = (await callHarness(floor.harness.url, 'admin.accounts', {})) as Loose;
     expect(refused).toMatchObject({ ok: false, code: 'forbidden' });
     await other.close();
+  });
+
+  it('the reset operator signs in on the desktop with the temporary password and must choose a new one first', async () => {
+    await callHarness(floor.harness.url, 'auth.logout', {});
+    const desk = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    await desk.goto(floor.harness.url);
+    await desk.getByRole('textbox', { name: '用户名' }).fill(OP.username);
+    await desk.getByLabel('密码', { exact: true }).fill(TEMP);
+    await desk.keyboard.press('Enter');
+    const fresh = desk.getByLabel('新密码', { exact: true });
+    await fresh.waitFor();
+    await expect.poll(() => desk.evaluate(() => document.activeElement?.id)).toBe('login-new-password');
+    // too short: beside 新密码, in Chinese, nothing typed lost
+    await desk.keyboard.type('short');
+    await desk.getByLabel('确认新密码', { exact: true }).fill('short');
+    await desk.keyboard.press('Enter');
+    await desk.getByText('密码至少 8 个字符').waitFor();
+    // the two differ: beside 确认新密码
+    await fresh.fill('my-own-password-9');
+    await desk.getByLabel('确认新密码', { exact: true }).fill('my-own-password-8');
+    await desk.keyboard.press('Enter');
+    await desk.getByText('两次输入的新密码不一致').waitFor();
+    expect(await fresh.inputValue()).toBe('my-own-password-9');
+    expect(await axeViolations(desk)).toEqual([]);
+    await desk.getByLabel('确认新密码', { exact: true }).fill('my-own-password-9');
+    await desk.keyboard.press('Enter');
+    await desk.getByRole('textbox', { name: '来电号码', exact: true }).waitFor();
+    expect((await serverLogin(OP.username, TEMP)).status).toBe(401);
+    const now = await serverLogin(OP.username, 'my-own-password-9');
+    expect(now.status).toBe(200);
+    expect(now.body.mustChangePassword).toBe(false);
+    await desk.close();
   });
 });

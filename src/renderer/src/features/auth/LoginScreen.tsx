@@ -59,6 +59,11 @@ export function LoginScreen() {
     });
   }, []);
 
+  // 修改密码 appears: the new password's field takes the focus (keyboard path: type, Tab, type, Enter)
+  useEffect(() => {
+    if (changing) newRef.current?.focus();
+  }, [changing]);
+
   const submit = async () => {
     if (busy) return;
     const name = username.trim();
@@ -88,7 +93,6 @@ export function LoginScreen() {
     if (refusal?.reason === 'password_change_required') {
       // keep the current password: the change signs in with it once more
       setChanging(true);
-      setTimeout(() => newRef.current?.focus(), 0);
       return;
     }
     setFailure(() => (m: Messages) => refusalText(m, refusal));
@@ -258,8 +262,8 @@ export function LoginScreen() {
             </Button>
             {changing && (
               <Button
-                type="link"
                 block
+                className="login__back"
                 onClick={() => {
                   setChanging(false);
                   setNewPassword('');

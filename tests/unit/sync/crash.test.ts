@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../../src/main/store/store';
 import { createSyncStore } from '../../../src/main/store/sync-store';
@@ -189,6 +190,33 @@ describe('a workstation process killed during sync', () => {
     } finally {
       store.close();
       reference.close();
+    }
+  });
+  it('indexes the pulled cases for search itself when the side index of a killed first sync is gone', async () => {
+    // the server holds at least 8 cases (others' too when the tests before ran)
+    const other = await server.account();
+    const seeded = await runChild({
+      file: join(dir, 'seeder.sqlite'), serverUrl: server.url, ...other, workstation: 'W014', pushBatch: 50, pullLimit: 50, cases: 8, dieAt: null,
+    });
+    expect(seeded).toMatchObject({ code: 0 });
+    const account = await server.account();
+    const file = join(dir, 'lost-side.sqlite');
+    const killed = await runChild({
+      file, serverUrl: server.url, ...account, workstation: 'W013', pushBatch: 2, pullLimit: 2, cases: 0, dieAt: { step: 'pull:applied', occurrence: 3 },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    for (const f of [`${file}.search-load`, `${file}.search-load-wal`, `${file}.search-load-shm`]) rmSync(f, { force: true });
+    const store = openStore({ file, workstation: 'W013' });
+    try {
+      createSyncStore(store.db, { now: Date.now });
+      expect(store.db.prepare("SELECT count(*) FROM meta WHERE key = 'sync_initial_load'").pluck().get()).toBe(0);
+      const ids = store.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all();
+      expect(ids.length).toBe(6);
+      expect(store.db.prepare('SELECT id FROM case_search_docsize WHERE id > 0 ORDER BY id').pluck().all()).toEqual(ids);
+      const some = store.db.prepare('SELECT id, content FROM cases ORDER BY id DESC LIMIT 1').get() as { id: number; content: string };
+      expect(store.search(some.content, 50).results.map((r) => r.id)).toContain(some.id);
+    } finally {
+      store.close();
     }
   });
 });

@@ -96,7 +96,11 @@ describe('a workstation process killed during sync', () => {
       [account.username],
     );
     const lost = logged.filter((uuid) => !onServer.has(uuid));
-    expect(logged.length).toBe(KILLS.length * 3);
+    // each child prints a case as soon as it is committed, then kicks the job; a kick can run the
+    // job's step synchronously (a job waiting out a retry starts at once), so a kill may land
+    // before the child's later cases exist: at least the first of each child is always logged
+    expect(logged.length).toBeGreaterThanOrEqual(KILLS.length);
+    expect(logged.length).toBeLessThanOrEqual(KILLS.length * 3);
     expect(lost).toEqual([]);
     expect(row!.n).toBe(logged.length);
     expect(new Map(final.cases)).toEqual(onServer);

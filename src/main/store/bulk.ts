@@ -11,6 +11,7 @@
  * when uuids are time-ordered (v7) and official numbers increase, as the generator makes them:
  * those indexes are kept and grow at their end; other data is only slower, never wrong.
  */
+import { callersFromContactsSql } from './callers';
 import Database from 'better-sqlite3';
 import type { CaseStatus, Channel, HandlingMode, RequestType, Satisfaction, TaxonomyNode, Urgency } from '../../shared/domain';
 import type { Db } from './db';
@@ -166,12 +167,8 @@ export function openBulkLoader(opts: BulkOptions): BulkLoader {
         for (const { sql } of indexes.filter((i) => i.table !== 'callers')) db.exec(sql);
         const indexed = performance.now();
         db.exec('BEGIN');
-        // a scan of the covering contacts_by_phone, already in phone order; max(caller_name)
-        // prefers a given name over an anonymous call's ''
-        db.exec(`
-          INSERT INTO callers (phone, phone_rev, name, first_seen, last_seen)
-          SELECT phone, ${reverseDigitsSql('phone')}, max(caller_name), min(created_at), max(created_at)
-          FROM contacts GROUP BY phone`);
+        // scans of the covering contacts_by_phone, already in phone order, by the one rule (callers.ts)
+        db.exec(callersFromContactsSql(reverseDigitsSql));
         const setLabels = db.prepare('UPDATE callers SET labels = ? WHERE phone = ?');
         for (const [phone, labels] of opts.callerLabels?.() ?? []) setLabels.run(JSON.stringify(labels), phone);
         const setSeq = db.prepare('INSERT OR REPLACE INTO local_seq (workstation, day, last) VALUES (?, ?, ?)');

@@ -5,6 +5,7 @@
  * the outbox mutation that will carry it to the server in ONE transaction: the outbox can never
  * miss a case, nor carry one that was rolled back.
  */
+import { CALLER_UPSERT_SQL } from './callers';
 import { randomUUID } from 'node:crypto';
 import type { CallTimes, CaseCall, CaseDetail, ContactRecord, IntakeValues } from '../../shared/schemas';
 import { talkSeconds } from '../../shared/telephony';
@@ -44,12 +45,8 @@ export function createCases(db: Db, ctx: CaseContext) {
   const insertContact = db.prepare(`
     INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
     VALUES (@uuid, @caseId, @phone, @phoneExt, @callerName, @channel, @requestType, @content, @operator, @createdAt)`);
-  // the latest name given wins; an anonymous call keeps the name known before
-  const upsertCaller = db.prepare(`
-    INSERT INTO callers (phone, phone_rev, name, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (phone) DO UPDATE SET
-      name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,
-      last_seen = max(last_seen, excluded.last_seen)`);
+  // the one rule for the caller's name (callers.ts)
+  const upsertCaller = db.prepare(CALLER_UPSERT_SQL);
 
   type CallColumns = { callId: string | null; ringAt: number | null; answerAt: number | null; endAt: number | null; talkSeconds: number | null };
   const selectCase = db.prepare<[number], SummaryRow & { content: string; answer: string; operator: string } & CallColumns>(`

@@ -39,6 +39,7 @@ import { copySideIndex, removeSideIndex, sideIndexWatermark, startBulkIndex, typ
 import { indexTokens } from './fts';
 import { createPulledOrders } from './orders';
 import { reverseDigits } from './cases';
+import { CALLER_UPSERT_SQL, callersFromContactsSql } from './callers';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 
@@ -171,19 +172,8 @@ function completeLoad(db: Db, indexer: CaseIndexer, live: BulkIndexBuilder | nul
   db.transaction(() => {
     for (const sql of load.indexes) db.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, 'CREATE $1INDEX IF NOT EXISTS '));
     db.function('sync_reverse_digits', { deterministic: true }, (phone: unknown) => reverseDigits(String(phone)));
-    // one row per number from its contacts, with the latest name given, merged into what intake
-    // wrote meanwhile by the same rule as the pull's caller upsert
-    db.prepare(`
-      INSERT INTO callers (phone, phone_rev, name, first_seen, last_seen)
-      SELECT k.phone, sync_reverse_digits(k.phone),
-        coalesce((SELECT n.caller_name FROM contacts n WHERE n.phone = k.phone AND n.caller_name <> ''
-                  ORDER BY n.created_at DESC LIMIT 1), ''),
-        min(k.created_at), max(k.created_at)
-      FROM contacts k WHERE true GROUP BY k.phone
-      ON CONFLICT (phone) DO UPDATE SET
-        name = CASE WHEN excluded.name <> '' AND (name = '' OR excluded.last_seen >= last_seen) THEN excluded.name ELSE name END,
-        first_seen = min(first_seen, excluded.first_seen),
-        last_seen = max(last_seen, excluded.last_seen)`).run();
+    // one row per number from its contacts, merged into what intake wrote meanwhile, by the one rule (callers.ts)
+    db.prepare(callersFromContactsSql((c) => `sync_reverse_digits(${c})`)).run();
   }).immediate();
   let watermark: number | null = null;
   if (builder && load.side !== null) {
@@ -405,14 +395,8 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   const deleteOtherContacts = db.prepare(
     'DELETE FROM contacts WHERE case_id = ? AND uuid NOT IN (SELECT value FROM json_each(?))',
   );
-  // Pulled contacts arrive in change order, not call order, so unlike intake (cases.ts) the name
-  // is taken only from a call at least as recent as the last one seen, or when none was known.
-  const upsertCaller = db.prepare(`
-    INSERT INTO callers (phone, phone_rev, name, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (phone) DO UPDATE SET
-      name = CASE WHEN excluded.name <> '' AND (name = '' OR excluded.last_seen >= last_seen) THEN excluded.name ELSE name END,
-      first_seen = min(first_seen, excluded.first_seen),
-      last_seen = max(last_seen, excluded.last_seen)`);
+  // pulled contacts arrive in change order, not call order: the rule (callers.ts) keeps the newest call's name
+  const upsertCaller = db.prepare(CALLER_UPSERT_SQL);
 
   let loading = false;
   /** during an initial load into a file: the worker building the pulled cases' search index */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, intake, memoryStore, T0 } from './helpers';
-import { HISTORY_SQL } from '../../../src/main/store/callers';
+import { CALLER_UPSERT_SQL, callersFromContactsSql, HISTORY_SQL } from '../../../src/main/store/callers';
+import { reverseDigits } from '../../../src/main/store/cases';
 
 describe('caller history (来电历史)', () => {
   it('a repeat caller sees their open order first, then recent cases newest first', () => {
@@ -121,5 +122,29 @@ describe('caller history (来电历史)', () => {
     expect(byName.callsSince).toMatch(/SEARCH contacts USING COVERING INDEX contacts_by_phone \(phone=\? AND created_at>\?\)/);
     expect(byName.openCases).toMatch(/SEARCH c USING INDEX cases_open_by_phone \(phone=\?\)/);
     expect(byName.recentCases).toMatch(/SEARCH c USING INDEX cases_by_phone \(phone=\?\)/);
+  });
+
+  it("keeps one rule for the caller's name, whoever writes it: the most recent call that gave a name", () => {
+    const store = memoryStore({ now: T0 - 3 * DAY });
+    store.saveIntake(intake({ callerName: '张三' }), 'op');
+    store.clock.now = T0 - 2 * DAY;
+    store.saveIntake(intake({ callerName: '' }), 'op'); // an anonymous call erases nothing
+    expect(store.callerHistory('13805371234').callerName).toBe('张三');
+    store.clock.now = T0 - DAY;
+    store.saveIntake(intake({ callerName: '李四' }), 'op');
+    expect(store.callerHistory('13805371234').callerName).toBe('李四');
+
+    // a pulled call older than the newest one seen (pages arrive in change order) changes no name
+    store.db.prepare(CALLER_UPSERT_SQL).run('13805371234', reverseDigits('13805371234'), '王五', T0 - 5 * DAY, T0 - 5 * DAY);
+    const row = () => store.db.prepare<[], { name: string; first: number; last: number }>(
+      "SELECT name, first_seen AS first, last_seen AS last FROM callers WHERE phone = '13805371234'",
+    ).get()!;
+    expect(row()).toEqual({ name: '李四', first: T0 - 5 * DAY, last: T0 - DAY });
+
+    // derived from the contacts (end of a first sync, the bulk loader): the same name as intake wrote
+    store.db.prepare('DELETE FROM callers').run();
+    store.db.function('rev_test', (p: unknown) => reverseDigits(String(p)));
+    store.db.prepare(callersFromContactsSql((c) => `rev_test(${c})`)).run();
+    expect(row()).toEqual({ name: '李四', first: T0 - 3 * DAY, last: T0 - DAY });
   });
 });

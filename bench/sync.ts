@@ -1,5 +1,6 @@
 /**
  * npm run bench -- sync [--cases 1000000] [--push 10000] [--no-ingest]
+ * npm run bench -- sync --orders [--cases 100000,200000] [--cpu-prof-pull]
  *
  * The workstation's side of sync against a real server running in its own process, over HTTP
  * on 127.0.0.1:
@@ -16,11 +17,18 @@
  * 10,000 offline intakes are saved inside one transaction. The timed parts run the production
  * code (sync job, HTTP client, store) with its default settings.
  *
+ * With --orders, only the first pull, of a server filled by the demo seed (src/server/seed: ~40 %
+ * of the cases are work orders with ~4 history entries each) and, as the baseline in the same
+ * run, of the same number of plain cases:
+ *   {"name":"sync_initial_pull","db","cases","orders","history","seconds","cases_per_s"}
+ * (orders 0 and history 0 on the baseline line), for each of the comma-separated --cases.
+ *
  * `tsx bench/sync.ts --serve …` is the server process this benchmark starts.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -41,6 +49,7 @@ import type { Db } from '../src/server/db/adapter';
 import { IntakeInput } from '../src/shared/schemas';
 import { printLine } from './stats';
 import { serverIngest } from './sync-server';
+import { seedCentral } from '../scripts/seed-server';
 
 const DAY = 86_400_000;
 
@@ -84,7 +93,13 @@ export async function seedServer(db: Db, n: number, accountId: number): Promise<
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { serve: { type: 'boolean' }, data: { type: 'string' }, schema: { type: 'string' }, seed: { type: 'string', default: '0' } },
+    options: {
+      serve: { type: 'boolean' },
+      data: { type: 'string' },
+      schema: { type: 'string' },
+      seed: { type: 'string', default: '0' },
+      'seed-orders': { type: 'boolean', default: false },
+    },
   });
   // PostgreSQL when the parent passed a schema (DATABASE_URL is inherited), else embedded in the data folder
   const db = values.schema
@@ -95,12 +110,22 @@ async function serve(args: string[]): Promise<void> {
   const password = randomBytes(12).toString('hex');
   const account = await createAccount(db, { username, displayName: username, role: 'operator', password }, { N: 1024, r: 8, p: 1, keyLength: 32 });
   const started = performance.now();
-  if (Number(values.seed) > 0) await seedServer(db, Number(values.seed), account.id);
+  let orders = 0;
+  let history = 0;
+  if (Number(values.seed) > 0 && values['seed-orders']) {
+    // the demo floor's loader: generated cases, ~40 % of them work orders with their histories
+    const seeded = await seedCentral({ db, cases: Number(values.seed) });
+    orders = seeded.orders;
+    history = seeded.history;
+    await db.exec('ANALYZE');
+  } else if (Number(values.seed) > 0) {
+    await seedServer(db, Number(values.seed), account.id);
+  }
   const seedMs = Math.round(performance.now() - started);
   const app = await buildServer({ db, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  process.stdout.write(`${JSON.stringify({ url, username, password, seedMs })}\n`);
+  process.stdout.write(`${JSON.stringify({ url, username, password, seedMs, orders, history })}\n`);
   const stop = async () => {
     await app.close();
     await db.close();
@@ -116,20 +141,23 @@ interface ServerProcess {
   username: string;
   password: string;
   seedMs: number;
+  /** work orders and history entries the server holds (0 unless seeded with --seed-orders) */
+  orders: number;
+  history: number;
   stop(): Promise<void>;
 }
 
 type DbKind = 'pglite' | 'postgres';
 
 /** A server process on a fresh database: embedded in `dir`, or a new schema of DATABASE_URL, dropped afterwards. */
-async function startServerProcess(kind: DbKind, dir: string, seed: number): Promise<ServerProcess> {
+async function startServerProcess(kind: DbKind, dir: string, seed: number, withOrders = false): Promise<ServerProcess> {
   let schema: string | null = null;
   if (kind === 'postgres') {
     schema = `bench_sync_${randomBytes(4).toString('hex')}`;
     await withPostgres((c) => c.query(`CREATE SCHEMA ${schema}`));
   }
   const args = schema ? ['--schema', schema] : ['--data', join(dir, 'server')];
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', ...args, '--seed', String(seed)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', ...args, '--seed', String(seed), ...(withOrders ? ['--seed-orders'] : [])], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const info = await new Promise<Omit<ServerProcess, 'stop'>>((resolve, reject) => {
@@ -290,26 +318,66 @@ function localBulkBuild(n: number): void {
   }
 }
 
-async function pullBench(kind: DbKind, n: number): Promise<void> {
+/**
+ * A fresh workstation's first sync of n server cases. `orders`: the server is filled by the demo
+ * floor's loader (scripts/seed-server.ts → src/server/seed), whose 转办 cases (~40 %) carry work
+ * orders with their histories, and the line says how many the workstation wrote; otherwise the
+ * plain cases of seedServer above (no orders).
+ */
+async function pullBench(kind: DbKind, n: number, opts: { orders?: boolean; cpuProfile?: boolean } = {}): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sync-pull-'));
   const seedStarted = performance.now();
-  const server = await startServerProcess(kind, dir, n);
+  const server = await startServerProcess(kind, dir, n, opts.orders);
   const setupMs = Math.round(performance.now() - seedStarted);
   let pages = 0;
   let lastApplied = 0;
+  let receivedAt = 0;
+  // time between a page's arrival and its commit: the workstation's writing (the next page is
+  // fetched meanwhile), as against waiting for the server
+  let applyMs = 0;
   try {
     // a fresh workstation: sign-in, registration and the first cycle's pull of the whole window
+    if (opts.cpuProfile) startProfile();
     const started = performance.now();
     const fresh = await workstation(join(dir, 'ws'), server, (step) => {
-      if (step === 'pull:received') pages++;
-      if (step === 'pull:applied') lastApplied = performance.now();
+      if (step === 'pull:received') {
+        pages++;
+        receivedAt = performance.now();
+      }
+      if (step === 'pull:applied') {
+        lastApplied = performance.now();
+        applyMs += lastApplied - receivedAt;
+      }
     });
     const totalMs = performance.now() - started;
-    const held = fresh.store.db.prepare('SELECT count(*) FROM cases').pluck().get() as number;
+    if (opts.cpuProfile) await stopProfile(`sync-pull-${kind}-${opts.orders ? 'orders' : 'plain'}.cpuprofile`);
+    const count = (sql: string) => fresh.store.db.prepare(sql).pluck().get() as number;
+    const held = count('SELECT count(*) FROM cases');
+    const orders = count('SELECT count(*) FROM orders');
+    const history = count('SELECT count(*) FROM order_history');
     const status = fresh.sync.status();
     fresh.sync.stop();
     fresh.store.close();
     if (held !== n || status.lastError) throw new Error(`pull incomplete: ${held} of ${n} cases, ${JSON.stringify(status.lastError)}`);
+    if (orders !== server.orders || history !== server.history) {
+      throw new Error(`pull incomplete: ${orders} of ${server.orders} orders, ${history} of ${server.history} history entries`);
+    }
+    if (opts.orders !== undefined) {
+      printLine({
+        name: 'sync_initial_pull',
+        db: kind,
+        cases: n,
+        orders,
+        history,
+        seconds: Math.round(totalMs) / 1000,
+        cases_per_s: Math.round((n / totalMs) * 1000),
+        pages,
+        apply_ms: Math.round(applyMs),
+        finish_ms: Math.round(started + totalMs - lastApplied),
+        setup_ms: setupMs,
+      });
+      return;
+    }
     printLine({
       name: 'sync_initial_pull',
       db: kind,
@@ -327,11 +395,36 @@ async function pullBench(kind: DbKind, n: number): Promise<void> {
   }
 }
 
+/** `--cpu-prof-pull`: a V8 CPU profile of this process (the workstation side) during each timed pull, into the working folder. */
+let profiler: Session | null = null;
+function startProfile(): void {
+  profiler = new Session();
+  profiler.connect();
+  profiler.post('Profiler.enable');
+  profiler.post('Profiler.start');
+}
+async function stopProfile(file: string): Promise<void> {
+  const session = profiler!;
+  profiler = null;
+  const profile = await new Promise<unknown>((resolve, reject) =>
+    session.post('Profiler.stop', (err, res) => (err ? reject(err) : resolve(res.profile))),
+  );
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
+  console.error(`sync: CPU profile written to ${file}`);
+}
+
 export async function run(args: string[]): Promise<void> {
   if (args.includes('--serve')) return serve(args);
   const { values } = parseArgs({
     args,
-    options: { cases: { type: 'string', default: '1000000' }, push: { type: 'string', default: '10000' }, 'no-ingest': { type: 'boolean', default: false } },
+    options: {
+      cases: { type: 'string', default: '1000000' },
+      push: { type: 'string', default: '10000' },
+      'no-ingest': { type: 'boolean', default: false },
+      orders: { type: 'boolean', default: false },
+      'cpu-prof-pull': { type: 'boolean', default: false },
+    },
   });
   const count = (name: string, v: string) => {
     if (!/^[1-9]\d*$/.test(v)) throw new Error(`--${name} must be a positive whole number, got "${v}"`);
@@ -339,6 +432,19 @@ export async function run(args: string[]): Promise<void> {
   };
   const kinds: DbKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
   if (!process.env.DATABASE_URL) console.error('sync: PostgreSQL skipped because DATABASE_URL is not set (the embedded server runs)');
+  if (values.orders) {
+    // the first sync of a server whose cases carry work orders and their histories, and the same
+    // number of plain cases as the baseline, in the same run (the machine's load varies)
+    // one database, to keep the run short: PostgreSQL when DATABASE_URL is set, else the embedded one
+    const kind: DbKind = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+    for (const n of values.cases.split(',').map((v) => count('cases', v))) {
+      {
+        await pullBench(kind, n, { orders: false });
+        await pullBench(kind, n, { orders: true, cpuProfile: values['cpu-prof-pull'] });
+      }
+    }
+    return;
+  }
   for (const kind of kinds) await pushBench(kind, count('push', values.push));
   const cases = count('cases', values.cases);
   localBulkBuild(cases);

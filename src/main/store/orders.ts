@@ -132,12 +132,17 @@ export interface Derived {
   extensionRequested: boolean;
 }
 
-export function deriveColumns(order: WorkOrder, rules: DeadlineRules, calendar: WorkingCalendar = defaultWorkingCalendar): Derived {
+export function deriveColumns(
+  order: WorkOrder,
+  rules: DeadlineRules,
+  calendar: WorkingCalendar = defaultWorkingCalendar,
+  warnings: typeof warningFrom = warningFrom,
+): Derived {
   const cur = currentAssignment(order);
   let warnAt: number | null = null;
   if (cur) {
     try {
-      warnAt = warningFrom(calendar, rules, cur.deadline) ?? cur.deadline.at;
+      warnAt = warnings(calendar, rules, cur.deadline) ?? cur.deadline.at;
     } catch {
       // a calendar gap around the warning point: the deadline itself still decides
       warnAt = cur.deadline.at;
@@ -158,46 +163,91 @@ export function deriveColumns(order: WorkOrder, rules: DeadlineRules, calendar: 
 const UPSERT_ORDER = `
   INSERT INTO orders (case_id, order_id, state, version, unit_code, lead_unit_code, deadline, sign_by, warn_at,
     extension_requested, snapshot, updated_at)
-  VALUES (@caseId, @orderId, @state, @version, @unitCode, @leadUnitCode, @deadline, @signBy, @warnAt, @extensionRequested, @snapshot, @at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (case_id) DO UPDATE SET state = excluded.state, version = excluded.version, unit_code = excluded.unit_code,
     lead_unit_code = excluded.lead_unit_code, deadline = excluded.deadline, sign_by = excluded.sign_by, warn_at = excluded.warn_at,
     extension_requested = excluded.extension_requested, snapshot = excluded.snapshot, updated_at = excluded.updated_at
   WHERE excluded.version > orders.version`;
 
-const rowOf = (caseId: number, orderId: string, order: WorkOrder, d: Derived, at: number) => ({
-  caseId,
-  orderId,
-  state: d.state,
-  version: d.version,
-  unitCode: d.unitCode,
-  leadUnitCode: d.leadUnitCode,
-  deadline: d.deadline,
-  signBy: d.signBy,
-  warnAt: d.warnAt,
-  extensionRequested: d.extensionRequested ? 1 : 0,
-  snapshot: JSON.stringify(order),
-  at,
-});
+/**
+ * deriveColumns for pulled orders, its 临期 instant remembered per deadline: a first sync
+ * derives hundreds of thousands of orders whose deadlines fall on a few hundred ends of working
+ * days, and the working-day arithmetic was most of the derivation. The memo is dropped when the
+ * rules change (a new object from readCache).
+ */
+function memoisedDerive(calendar: WorkingCalendar = defaultWorkingCalendar) {
+  let memoRules: DeadlineRules | null = null;
+  const memo = new Map<string, number | null>();
+  const warnings: typeof warningFrom = (cal, rules, deadline) => {
+    if (rules !== memoRules) {
+      memo.clear();
+      memoRules = rules;
+    }
+    const key = `${deadline.basis}:${deadline.at}`;
+    let warn = memo.get(key);
+    if (warn === undefined) {
+      try {
+        warn = warningFrom(cal, rules, deadline);
+      } catch {
+        // a calendar gap around the warning point: the deadline itself decides (deriveColumns)
+        warn = deadline.at;
+      }
+      if (memo.size > 100_000) memo.clear();
+      memo.set(key, warn);
+    }
+    return warn;
+  };
+  return (order: WorkOrder, rules: DeadlineRules) => deriveColumns(order, rules, calendar, warnings);
+}
 
 /**
- * The writer of pulled orders, for sync-store.ts: `apply` runs inside the page's transaction,
- * once per case change.
+ * The writer of pulled orders, for sync-store.ts: `beginPage` once per page's transaction (after
+ * its acknowledgement moved acknowledged actions into order_acked), then `apply` once per case
+ * change, inside that transaction. Cached statements with positional parameters; the history
+ * of a change goes in as ONE statement (json_each over the entries' array, one JSON text).
  */
 export function createPulledOrders(db: Db, now: () => number) {
   const upsert = db.prepare(UPSERT_ORDER);
   // entries are append-only on the server: an entry already here is kept
-  const insertEntry = db.prepare('INSERT INTO order_history (order_id, seq, entry) VALUES (?, ?, ?) ON CONFLICT (order_id, seq) DO NOTHING');
+  const insertEntries = db.prepare(
+    `INSERT INTO order_history (order_id, seq, entry) SELECT ?, json_extract(value, '$.seq'), value FROM json_each(?)
+     WHERE true ON CONFLICT (order_id, seq) DO NOTHING`,
+  );
   const dropAcked = db.prepare('DELETE FROM order_acked WHERE order_id = ? AND min_version <= ?');
+  const anyAcked = db.prepare('SELECT EXISTS (SELECT 1 FROM order_acked) AS any').pluck();
+  const derive = memoisedDerive();
+  // unknown until beginPage: checked per change
+  let acked = true;
   return {
+    /** Inside the page's transaction, before its changes: whether any acknowledged action waits for its result. */
+    beginPage(): void {
+      acked = anyAcked.get() === 1;
+    },
     apply(caseId: number, change: CaseChange): void {
       const order = change.order;
       if (!order) return;
       const orderId = change.uuid;
       // what was done here and acknowledged is in this state now (the pull follows the push)
-      dropAcked.run(orderId, order.version);
+      if (acked) dropAcked.run(orderId, order.version);
+      const d = derive(order, readCache(db).workflow.rules);
       // a version already here (a page applied again) was written with its history: nothing to do
-      const written = upsert.run(rowOf(caseId, orderId, order, deriveColumns(order, readCache(db).workflow.rules), now())).changes > 0;
-      if (written) for (const e of change.history ?? []) insertEntry.run(orderId, e.seq, JSON.stringify(e));
+      const written =
+        upsert.run(
+          caseId,
+          orderId,
+          d.state,
+          d.version,
+          d.unitCode,
+          d.leadUnitCode,
+          d.deadline,
+          d.signBy,
+          d.warnAt,
+          d.extensionRequested ? 1 : 0,
+          JSON.stringify(order),
+          now(),
+        ).changes > 0;
+      const history = change.history;
+      if (written && history && history.length > 0) insertEntries.run(orderId, JSON.stringify(history));
     },
   };
 }

@@ -92,7 +92,14 @@ export interface LocalRejection {
  * server's versions; provisional ones in one run per workstation), so keeping them costs little
  * and spares rebuilding them.
  */
-const KEPT_DURING_LOAD = new Set(['contacts_by_case', 'cases_by_official_no', 'cases_by_local_no']);
+const KEPT_DURING_LOAD = new Set([
+  'contacts_by_case',
+  'cases_by_official_no',
+  'cases_by_local_no',
+  // work orders (migration 7): the one by order id is unique and read by the outbox's trigger
+  // (order_acked) and the desk; the queue indexes (state, unit, 临期) are rebuilt by sorting
+  'orders_by_order_id',
+]);
 
 /**
  * Case and contact uuids during an initial load (see the top of this file): those there before
@@ -364,7 +371,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   };
   const countCases = db.prepare<[], { n: number; last: number }>('SELECT count(*) AS n, coalesce(max(id), 0) AS last FROM cases');
   const selectIndexes = db.prepare<[], { name: string; sql: string }>(
-    `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('cases', 'contacts', 'callers')`,
+    `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('cases', 'contacts', 'callers', 'orders')`,
   );
   // positional parameters, in this order, for both statements below: a page holds thousands
   const CASE_FIELDS = `local_no = ?, official_no = ?, phone = ?, phone_ext = ?, caller_name = ?, channel = ?, request_type = ?,
@@ -661,6 +668,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
           const own = new Set(selectClientIds.all().map((r) => r.clientId));
           const at = now();
           const counts: ApplyResult = { inserted: 0, updated: 0 };
+          pulledOrders.beginPage();
           const written = page.changes.map((change) => {
             const w = applyChange(change, own, at);
             pulledOrders.apply(w.caseId, change);

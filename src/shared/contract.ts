@@ -70,6 +70,20 @@ export const LOGIN_FAILURES = [
   'server_error', // the server answered something unexpected
 ] as const;
 
+/** What a sign-in (登录, 修改密码) answers: a session, or why not. */
+const LoginAnswer = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), session: SessionState }),
+  z.object({
+    ok: z.literal(false),
+    reason: z.enum(LOGIN_FAILURES),
+    /** English, for the log; the renderer words the reason itself */
+    message: z.string(),
+    retryAfterSeconds: z.number().int().optional(),
+    /** for password_rejected: the policy's words */
+    policy: z.object({ code: z.string(), zh: z.string(), en: z.string() }).optional(),
+  }),
+]);
+
 /** 同步状态 */
 export const SyncStatus = z.object({
   /** false in standalone mode */
@@ -192,34 +206,14 @@ export const contract = {
   /** 登录: online when the server answers, else offline with this workstation's verifier */
   'auth.login': {
     input: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict(),
-    output: z.discriminatedUnion('ok', [
-      z.object({ ok: z.literal(true), session: SessionState }),
-      z.object({
-        ok: z.literal(false),
-        reason: z.enum(LOGIN_FAILURES),
-        /** English, for the log; the renderer words the reason itself */
-        message: z.string(),
-        retryAfterSeconds: z.number().int().optional(),
-        /** for password_rejected: the policy's words */
-        policy: z.object({ code: z.string(), zh: z.string(), en: z.string() }).optional(),
-      }),
-    ]),
+    output: LoginAnswer,
   },
   /** 修改密码: sign in with the current password, replace it with a new one, then sign in with the new one */
   'auth.changePassword': {
     input: z
       .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) })
       .strict(),
-    output: z.discriminatedUnion('ok', [
-      z.object({ ok: z.literal(true), session: SessionState }),
-      z.object({
-        ok: z.literal(false),
-        reason: z.enum(LOGIN_FAILURES),
-        message: z.string(),
-        retryAfterSeconds: z.number().int().optional(),
-        policy: z.object({ code: z.string(), zh: z.string(), en: z.string() }).optional(),
-      }),
-    ]),
+    output: LoginAnswer,
   },
   /** 退出登录: the session ends; changes not yet sent still go out in the background */
   'auth.logout': {

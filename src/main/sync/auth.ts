@@ -157,10 +157,8 @@ export class WorkstationAuth {
     const http = this.opts.http;
     if (!http) return { ok: false, reason: 'not_required', message: 'no server is configured: this workstation needs no sign-in' };
     const username = normalizeUsername(usernameInput);
-    const wait = this.limiter.retryAfterSeconds(username);
-    if (wait > 0) {
-      return { ok: false, reason: 'too_many_attempts', message: `too many failed sign-ins; try again in ${wait} s`, retryAfterSeconds: wait };
-    }
+    const waiting = this.waiting(username);
+    if (waiting) return waiting;
     let res: LoginResponse;
     try {
       res = await http.login(username, password);
@@ -182,6 +180,13 @@ export class WorkstationAuth {
     const account = await this.acceptLogin(res, password);
     this.begin(account, 'online');
     return { ok: true, session: this.session() };
+  }
+
+  /** too many failed sign-ins here for this account: the refusal, or null */
+  private waiting(username: string): LoginResult | null {
+    const wait = this.limiter.retryAfterSeconds(username);
+    if (wait <= 0) return null;
+    return { ok: false, reason: 'too_many_attempts', message: `too many failed sign-ins; try again in ${wait} s`, retryAfterSeconds: wait };
   }
 
   /** What the server's refusal of a sign-in means for the operator. */
@@ -213,10 +218,8 @@ export class WorkstationAuth {
       passwordProblem(newPassword, username) ??
       (newPassword === password ? { code: 'password_unchanged', zh: '新密码不能与当前密码相同', en: 'the new password must differ from the current one' } : null);
     if (problem) return { ok: false, reason: 'password_rejected', message: problem.en, policy: problem };
-    const wait = this.limiter.retryAfterSeconds(username);
-    if (wait > 0) {
-      return { ok: false, reason: 'too_many_attempts', message: `too many failed sign-ins; try again in ${wait} s`, retryAfterSeconds: wait };
-    }
+    const waiting = this.waiting(username);
+    if (waiting) return waiting;
     let res: LoginResponse;
     try {
       res = await http.login(username, password);

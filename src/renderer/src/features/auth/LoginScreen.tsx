@@ -5,7 +5,7 @@
  * server cannot be reached, main signs in offline if this account may (see src/main/sync/auth.ts).
  */
 import { Alert, Button, Form, Input, type InputRef } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { MethodOutput } from '../../../../shared/contract';
 import { backend } from '../../api/backend';
 import { useLang, useT, type Messages } from '../../i18n';
@@ -209,50 +209,28 @@ export function LoginScreen() {
             {changing && (
               <>
                 <Alert type="info" showIcon className="login__alert" title={t.auth.change.intro} />
-                <Form.Item
+                <NewPasswordField
+                  id="login-new-password"
                   label={t.auth.change.newPassword}
-                  htmlFor="login-new-password"
-                  validateStatus={newError ? 'error' : undefined}
-                  help={newError && <span id="login-new-password-error">{newError(t)}</span>}
-                >
-                  <Input.Password
-                    id="login-new-password"
-                    ref={newRef}
-                    value={newPassword}
-                    onChange={(e) => {
-                      setNewPassword(e.target.value);
-                      setNewError(null);
-                    }}
-                    maxLength={MAX_PASSWORD}
-                    autoComplete="new-password"
-                    visibilityToggle={false}
-                    aria-required
-                    aria-invalid={Boolean(newError) || undefined}
-                    aria-describedby={newError ? 'login-new-password-error' : undefined}
-                  />
-                </Form.Item>
-                <Form.Item
+                  inputRef={newRef}
+                  value={newPassword}
+                  error={newError?.(t) ?? null}
+                  onChange={(v) => {
+                    setNewPassword(v);
+                    setNewError(null);
+                  }}
+                />
+                <NewPasswordField
+                  id="login-confirm-password"
                   label={t.auth.change.confirm}
-                  htmlFor="login-confirm-password"
-                  validateStatus={confirmError ? 'error' : undefined}
-                  help={confirmError && <span id="login-confirm-password-error">{confirmError(t)}</span>}
-                >
-                  <Input.Password
-                    id="login-confirm-password"
-                    ref={confirmRef}
-                    value={confirm}
-                    onChange={(e) => {
-                      setConfirm(e.target.value);
-                      setConfirmError(null);
-                    }}
-                    maxLength={MAX_PASSWORD}
-                    autoComplete="new-password"
-                    visibilityToggle={false}
-                    aria-required
-                    aria-invalid={Boolean(confirmError) || undefined}
-                    aria-describedby={confirmError ? 'login-confirm-password-error' : undefined}
-                  />
-                </Form.Item>
+                  inputRef={confirmRef}
+                  value={confirm}
+                  error={confirmError?.(t) ?? null}
+                  onChange={(v) => {
+                    setConfirm(v);
+                    setConfirmError(null);
+                  }}
+                />
               </>
             )}
             {failure && <Alert type="error" showIcon className="login__alert" title={failure(t)} />}
@@ -280,5 +258,38 @@ export function LoginScreen() {
         </section>
       </main>
     </div>
+  );
+}
+
+/** 新密码 / 确认新密码: a password field with its error beside it, described by it for screen readers. */
+function NewPasswordField(props: {
+  id: string;
+  label: string;
+  inputRef: RefObject<InputRef | null>;
+  value: string;
+  error: string | null;
+  onChange: (value: string) => void;
+}) {
+  const errorId = `${props.id}-error`;
+  return (
+    <Form.Item
+      label={props.label}
+      htmlFor={props.id}
+      validateStatus={props.error ? 'error' : undefined}
+      help={props.error && <span id={errorId}>{props.error}</span>}
+    >
+      <Input.Password
+        id={props.id}
+        ref={props.inputRef}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        maxLength={MAX_PASSWORD}
+        autoComplete="new-password"
+        visibilityToggle={false}
+        aria-required
+        aria-invalid={Boolean(props.error) || undefined}
+        aria-describedby={props.error ? errorId : undefined}
+      />
+    </Form.Item>
   );
 }

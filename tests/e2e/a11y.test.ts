@@ -25,20 +25,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   // a repeat caller, so the history panel has rows, an open order and labels to check
   for (const content of ['小区楼下夜间施工噪音扰民，希望有关部门处理。', '路灯不亮，晚上出行不便。']) {
-    await callHarness(harness.url, 'intake.save', {
-      phone: '13905371234',
-      callerName: '张先生',
-      channel: 'hotline',
-      requestType: 'complaint',
-      categoryCode: 'C0105',
-      regionCode: '370811001',
-      address: '任城区古槐路12号',
-      content,
-      answer: '',
-      urgency: 'normal',
-      handlingMode: 'dispatch',
-      confidential: false,
-    });
+    await logDispatchCase(harness.url, content);
   }
 });
 

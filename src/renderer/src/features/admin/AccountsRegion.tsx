@@ -307,17 +307,7 @@ function ResetPasswordDialog({ account, onClose, onDone }: { account: AdminAccou
         <Field id="admin-reset-password" label={t.admin.newPassword} error={errors.password}>
           {(p) => <input {...p} autoFocus className="admin__input" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />}
         </Field>
-        {errors._ && (
-          <div className="admin__error" role="alert">
-            {errors._}
-          </div>
-        )}
-        <div className="admin__buttons">
-          <Button onClick={onClose}>{t.admin.cancel}</Button>
-          <Button type="primary" htmlType="submit">
-            {t.admin.resetPassword}
-          </Button>
-        </div>
+        <DialogFooter error={errors._} submit={t.admin.resetPassword} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -366,18 +356,28 @@ function ChangeRoleDialog({ account, onClose, onDone }: { account: AdminAccount 
             {(p) => <UnitSelect {...p} value={unitCode} onChange={setUnitCode} />}
           </Field>
         )}
-        {errors._ && (
-          <div className="admin__error" role="alert">
-            {errors._}
-          </div>
-        )}
-        <div className="admin__buttons">
-          <Button onClick={onClose}>{t.admin.cancel}</Button>
-          <Button type="primary" htmlType="submit">
-            {t.admin.ok}
-          </Button>
-        </div>
+        <DialogFooter error={errors._} submit={t.admin.ok} onCancel={onClose} />
       </form>
     </Modal>
+  );
+}
+
+/** A dialog form's end: the refusal not tied to a field, 取消 and the submit button. */
+function DialogFooter({ error, submit, onCancel }: { error: string | undefined; submit: string; onCancel: () => void }) {
+  const t = useT();
+  return (
+    <>
+      {error && (
+        <div className="admin__error" role="alert">
+          {error}
+        </div>
+      )}
+      <div className="admin__buttons">
+        <Button onClick={onCancel}>{t.admin.cancel}</Button>
+        <Button type="primary" htmlType="submit">
+          {submit}
+        </Button>
+      </div>
+    </>
   );
 }

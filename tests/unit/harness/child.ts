@@ -57,9 +57,11 @@ export interface RawAnswer {
 
 /**
  * Sends one request as raw bytes (any path, method and headers, nothing escaped or checked by
- * a client library) and reads the answer until the server closes. A connection the server ends
+ * a client library) and reads the final answer (after any 1xx interim ones) until the server closes. A connection the server ends
  * without an answer gives status 0.
  */
+const INTERIM = /^HTTP\/1\.[01] 1\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n/;
+
 export function rawRequest(port: number, bytes: Buffer | string, timeoutMs = 5_000): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
@@ -72,7 +74,9 @@ export function rawRequest(port: number, bytes: Buffer | string, timeoutMs = 5_0
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clearTimeout(timer);
-      const text = Buffer.concat(chunks).toString('latin1');
+      let text = Buffer.concat(chunks).toString('latin1');
+      // interim answers (100 Continue to "Expect: 100-continue") come before the real one: skip them
+      for (let interim = INTERIM.exec(text); interim; interim = INTERIM.exec(text)) text = text.slice(interim[0].length);
       const m = /^HTTP\/1\.[01] (\d{3}) ?([^\r\n]*)\r\n/.exec(text);
       const split = text.indexOf('\r\n\r\n');
       resolve({

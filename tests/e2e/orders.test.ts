@@ -200,6 +200,9 @@ describe('work orders on the desktop', () => {
     await page.keyboard.type('任城');
     await page.keyboard.press('Enter');
     await again.getByTitle(UNITS.RC.name, { exact: true }).waitFor();
+    // the list closes one macrotask after the pick (rc-select delays closing); an Enter before
+    // that goes to the still-open list, as it would for an operator
+    await expect.poll(() => again.getByRole('combobox', { name: '承办单位' }).getAttribute('aria-expanded'), SCREEN_WAIT).toBe('false');
     await page.keyboard.press('Enter');
     await again.waitFor({ state: 'hidden' });
     await syncUntil(async () => {

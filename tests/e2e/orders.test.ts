@@ -155,7 +155,7 @@ describe('work orders on the desktop', () => {
     await expect.poll(() => rowWith('待审核', marker).count(), SCREEN_WAIT).toBe(0);
     await syncUntil(async () => {
       const d = await detailOf(c.id);
-      return d.summary.state === 'closed' && d.pending.length === 0;
+      return d.summary.state === 'pending_follow_up' && d.pending.length === 0;
     });
 
     const history = await openCase(marker);
@@ -166,7 +166,7 @@ describe('work orders on the desktop', () => {
     expect(text).toContain('操作人 sup1');
     expect(text).toContain('操作人 zjj');
     expect(text).not.toContain('待同步');
-    await page.getByRole('dialog').filter({ has: history }).getByText('已办结').first().waitFor();
+    await page.getByRole('dialog').filter({ has: history }).getByText('待回访').first().waitFor();
     await saveScreenshot(page, 'desk-order-history');
     await closeDialogs();
   });

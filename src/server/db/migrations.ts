@@ -307,6 +307,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: 'work orders: 待回访 (pending_follow_up) between an accepted review and 已办结',
+    async up(tx) {
+      await tx.exec(`
+        ALTER TABLE work_orders DROP CONSTRAINT work_orders_state_check;
+        ALTER TABLE work_orders ADD CONSTRAINT work_orders_state_check
+          CHECK (state IN ('pending_dispatch', 'pending_sign', 'in_progress', 'returned', 'pending_review', 'pending_follow_up', 'closed'));
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

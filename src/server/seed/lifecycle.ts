@@ -101,6 +101,7 @@ const REPLY_TEXTS = [
   '已向来电人详细解释相关政策规定，来电人表示理解。',
   '已协调相关单位共同处置，问题已基本解决，后续将持续跟踪。',
 ];
+const SATISFIED = ['very_satisfied', 'satisfied', 'satisfied', 'satisfied', 'basically_satisfied'] as const;
 const SUB_REPLY_TEXTS = ['街道已安排网格员现场处理完毕，请区里审核答复。', '社区已上门核实并处理，处理情况已记录在案。'];
 const RESULTS: readonly ReplyResult[] = [
   ...Array<ReplyResult>(70).fill('solved'),
@@ -344,5 +345,15 @@ export class OrderSimulator {
       tReview = again + this.between(30 * MIN, 20 * HOUR);
     }
     act('review', this.supervisor(), { decision: 'accept', note: '' }, tReview);
+
+    // 回访: the next office hours after the review; now and then the caller is not reached the
+    // first time, or refuses
+    let tFollow = this.nextOfficeHours(tReview + this.between(HOUR, 20 * HOUR), 20);
+    if (r.chance(0.06)) {
+      act('follow_up', this.supervisor(), { outcome: 'not_reached', note: '' }, tFollow);
+      tFollow = this.nextOfficeHours(tFollow + this.between(DAY, 2 * DAY), 20);
+    }
+    if (r.chance(0.01)) act('follow_up', this.supervisor(), { outcome: 'refused', note: '' }, tFollow);
+    else act('follow_up', this.supervisor(), { outcome: 'reached', solved: true, satisfaction: r.pick(SATISFIED), note: '' }, tFollow);
   }
 }

@@ -57,6 +57,7 @@ export const CASE_STATUS_OF: Record<WorkOrderState, CaseStatus> = {
   in_progress: 'in_progress',
   returned: 'returned',
   pending_review: 'replied',
+  pending_follow_up: 'follow_up',
   closed: 'closed',
 };
 

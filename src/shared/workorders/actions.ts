@@ -1,12 +1,13 @@
 /**
  * The actions on a work order and the zod schema of each one's arguments.
- * Follow-up (回访), 重办, 督办/催办 and link/unlink come later: they are added to ACTION_NAMES,
- * to ActionArgs and as new definitions in table.ts, not edited into existing ones.
+ * A new action is added to ACTION_NAMES, to ACTION_ARGS and ActionCall, and as a new definition
+ * in table.ts, not edited into existing ones.
  */
 import { z } from 'zod';
 import type { Message } from './calendar';
 import { TimeLimit } from './deadlines';
-import { ReplyResult } from './model';
+import { FollowUpOutcome, ReplyResult, SupervisionLevel } from './model';
+import { Satisfaction } from '../domain';
 import { UnitId } from './states';
 
 export const ACTION_NAMES = [
@@ -21,6 +22,11 @@ export const ACTION_NAMES = [
   'subdispatch', // 下派
   'reply', // 办理反馈
   'review', // 审核
+  'follow_up', // 回访 (satisfied → 办结; unsatisfied or not solved → 重办; not reached → retried, then 无法回访)
+  'remind', // 催办
+  'supervise', // 督办
+  'link_call', // 重复件: a repeat call joins this order
+  'unlink_call', // a supervisor undoes a link
 ] as const;
 export const ActionName = z.enum(ACTION_NAMES);
 export type ActionName = z.infer<typeof ActionName>;
@@ -37,6 +43,11 @@ export const ACTION_LABELS: Record<ActionName, Message> = {
   subdispatch: { zh: '下派', en: 'pass on to a sub-unit' },
   reply: { zh: '办理反馈', en: 'reply' },
   review: { zh: '审核', en: 'review' },
+  follow_up: { zh: '回访', en: 'follow up' },
+  remind: { zh: '催办', en: 'remind' },
+  supervise: { zh: '督办', en: 'supervise' },
+  link_call: { zh: '关联重复来电', en: 'link a repeat call' },
+  unlink_call: { zh: '取消关联', en: 'unlink a call' },
 };
 
 export const LIMITS = { note: 1000, reason: 1000, reply: 4000, coUnits: 10 } as const;
@@ -83,6 +94,29 @@ export const ReviewArgs = z
     path: ['note'],
   });
 
+/**
+ * 回访: 回访结果 (接通 reached, 未接通 not_reached, 拒绝回访 refused); when reached, 是否解决 and
+ * 满意度 are required (the scale in force is checked by the table's guard), otherwise absent.
+ */
+export const FollowUpArgs = z
+  .object({
+    outcome: FollowUpOutcome,
+    solved: z.boolean().optional(),
+    satisfaction: Satisfaction.optional(),
+    note,
+  })
+  .strict()
+  .refine((a) => (a.outcome === 'reached' ? a.solved !== undefined && a.satisfaction !== undefined : a.solved === undefined && a.satisfaction === undefined), {
+    message: 'a reached caller needs 是否解决 and 满意度; an unreached one has neither',
+    path: ['outcome'],
+  });
+/** 催办 */
+export const RemindArgs = z.object({ note }).strict();
+/** 督办: 一般 (normal) or 重点 (key); its own deadline (absent = the order's deadline, or the rules' limit before dispatch) */
+export const SuperviseArgs = z.object({ level: SupervisionLevel, limit: TimeLimit.optional(), note }).strict();
+/** 重复件: the repeat call's case (its uuid) joins the order */
+export const LinkCallArgs = z.object({ caseId: z.string().trim().min(1).max(64), note }).strict();
+
 export const ACTION_ARGS = {
   dispatch: DispatchArgs,
   recall: RecallArgs,
@@ -95,6 +129,11 @@ export const ACTION_ARGS = {
   subdispatch: SubdispatchArgs,
   reply: ReplyArgs,
   review: ReviewArgs,
+  follow_up: FollowUpArgs,
+  remind: RemindArgs,
+  supervise: SuperviseArgs,
+  link_call: LinkCallArgs,
+  unlink_call: LinkCallArgs,
 } as const satisfies Record<ActionName, z.ZodType>;
 
 export type ActionArgsInput<A extends ActionName> = z.input<(typeof ACTION_ARGS)[A]>;
@@ -113,5 +152,10 @@ export const ActionCall = z.discriminatedUnion('action', [
   z.object({ action: z.literal('subdispatch'), args: SubdispatchArgs }),
   z.object({ action: z.literal('reply'), args: ReplyArgs }),
   z.object({ action: z.literal('review'), args: ReviewArgs }),
+  z.object({ action: z.literal('follow_up'), args: FollowUpArgs }),
+  z.object({ action: z.literal('remind'), args: RemindArgs }),
+  z.object({ action: z.literal('supervise'), args: SuperviseArgs }),
+  z.object({ action: z.literal('link_call'), args: LinkCallArgs }),
+  z.object({ action: z.literal('unlink_call'), args: LinkCallArgs }),
 ]);
 export type ActionCall = z.infer<typeof ActionCall>;

@@ -3,7 +3,7 @@
  * (流转记录). Timestamps are epoch milliseconds, as everywhere in src/shared.
  */
 import { z } from 'zod';
-import { Urgency } from '../domain';
+import { Satisfaction, Urgency } from '../domain';
 import { Deadline } from './deadlines';
 import { UnitId, WorkOrderRole, WorkOrderState } from './states';
 
@@ -89,6 +89,59 @@ export const Completion = z
   .strict();
 export type Completion = z.infer<typeof Completion>;
 
+/** 回访结果: 接通, 未接通, 拒绝回访 */
+export const FOLLOW_UP_OUTCOMES = ['reached', 'not_reached', 'refused'] as const;
+export const FollowUpOutcome = z.enum(FOLLOW_UP_OUTCOMES);
+export type FollowUpOutcome = z.infer<typeof FollowUpOutcome>;
+export const FOLLOW_UP_OUTCOME_LABELS: Record<FollowUpOutcome, { zh: string; en: string }> = {
+  reached: { zh: '接通', en: 'reached' },
+  not_reached: { zh: '未接通', en: 'not reached' },
+  refused: { zh: '拒绝回访', en: 'refused' },
+};
+
+/**
+ * What a 回访 attempt led to (the history entry's `details.result`, counted by the reports):
+ * closed (satisfied and solved → 办结), rehandle (重办), retry (not reached, tried again later),
+ * unreachable (not reached the last allowed time → 无法回访, closed), refused (closed).
+ */
+export const FOLLOW_UP_RESULTS = ['closed', 'rehandle', 'retry', 'unreachable', 'refused'] as const;
+export type FollowUpResult = (typeof FOLLOW_UP_RESULTS)[number];
+
+/** The order's follow-up in progress, or its last one. */
+export const FollowUp = z
+  .object({
+    /** attempts in this round (reset when the order is re-handled) */
+    attempts: z.number().int().min(0),
+    lastAt: EpochMs.nullable(),
+    lastOutcome: FollowUpOutcome.nullable(),
+    /** not reached: the next attempt is due from here (the queue shows it then) */
+    nextAfter: EpochMs.nullable(),
+    solved: z.boolean().nullable(),
+    satisfaction: Satisfaction.nullable(),
+    /** how often the caller was reached and unsatisfied or not solved, over all rounds (面对面 flag) */
+    unsatisfiedCount: z.number().int().min(0),
+  })
+  .strict();
+export type FollowUp = z.infer<typeof FollowUp>;
+
+/** 督办 level: 一般, 重点 */
+export const SUPERVISION_LEVELS = ['normal', 'key'] as const;
+export const SupervisionLevel = z.enum(SUPERVISION_LEVELS);
+export type SupervisionLevel = z.infer<typeof SupervisionLevel>;
+export const SUPERVISION_LEVEL_LABELS: Record<SupervisionLevel, { zh: string; en: string }> = {
+  normal: { zh: '一般', en: 'normal' },
+  key: { zh: '重点', en: 'key' },
+};
+
+export const Supervision = z
+  .object({ level: SupervisionLevel, deadline: EpochMs, at: EpochMs, by: z.string(), note: z.string() })
+  .strict();
+export type Supervision = z.infer<typeof Supervision>;
+
+/**
+ * Fields added with 回访/督办/重复件 are optional: snapshots written before them have none, and
+ * absent means "none yet" (no follow-up, not re-handled, never reminded, no linked calls).
+ */
 export const WorkOrder = z
   .object({
     id: z.string().min(1),
@@ -104,9 +157,34 @@ export const WorkOrder = z
     completion: Completion.nullable(),
     /** the last 退单 to the centre, shown to the dispatcher */
     returnedFrom: z.object({ unitId: UnitId, reason: z.string(), at: EpochMs }).strict().nullable(),
+    /** 'direct_answer': a sampled 直接答复 followed up; absent = a 转办 order */
+    origin: z.enum(['dispatch', 'direct_answer']).optional(),
+    followUp: FollowUp.nullable().optional(),
+    /** 重办 so far */
+    rehandleCount: z.number().int().min(0).optional(),
+    /** 催办 so far */
+    reminders: z.object({ count: z.number().int().min(1), lastAt: EpochMs, lastBy: z.string() }).strict().nullable().optional(),
+    supervision: Supervision.nullable().optional(),
+    /** the cases (uuids) of repeat calls linked to this order (重复件) */
+    linkedCaseIds: z.array(z.string()).optional(),
   })
   .strict();
 export type WorkOrder = z.infer<typeof WorkOrder>;
+
+/** A 直接答复 sampled for 回访: an order that starts in 待回访, with no unit. */
+export function newFollowUpOrder(init: { id: string; urgency: WorkOrder['urgency']; categoryCode: string }): WorkOrder {
+  return { ...newWorkOrder(init), state: 'pending_follow_up', origin: 'direct_answer', followUp: emptyFollowUp(0) };
+}
+
+export const emptyFollowUp = (unsatisfiedCount: number): FollowUp => ({
+  attempts: 0,
+  lastAt: null,
+  lastOutcome: null,
+  nextAfter: null,
+  solved: null,
+  satisfaction: null,
+  unsatisfiedCount,
+});
 
 /** A new 转办 order, waiting in 待派单. */
 export function newWorkOrder(init: { id: string; urgency: WorkOrder['urgency']; categoryCode: string }): WorkOrder {

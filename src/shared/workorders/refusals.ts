@@ -28,6 +28,9 @@ export const REFUSAL_CODES = [
   'approve_more_than_requested',
   'no_reply',
   'calendar_year_not_covered',
+  'satisfaction_not_on_scale',
+  'already_linked',
+  'not_linked',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -122,4 +125,14 @@ export const refusals = {
     ),
   noReply: (): Refusal => refuse('no_reply', '该工单没有待审核的办理反馈。', 'There is no reply to review.'),
   calendarNotCovered: (text: Message): Refusal => ({ code: 'calendar_year_not_covered', message: text }),
+  satisfactionNotOnScale: (levels: number): Refusal =>
+    refuse(
+      'satisfaction_not_on_scale',
+      `满意度须为本中心使用的 ${levels} 级评价之一。`,
+      `The satisfaction must be one of this centre's ${levels} levels.`,
+    ),
+  alreadyLinked: (): Refusal =>
+    refuse('already_linked', '该来电已关联到此工单。', 'That call is already linked to this order.'),
+  notLinked: (): Refusal =>
+    refuse('not_linked', '该来电未关联到此工单。', 'That call is not linked to this order.'),
 };

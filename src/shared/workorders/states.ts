@@ -16,7 +16,8 @@ export const WORK_ORDER_STATES = [
   'in_progress', // 办理中: signed, being handled
   'returned', // 已退回: the lead unit returned it (退单); back at the centre for re-dispatch
   'pending_review', // 待审核: the lead unit replied (办理反馈); the centre reviews
-  'closed', // 已办结: the centre accepted the reply
+  'pending_follow_up', // 待回访: the centre accepted the reply (or sampled a direct answer); the caller is called back
+  'closed', // 已办结: followed up (satisfied, unreachable or refused), or accepted before 回访 existed
 ] as const;
 export const WorkOrderState = z.enum(WORK_ORDER_STATES);
 export type WorkOrderState = z.infer<typeof WorkOrderState>;
@@ -27,6 +28,7 @@ export const STATE_LABELS: Record<WorkOrderState, Message> = {
   in_progress: { zh: '办理中', en: 'in progress' },
   returned: { zh: '已退回', en: 'returned' },
   pending_review: { zh: '待审核', en: 'pending review' },
+  pending_follow_up: { zh: '待回访', en: 'pending follow-up' },
   closed: { zh: '已办结', en: 'closed' },
 };
 

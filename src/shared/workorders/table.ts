@@ -19,15 +19,47 @@ import {
 } from './deadlines';
 import type { WorkingCalendar } from './calendar';
 import { ACTION_LABELS, type ActionArgs, type ActionName } from './actions';
-import type { Assignment, WorkOrder } from './model';
+import { emptyFollowUp, type Assignment, type WorkOrder } from './model';
+import type { Satisfaction } from '../domain';
 import { refusals, type Refusal } from './refusals';
 import type { Actor, UnitDirectory, WorkOrderRole, WorkOrderState } from './states';
+
+export interface FollowUpSettings {
+  /** 回访 attempts before an unreached caller's order closes as 无法回访 */
+  maxAttempts: number;
+  /** working days between two attempts to reach a caller */
+  retryAfterWorkingDays: number;
+  /** the 满意度 scale: 5 levels, or 3 (满意, 基本满意, 不满意) */
+  scale: 5 | 3;
+  /** the levels that count as satisfied (满意率, and 办结 after 回访) */
+  satisfiedLevels: readonly Satisfaction[];
+  /** share (0…1) of 直接答复 cases sampled into 待回访 */
+  directAnswerSample: number;
+  /** unsatisfied follow-ups on one matter that flag the caller for 面对面 */
+  faceToFaceAfter: number;
+}
+export const DEFAULT_FOLLOW_UP_SETTINGS: FollowUpSettings = {
+  maxAttempts: 3,
+  retryAfterWorkingDays: 1,
+  scale: 5,
+  satisfiedLevels: ['very_satisfied', 'satisfied', 'basically_satisfied'],
+  directAnswerSample: 0.1,
+  faceToFaceAfter: 2,
+};
+/** the levels of each scale, best first */
+export const SATISFACTION_SCALES: Record<3 | 5, readonly Satisfaction[]> = {
+  5: ['very_satisfied', 'satisfied', 'basically_satisfied', 'unsatisfied', 'very_unsatisfied'],
+  3: ['satisfied', 'basically_satisfied', 'unsatisfied'],
+};
 
 export interface WorkflowSettings {
   /** 话务员可在受理时直接派单 (issue 6 §3); otherwise 转办 orders wait for a supervisor */
   operatorMayDispatch: boolean;
+  /** 回访 (absent = DEFAULT_FOLLOW_UP_SETTINGS) */
+  followUp?: FollowUpSettings;
 }
-export const DEFAULT_WORKFLOW_SETTINGS: WorkflowSettings = { operatorMayDispatch: false };
+export const DEFAULT_WORKFLOW_SETTINGS: WorkflowSettings = { operatorMayDispatch: false, followUp: DEFAULT_FOLLOW_UP_SETTINGS };
+export const followUpSettings = (s: WorkflowSettings): FollowUpSettings => s.followUp ?? DEFAULT_FOLLOW_UP_SETTINGS;
 
 /** Everything an action may read besides the order, the actor and its arguments. */
 export interface ActionContext {
@@ -69,6 +101,9 @@ export interface ActionDefinition<A extends ActionName = ActionName> {
 // ─── helpers ───────────────────────────────────────────────────────────────────────────────
 
 const CENTRE: readonly WorkOrderRole[] = ['supervisor', 'admin'];
+/** 回访 and linking a repeat call are the call floor's work */
+const FLOOR: readonly WorkOrderRole[] = ['operator', 'supervisor', 'admin'];
+const OPEN: readonly WorkOrderState[] = ['pending_dispatch', 'pending_sign', 'in_progress', 'returned', 'pending_review', 'pending_follow_up'];
 
 /** The current level (the unit holding the order now). */
 export const currentAssignment = (o: WorkOrder): Assignment | undefined => o.assignments[o.assignments.length - 1];
@@ -459,14 +494,185 @@ const review: ActionDefinition<'review'> = {
       };
     }
     const onTime = isOnTime({ repliedAt: r.at, deadlineAtReply: r.deadlineAtReply });
+    // accepted: the caller is called back (回访) before the order is 办结
     return {
       order: {
         ...o,
-        state: 'closed',
+        state: 'pending_follow_up',
         completion: { unitId: r.unitId, repliedAt: r.at, acceptedAt: ctx.now, deadlineAtReply: r.deadlineAtReply, onTime },
+        followUp: emptyFollowUp(o.followUp?.unsatisfiedCount ?? 0),
       },
       note: args.note,
       details: { decision: 'accept', unitId: r.unitId, repliedAt: ms(r.at), deadlineAtReply: ms(r.deadlineAtReply), onTime },
+    };
+  },
+};
+
+const followUp: ActionDefinition<'follow_up'> = {
+  name: 'follow_up',
+  label: ACTION_LABELS.follow_up,
+  from: ['pending_follow_up'],
+  roles: FLOOR,
+  scope: anyone,
+  guards: [
+    (_o, _a, args, ctx) => {
+      const scale = SATISFACTION_SCALES[followUpSettings(ctx.settings).scale];
+      return args.satisfaction === undefined || scale.includes(args.satisfaction) ? null : refusals.satisfactionNotOnScale(scale.length);
+    },
+  ],
+  effect: (o, _actor, args, ctx) => {
+    const cfg = followUpSettings(ctx.settings);
+    const prev = o.followUp ?? emptyFollowUp(0);
+    const attempt = { ...prev, attempts: prev.attempts + 1, lastAt: ctx.now, lastOutcome: args.outcome, nextAfter: null };
+    const unitId = o.completion?.unitId ?? null;
+    const base = { outcome: args.outcome, solved: args.solved ?? null, satisfaction: args.satisfaction ?? null, attempt: attempt.attempts, unitId };
+
+    if (args.outcome === 'refused') {
+      return {
+        order: { ...o, state: 'closed', followUp: attempt },
+        note: args.note,
+        details: { ...base, satisfied: null, result: 'refused' },
+      };
+    }
+    if (args.outcome === 'not_reached') {
+      if (attempt.attempts >= cfg.maxAttempts) {
+        return {
+          order: { ...o, state: 'closed', followUp: attempt },
+          note: args.note,
+          details: { ...base, satisfied: null, result: 'unreachable' },
+        };
+      }
+      const nextAfter = addWorkingDaysFrom(ctx, cfg.retryAfterWorkingDays);
+      return {
+        order: { ...o, followUp: { ...attempt, nextAfter } },
+        note: args.note,
+        details: { ...base, satisfied: null, result: 'retry', nextAfter: ms(nextAfter) },
+      };
+    }
+    const satisfied = cfg.satisfiedLevels.includes(args.satisfaction!);
+    const reached = { ...attempt, solved: args.solved!, satisfaction: args.satisfaction! };
+    if (satisfied && args.solved) {
+      return {
+        order: { ...o, state: 'closed', followUp: reached },
+        note: args.note,
+        details: { ...base, satisfied: true, result: 'closed' },
+      };
+    }
+    // 重办: back to the unit that answered, with fresh deadlines and the follow-up note; a
+    // sampled direct answer has no unit and goes to 待派单
+    const rehandled: WorkOrder = {
+      ...o,
+      followUp: { ...reached, unsatisfiedCount: reached.unsatisfiedCount + 1 },
+      rehandleCount: (o.rehandleCount ?? 0) + 1,
+      reply: null,
+      completion: null,
+      extensionRequest: null,
+    };
+    if (unitId === null) {
+      return {
+        order: { ...rehandled, state: 'pending_dispatch', assignments: [] },
+        note: args.note,
+        details: { ...base, satisfied, result: 'rehandle' },
+      };
+    }
+    const limit = handlingLimitFor(ctx.rules, o);
+    const d = dispatchDeadlines(ctx.calendar, ctx.rules, ctx.now, limit);
+    const lead = leadAssignment(o);
+    const a: Assignment = {
+      level: 0,
+      unitId,
+      coUnitIds: lead?.coUnitIds ?? [],
+      dispatchedAt: ctx.now,
+      dispatchedBy: _actor.username,
+      dispatchedByUnitId: null,
+      signBy: d.signBy,
+      returnBy: d.returnBy,
+      deadline: d.deadline,
+      signedAt: null,
+      extendedWorkingDays: 0,
+    };
+    return {
+      order: { ...rehandled, state: 'pending_sign', assignments: [a] },
+      note: args.note,
+      details: { ...base, satisfied, result: 'rehandle', ...dispatchDetails(a, limit), rehandleCount: rehandled.rehandleCount! },
+    };
+  },
+};
+
+/** `days` working days after now, at the same time of day is not needed: the start of that day's work is */
+function addWorkingDaysFrom(ctx: ActionContext, days: number): EpochMs {
+  // the deadline machinery gives the end of the n-th working day; the retry is due from its start
+  const end = dispatchDeadlines(ctx.calendar, ctx.rules, ctx.now, { unit: 'working_days', value: days }).deadline.at;
+  return end - 24 * 3600 * 1000 + 1;
+}
+
+const remind: ActionDefinition<'remind'> = {
+  name: 'remind',
+  label: ACTION_LABELS.remind,
+  from: ['pending_sign', 'in_progress'],
+  roles: CENTRE,
+  scope: anyone,
+  guards: [],
+  effect: (o, actor, args, ctx) => {
+    const count = (o.reminders?.count ?? 0) + 1;
+    return {
+      order: { ...o, reminders: { count, lastAt: ctx.now, lastBy: actor.username } },
+      note: args.note,
+      details: { unitId: currentAssignment(o)!.unitId, leadUnitId: leadAssignment(o)!.unitId, count },
+    };
+  },
+};
+
+const supervise: ActionDefinition<'supervise'> = {
+  name: 'supervise',
+  label: ACTION_LABELS.supervise,
+  from: ['pending_dispatch', 'pending_sign', 'in_progress', 'returned', 'pending_review'],
+  roles: CENTRE,
+  scope: anyone,
+  guards: [(o, _a, args, ctx) => (args.limit ? deadlinesComputable(o, _a, args, ctx) : null)],
+  effect: (o, actor, args, ctx) => {
+    const lead = leadAssignment(o);
+    const deadline = args.limit
+      ? dispatchDeadlines(ctx.calendar, ctx.rules, ctx.now, args.limit).deadline.at
+      : (lead?.deadline.at ?? dispatchDeadlines(ctx.calendar, ctx.rules, ctx.now, handlingLimitFor(ctx.rules, o)).deadline.at);
+    return {
+      order: { ...o, supervision: { level: args.level, deadline, at: ctx.now, by: actor.username, note: args.note } },
+      note: args.note,
+      details: { level: args.level, deadline: ms(deadline), unitId: lead?.unitId ?? null, previousLevel: o.supervision?.level ?? null },
+    };
+  },
+};
+
+const linkCall: ActionDefinition<'link_call'> = {
+  name: 'link_call',
+  label: ACTION_LABELS.link_call,
+  from: OPEN,
+  roles: FLOOR,
+  scope: anyone,
+  guards: [(o, _a, args) => ((o.linkedCaseIds ?? []).includes(args.caseId) ? refusals.alreadyLinked() : null)],
+  effect: (o, _actor, args) => {
+    const linkedCaseIds = [...(o.linkedCaseIds ?? []), args.caseId];
+    return {
+      order: { ...o, linkedCaseIds },
+      note: args.note,
+      details: { caseId: args.caseId, unitId: currentAssignment(o)?.unitId ?? null, repeatCalls: linkedCaseIds.length },
+    };
+  },
+};
+
+const unlinkCall: ActionDefinition<'unlink_call'> = {
+  name: 'unlink_call',
+  label: ACTION_LABELS.unlink_call,
+  from: [...OPEN, 'closed'],
+  roles: CENTRE,
+  scope: anyone,
+  guards: [(o, _a, args) => ((o.linkedCaseIds ?? []).includes(args.caseId) ? null : refusals.notLinked())],
+  effect: (o, _actor, args) => {
+    const linkedCaseIds = (o.linkedCaseIds ?? []).filter((id) => id !== args.caseId);
+    return {
+      order: { ...o, linkedCaseIds },
+      note: args.note,
+      details: { caseId: args.caseId, repeatCalls: linkedCaseIds.length },
     };
   },
 };
@@ -488,6 +694,11 @@ export const WORK_ORDER_ACTIONS: readonly AnyActionDefinition[] = [
   erase(subdispatch),
   erase(reply),
   erase(review),
+  erase(followUp),
+  erase(remind),
+  erase(supervise),
+  erase(linkCall),
+  erase(unlinkCall),
 ];
 
 export const actionDefinition = (name: ActionName): AnyActionDefinition | undefined =>

@@ -37,6 +37,13 @@ function argsOf(e: HistoryEntry): unknown {
       return { content: e.note, result: d.result, contactedCaller: d.contactedCaller, note: d.remark };
     case 'review':
       return { decision: d.decision, note: e.note };
+    case 'follow_up':
+      return {
+        outcome: d.outcome,
+        ...(d.solved === null ? {} : { solved: d.solved }),
+        ...(d.satisfaction === null ? {} : { satisfaction: d.satisfaction }),
+        note: e.note,
+      };
     default:
       return { note: e.note };
   }

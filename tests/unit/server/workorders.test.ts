@@ -107,8 +107,12 @@ describe.each(BACKENDS)('work orders on $name', (backend) => {
     expect(reply.body.order.state).toBe('pending_review');
     expect(ids(await queue(supA, 'pending_review'))).toContain(id);
     const review = await act(supA, id, 'review', { decision: 'accept' }, 5);
-    expect(review.body.order.state).toBe('closed');
+    expect(review.body.order.state).toBe('pending_follow_up');
     expect(review.body.order.completion.onTime).toBe(true);
+    const [waiting] = await t.db.query<{ status: string }>('SELECT status FROM cases WHERE uuid = $1', [id]);
+    expect(waiting!.status).toBe('follow_up');
+    const followUp = await act(supA, id, 'follow_up', { outcome: 'reached', solved: true, satisfaction: 'satisfied' }, 6);
+    expect(followUp.body.order.state).toBe('closed');
 
     const full = await detail(supA, id);
     expect(full.body.history.map((e: HistoryEntry) => `${e.seq}:${e.action}`)).toEqual([
@@ -118,6 +122,7 @@ describe.each(BACKENDS)('work orders on $name', (backend) => {
       '4:approve_extension',
       '5:reply',
       '6:review',
+      '7:follow_up',
     ]);
     expect(full.body.units).toMatchObject({ RC: '任城区人民政府' });
     const [c] = await t.db.query<{ status: string }>('SELECT status FROM cases WHERE uuid = $1', [id]);
@@ -127,8 +132,8 @@ describe.each(BACKENDS)('work orders on $name', (backend) => {
     const change = pulled.changes.find((ch) => ch.uuid === id)!;
     expect(change.status).toBe('closed');
     // … with the order's snapshot and its whole history, in the JSON-text page
-    expect(change.order).toEqual(review.body.order);
-    expect(change.history!.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(change.order).toEqual(followUp.body.order);
+    expect(change.history!.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(change.history![4]).toEqual(reply.body.entry);
     // a case that is not 转办 has no order
     const direct = caseArgs({ case: { handlingMode: 'direct', answer: '已当场答复。', status: 'closed' } });

@@ -89,7 +89,18 @@ export function orderIn(kind: FixtureKind): WorkOrder {
   }
   o = must(o, 'reply', actors.U1, { content: '已安排人员现场处理完毕', result: 'solved', contactedCaller: true }, ctxAt('2026-03-03T09:00:00'));
   if (kind === 'pending_review') return o;
-  return must(o, 'review', actors.supervisor, { decision: 'accept' }, ctxAt('2026-03-03T10:00:00'));
+  o = must(o, 'review', actors.supervisor, { decision: 'accept' }, ctxAt('2026-03-03T10:00:00'));
+  if (kind === 'pending_follow_up') return o;
+  return must(o, 'follow_up', actors.operator, { outcome: 'reached', solved: true, satisfaction: 'satisfied' }, ctxAt('2026-03-03T15:00:00'));
 }
-export const FIXTURE_KINDS = ['pending_dispatch', 'pending_sign', 'in_progress', 'in_progress_ext', 'returned', 'pending_review', 'closed'] as const;
+export const FIXTURE_KINDS = [
+  'pending_dispatch',
+  'pending_sign',
+  'in_progress',
+  'in_progress_ext',
+  'returned',
+  'pending_review',
+  'pending_follow_up',
+  'closed',
+] as const;
 export type FixtureKind = (typeof FIXTURE_KINDS)[number];

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   ActionCall,
   applyAction,
+  DEFAULT_FOLLOW_UP_SETTINGS,
+  newFollowUpOrder,
+  type FollowUpSettings,
   availableActions,
   createWorkingCalendar,
   newWorkOrder,
@@ -307,9 +310,19 @@ describe('the whole table', () => {
     const ctx = ctxAt('2026-03-03T10:00:00');
     expect(availableActions(o, actors.U1, ctx)).toEqual(['sign', 'return', 'request_extension']);
     expect(availableActions(o, actors.U2, ctx)).toEqual([]);
-    expect(availableActions(o, actors.supervisor, ctx)).toEqual(['recall', 'reassign', 'approve_extension', 'refuse_extension']);
-    expect(availableActions(orderIn('pending_dispatch'), actors.operator, ctx)).toEqual([]);
-    expect(availableActions(orderIn('pending_dispatch'), actors.operator, ctxAt('2026-03-03T10:00:00', { settings: { operatorMayDispatch: true } }))).toEqual(['dispatch']);
+    expect(availableActions(o, actors.supervisor, ctx)).toEqual([
+      'recall',
+      'reassign',
+      'approve_extension',
+      'refuse_extension',
+      'remind',
+      'supervise',
+      'link_call',
+      'unlink_call',
+    ]);
+    expect(availableActions(orderIn('pending_dispatch'), actors.operator, ctx)).toEqual(['link_call']);
+    expect(availableActions(orderIn('pending_dispatch'), actors.operator, ctxAt('2026-03-03T10:00:00', { settings: { operatorMayDispatch: true } }))).toEqual(['dispatch', 'link_call']);
+    expect(availableActions(orderIn('pending_follow_up'), actors.operator, ctx)).toEqual(['follow_up', 'link_call']);
   });
 
   it('ActionCall parses what travels in the outbox', () => {
@@ -332,6 +345,16 @@ describe('the whole table', () => {
       subdispatch: [{ unitId: 'S1' }, { unitId: 'U1a' }, { unitId: 'S2' }],
       reply: [{ content: '已处理完毕', result: 'solved', contactedCaller: true }],
       review: [{ decision: 'accept' }, { decision: 'send_back', note: '请补充' }],
+      follow_up: [
+        { outcome: 'reached', solved: true, satisfaction: 'satisfied' },
+        { outcome: 'reached', solved: false, satisfaction: 'unsatisfied', note: '问题仍未解决' },
+        { outcome: 'not_reached' },
+        { outcome: 'refused' },
+      ],
+      remind: [{}],
+      supervise: [{ level: 'normal' }, { level: 'key', limit: { unit: 'working_days', value: 2 } }],
+      link_call: [{ caseId: 'c1' }, { caseId: 'c2' }],
+      unlink_call: [{ caseId: 'c1' }],
     };
     const step = fc.record({
       action: fc.constantFrom(...(Object.keys(argsFor) as ActionName[])),
@@ -363,11 +386,116 @@ describe('the whole table', () => {
           }
           expect(o.assignments[0]?.extendedWorkingDays ?? 0).toBeLessThanOrEqual(10);
           if (o.state === 'pending_review') expect(o.reply).not.toBeNull();
-          if (o.state === 'closed') expect(o.completion).not.toBeNull();
+          if (o.state === 'closed' || o.state === 'pending_follow_up') expect(o.completion).not.toBeNull();
+          if (o.state === 'pending_follow_up') expect(o.followUp).toBeTruthy();
+          expect(new Set(o.linkedCaseIds ?? []).size).toBe((o.linkedCaseIds ?? []).length);
         }
         expect(history.map((h) => h.seq)).toEqual(history.map((_, i) => i + 1));
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('回访', () => {
+  const at = (t: string) => ctxAt(t);
+  const followUpCtx = (t: string, over: Partial<FollowUpSettings>) =>
+    ctxAt(t, { settings: { operatorMayDispatch: false, followUp: { ...DEFAULT_FOLLOW_UP_SETTINGS, ...over } } });
+
+  it('an accepted reply waits in 待回访; a reached, solved, satisfied caller closes it', () => {
+    const o = orderIn('pending_follow_up');
+    expect(o.state).toBe('pending_follow_up');
+    const r = applyAction(o, 'follow_up', actors.operator, { outcome: 'reached', solved: true, satisfaction: 'basically_satisfied' }, at('2026-03-04T09:00:00'));
+    if (!r.ok) expect.fail(r.code);
+    expect(r.order.state).toBe('closed');
+    expect(r.entry.details).toMatchObject({ outcome: 'reached', solved: true, satisfaction: 'basically_satisfied', satisfied: true, result: 'closed', unitId: 'U1' });
+  });
+
+  it('unsatisfied or not solved → 重办: back to the same unit with fresh deadlines and the note; counted', () => {
+    const o = orderIn('pending_follow_up');
+    const r = applyAction(o, 'follow_up', actors.operator, { outcome: 'reached', solved: true, satisfaction: 'unsatisfied', note: '路灯仍不亮' }, at('2026-03-04T09:00:00'));
+    if (!r.ok) expect.fail(r.code);
+    expect(r.order.state).toBe('pending_sign');
+    expect(r.order.assignments.map((a) => [a.unitId, a.level, a.signedAt])).toEqual([['U1', 0, null]]);
+    expect(r.order.assignments[0]!.deadline.at).toBe(end('2026-03-11'));
+    expect(r.order).toMatchObject({ rehandleCount: 1, reply: null, completion: null });
+    expect(r.order.followUp).toMatchObject({ unsatisfiedCount: 1, satisfaction: 'unsatisfied' });
+    expect(r.entry).toMatchObject({ note: '路灯仍不亮', toState: 'pending_sign', details: { result: 'rehandle', satisfied: false, unitId: 'U1', rehandleCount: 1 } });
+    // solved but the level is satisfied, not solved: also 重办
+    const r2 = applyAction(o, 'follow_up', actors.operator, { outcome: 'reached', solved: false, satisfaction: 'very_satisfied' }, at('2026-03-04T09:00:00'));
+    expect(r2.ok && r2.order.state).toBe('pending_sign');
+
+    // the unit answers again; the next follow-up closes it; the unsatisfied count is kept
+    let x = r.order;
+    x = must(x, 'sign', actors.U1, {}, at('2026-03-04T10:00:00'));
+    x = must(x, 'reply', actors.U1, { content: '已更换灯泡并测试', result: 'solved', contactedCaller: true }, at('2026-03-05T10:00:00'));
+    x = must(x, 'review', actors.supervisor, { decision: 'accept' }, at('2026-03-05T11:00:00'));
+    expect(x.followUp).toMatchObject({ attempts: 0, unsatisfiedCount: 1 });
+    x = must(x, 'follow_up', actors.operator, { outcome: 'reached', solved: true, satisfaction: 'satisfied' }, at('2026-03-05T15:00:00'));
+    expect(x).toMatchObject({ state: 'closed', rehandleCount: 1, completion: { onTime: true } });
+  });
+
+  it('not reached: tried again from the next working day, then 无法回访 after the configured attempts', () => {
+    let o = orderIn('pending_follow_up');
+    const ctx = followUpCtx('2026-03-06T17:00:00', { maxAttempts: 2 }); // a Friday
+    const r = applyAction(o, 'follow_up', actors.operator, { outcome: 'not_reached' }, ctx);
+    if (!r.ok) expect.fail(r.code);
+    expect(r.order.state).toBe('pending_follow_up');
+    // the weekend does not count: due again from Monday 03-09
+    expect(r.order.followUp).toMatchObject({ attempts: 1, lastOutcome: 'not_reached', nextAfter: sh('2026-03-09T00:00:00') });
+    expect(r.entry.details).toMatchObject({ result: 'retry', satisfied: null });
+    o = r.order;
+    const last = applyAction(o, 'follow_up', actors.operator, { outcome: 'not_reached' }, followUpCtx('2026-03-09T10:00:00', { maxAttempts: 2 }));
+    if (!last.ok) expect.fail(last.code);
+    expect(last.order.state).toBe('closed');
+    expect(last.entry.details).toMatchObject({ result: 'unreachable', attempt: 2 });
+  });
+
+  it('拒绝回访 closes; arguments must match the outcome; the scale in force is checked', () => {
+    const o = orderIn('pending_follow_up');
+    const r = applyAction(o, 'follow_up', actors.operator, { outcome: 'refused' }, at('2026-03-04T09:00:00'));
+    expect(r.ok && [r.order.state, r.entry.details.result]).toEqual(['closed', 'refused']);
+    expect(refusedWith(applyAction(o, 'follow_up', actors.operator, { outcome: 'reached', solved: true }, at('2026-03-04T09:00:00')))).toBe('invalid_args');
+    expect(refusedWith(applyAction(o, 'follow_up', actors.operator, { outcome: 'not_reached', satisfaction: 'satisfied' }, at('2026-03-04T09:00:00')))).toBe('invalid_args');
+    const three = followUpCtx('2026-03-04T09:00:00', { scale: 3, satisfiedLevels: ['satisfied', 'basically_satisfied'] });
+    expect(refusedWith(applyAction(o, 'follow_up', actors.operator, { outcome: 'reached', solved: true, satisfaction: 'very_satisfied' }, three))).toBe('satisfaction_not_on_scale');
+    expect(refusedWith(applyAction(o, 'follow_up', actors.operator, { outcome: 'reached', solved: true, satisfaction: 'basically_satisfied' }, three))).toBe('allowed → closed');
+    // which levels count as satisfied is configuration
+    const strict = followUpCtx('2026-03-04T09:00:00', { satisfiedLevels: ['very_satisfied', 'satisfied'] });
+    expect(refusedWith(applyAction(o, 'follow_up', actors.operator, { outcome: 'reached', solved: true, satisfaction: 'basically_satisfied' }, strict))).toBe('allowed → pending_sign');
+  });
+
+  it('a sampled direct answer starts in 待回访 and, unsatisfied, goes to 待派单', () => {
+    const o = newFollowUpOrder({ id: 'WO-D', urgency: 'normal', categoryCode: 'A0101' });
+    expect(o).toMatchObject({ state: 'pending_follow_up', origin: 'direct_answer', assignments: [] });
+    const r = applyAction(o, 'follow_up', actors.operator, { outcome: 'reached', solved: false, satisfaction: 'unsatisfied' }, at('2026-03-04T09:00:00'));
+    expect(r.ok && [r.order.state, r.order.rehandleCount, r.entry.details.result]).toEqual(['pending_dispatch', 1, 'rehandle']);
+  });
+});
+
+describe('催办, 督办 and linked calls', () => {
+  it('reminders count; 督办 may be raised to 重点 with its own deadline, and the history says from what', () => {
+    let o = orderIn('in_progress');
+    o = must(o, 'remind', actors.supervisor, { note: '请加快' }, ctxAt('2026-03-04T09:00:00'));
+    o = must(o, 'remind', actors.admin, {}, ctxAt('2026-03-05T09:00:00'));
+    expect(o.reminders).toEqual({ count: 2, lastAt: sh('2026-03-05T09:00:00'), lastBy: 'admin' });
+    o = must(o, 'supervise', actors.supervisor, { level: 'normal' }, ctxAt('2026-03-04T09:00:00'));
+    const r = applyAction(o, 'supervise', actors.supervisor, { level: 'key', limit: { unit: 'working_days', value: 2 } }, ctxAt('2026-03-05T09:00:00'));
+    if (!r.ok) expect.fail(r.code);
+    // 2 working days from Thursday: Friday and Monday
+    expect(r.order.supervision).toMatchObject({ level: 'key', deadline: end('2026-03-09') });
+    expect(r.entry.details).toMatchObject({ level: 'key', previousLevel: 'normal', unitId: 'U1' });
+    // the unit's deadline is not moved by 督办
+    expect(r.order.assignments[0]!.deadline.at).toBe(end('2026-03-09'));
+  });
+
+  it('a repeat call links once; a supervisor unlinks it, even after 办结', () => {
+    let o = orderIn('in_progress');
+    o = must(o, 'link_call', actors.operator, { caseId: 'c9' }, ctxAt('2026-03-04T09:00:00'));
+    expect(refusedWith(applyAction(o, 'link_call', actors.operator, { caseId: 'c9' }, ctxAt('2026-03-04T09:01:00')))).toBe('already_linked');
+    expect(refusedWith(applyAction(o, 'unlink_call', actors.operator, { caseId: 'c9' }, ctxAt('2026-03-04T09:01:00')))).toBe('role_not_allowed');
+    const closed = { ...orderIn('closed'), linkedCaseIds: ['c9'] };
+    const r = applyAction(closed, 'unlink_call', actors.supervisor, { caseId: 'c9' }, ctxAt('2026-03-05T09:00:00'));
+    expect(r.ok && r.order.linkedCaseIds).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ const RD = 'recall_by_dispatcher_only';
 const NS = 'not_signed';
 const NE = 'no_extension_request';
 const EA = 'extension_already_requested';
+const NL = 'not_linked';
 const to = (state: string) => `→${state}`;
 
 /** columns: operator, supervisor, admin, the order's own unit (U1), another unit (U2) */
@@ -47,11 +48,30 @@ const CLOSED_ROWS = (review: Row, dispatchRow: Row): Record<ActionName, Row> => 
   subdispatch: [R, R, R, S, S],
   reply: [R, R, R, S, S],
   review,
+  follow_up: [S, S, S, R, R],
+  remind: [R, S, S, R, R],
+  supervise: [R, S, S, R, R],
+  link_call: [S, S, S, R, R],
+  unlink_call: [R, NL, NL, R, R],
+});
+/** 回访 is allowed nowhere else; 督办 on every open order before 回访; linking on every open order */
+const OPEN_ROWS = (state: string, remind: Row) => ({
+  follow_up: [S, S, S, R, R] as Row,
+  remind,
+  supervise: [R, to(state), to(state), R, R] as Row,
+  link_call: [to(state), to(state), to(state), R, R] as Row,
+  unlink_call: [R, NL, NL, R, R] as Row,
 });
 
 const EXPECTED: Record<FixtureKind, Record<ActionName, Row>> = {
-  pending_dispatch: CLOSED_ROWS([R, S, S, R, R], [R, to('pending_sign'), to('pending_sign'), R, R]),
-  returned: CLOSED_ROWS([R, S, S, R, R], [R, to('pending_sign'), to('pending_sign'), R, R]),
+  pending_dispatch: {
+    ...CLOSED_ROWS([R, S, S, R, R], [R, to('pending_sign'), to('pending_sign'), R, R]),
+    ...OPEN_ROWS('pending_dispatch', [R, S, S, R, R]),
+  },
+  returned: {
+    ...CLOSED_ROWS([R, S, S, R, R], [R, to('pending_sign'), to('pending_sign'), R, R]),
+    ...OPEN_ROWS('returned', [R, S, S, R, R]),
+  },
   pending_sign: {
     dispatch: [R, AD, AD, R, R],
     recall: [R, to('pending_dispatch'), to('pending_dispatch'), RD, RD],
@@ -64,6 +84,7 @@ const EXPECTED: Record<FixtureKind, Record<ActionName, Row>> = {
     subdispatch: [R, R, R, S, S],
     reply: [R, R, R, S, S],
     review: [R, S, S, R, R],
+    ...OPEN_ROWS('pending_sign', [R, to('pending_sign'), to('pending_sign'), R, R]),
   },
   in_progress: {
     dispatch: [R, AD, AD, R, R],
@@ -77,6 +98,7 @@ const EXPECTED: Record<FixtureKind, Record<ActionName, Row>> = {
     subdispatch: [R, R, R, to('pending_sign'), N],
     reply: [R, R, R, to('pending_review'), N],
     review: [R, S, S, R, R],
+    ...OPEN_ROWS('in_progress', [R, to('in_progress'), to('in_progress'), R, R]),
   },
   in_progress_ext: {
     dispatch: [R, AD, AD, R, R],
@@ -90,8 +112,18 @@ const EXPECTED: Record<FixtureKind, Record<ActionName, Row>> = {
     subdispatch: [R, R, R, to('pending_sign'), N],
     reply: [R, R, R, to('pending_review'), N],
     review: [R, S, S, R, R],
+    ...OPEN_ROWS('in_progress', [R, to('in_progress'), to('in_progress'), R, R]),
   },
-  pending_review: CLOSED_ROWS([R, to('closed'), to('closed'), R, R], [R, AD, AD, R, R]),
+  pending_review: {
+    ...CLOSED_ROWS([R, to('pending_follow_up'), to('pending_follow_up'), R, R], [R, AD, AD, R, R]),
+    ...OPEN_ROWS('pending_review', [R, S, S, R, R]),
+  },
+  pending_follow_up: {
+    ...CLOSED_ROWS([R, S, S, R, R], [R, AD, AD, R, R]),
+    ...OPEN_ROWS('pending_follow_up', [R, S, S, R, R]),
+    follow_up: [to('closed'), to('closed'), to('closed'), R, R],
+    supervise: [R, S, S, R, R],
+  },
   closed: CLOSED_ROWS([R, S, S, R, R], [R, AD, AD, R, R]),
 };
 
@@ -108,6 +140,11 @@ const ARGS: Record<ActionName, unknown> = {
   subdispatch: { unitId: 'U1a', note: '请物业科办理' },
   reply: { content: '已安排人员现场处理完毕', result: 'solved', contactedCaller: true },
   review: { decision: 'accept', note: '' },
+  follow_up: { outcome: 'reached', solved: true, satisfaction: 'very_satisfied', note: '来电人表示满意' },
+  remind: { note: '请尽快办理' },
+  supervise: { level: 'key', note: '领导接听转督办' },
+  link_call: { caseId: 'case-repeat-1', note: '同一事项再次来电' },
+  unlink_call: { caseId: 'case-repeat-1', note: '' },
 };
 
 const NOW = '2026-03-03T10:00:00'; // Tue; dispatched Mon 09:00 → return by end of 03-04, deadline end of 03-09
@@ -175,7 +212,28 @@ const EFFECTS: Partial<Record<`${FixtureKind}/${ActionName}`, (o: WorkOrder) => 
       deadlineAtReply: end('2026-03-09'),
       onTime: true,
     });
+    expect(o.followUp).toMatchObject({ attempts: 0, lastOutcome: null, unsatisfiedCount: 0 });
   },
+  'pending_follow_up/follow_up': (o) => {
+    expect(o.followUp).toMatchObject({ attempts: 1, lastAt: sh(NOW), lastOutcome: 'reached', solved: true, satisfaction: 'very_satisfied' });
+    expect(o.completion?.unitId).toBe('U1');
+  },
+  'pending_sign/remind': (o) => expect(o.reminders).toMatchObject({ count: 1, lastAt: sh(NOW) }),
+  'in_progress/remind': (o) => expect(o.reminders?.count).toBe(1),
+  'in_progress_ext/remind': (o) => expect(o.extensionRequest?.days).toBe(3),
+  // 督办's own deadline: the order's deadline in force, or the rules' limit before dispatch
+  'pending_dispatch/supervise': (o) => expect(o.supervision).toMatchObject({ level: 'key', deadline: end('2026-03-10'), at: sh(NOW) }),
+  'returned/supervise': (o) => expect(o.supervision?.deadline).toBe(end('2026-03-10')),
+  'pending_sign/supervise': (o) => expect(o.supervision?.deadline).toBe(end('2026-03-09')),
+  'in_progress/supervise': (o) => expect(o.supervision).toMatchObject({ level: 'key', note: '领导接听转督办' }),
+  'in_progress_ext/supervise': (o) => expect(o.supervision?.level).toBe('key'),
+  'pending_review/supervise': (o) => expect(o.supervision?.deadline).toBe(end('2026-03-09')),
+  ...Object.fromEntries(
+    (['pending_dispatch', 'returned', 'pending_sign', 'in_progress', 'in_progress_ext', 'pending_review', 'pending_follow_up'] as const).map((k) => [
+      `${k}/link_call`,
+      (o: WorkOrder) => expect(o.linkedCaseIds).toEqual(['case-repeat-1']),
+    ]),
+  ),
 };
 
 const cells = FIXTURE_KINDS.flatMap((kind) =>
@@ -183,9 +241,9 @@ const cells = FIXTURE_KINDS.flatMap((kind) =>
 );
 
 describe('the transition table, exhaustively', () => {
-  it('covers every fixture × action × actor (7 × 11 × 5)', () => {
+  it('covers every fixture × action × actor (8 × 16 × 5)', () => {
     expect(cells).toHaveLength(FIXTURE_KINDS.length * ACTION_NAMES.length * ACTOR_COLUMNS.length);
-    expect(cells).toHaveLength(385);
+    expect(cells).toHaveLength(640);
   });
 
   it.each(cells.map((c) => [c.kind, c.action, c.col, c.expected] as const))('%s · %s · %s → %s', (kind, action, col, expected) => {
@@ -237,12 +295,13 @@ describe('the operator-may-dispatch setting', () => {
       in_progress: AD,
       in_progress_ext: AD,
       pending_review: AD,
+      pending_follow_up: AD,
       closed: AD,
     };
     const r = applyAction(orderIn(kind), 'dispatch', actors.operator, ARGS.dispatch, on);
     expect(r.ok ? to(r.order.state) : r.code).toBe(expectedOn[kind]);
-    // the setting gives operators nothing else
-    for (const action of ACTION_NAMES.filter((a) => a !== 'dispatch')) {
+    // the setting gives operators nothing else (回访 and linking a repeat call are theirs anyway)
+    for (const action of ACTION_NAMES.filter((a) => a !== 'dispatch' && a !== 'follow_up' && a !== 'link_call')) {
       const x = applyAction(orderIn(kind), action, actors.operator, ARGS[action], on);
       expect(x.ok ? 'ok' : x.code, action).toBe(R);
     }

@@ -1,7 +1,7 @@
 /**
  * npm run bench -- sync [--cases 1000000] [--push 10000] [--no-ingest]
  * npm run bench -- sync --orders [--cases 100000,200000] [--cpu-prof-pull]
- * npm run bench -- sync --snapshot [--orders] [--cases 200000,1000000]
+ * npm run bench -- sync --snapshot [--orders] [--cases 200000,1000000] [--db pglite|postgres]
  *
  * The workstation's side of sync against a real server running in its own process, over HTTP
  * on 127.0.0.1:
@@ -508,6 +508,8 @@ export async function run(args: string[]): Promise<void> {
       orders: { type: 'boolean', default: false },
       'cpu-prof-pull': { type: 'boolean', default: false },
       snapshot: { type: 'boolean', default: false },
+      /** --snapshot only: one database instead of both */
+      db: { type: 'string' },
     },
   });
   const count = (name: string, v: string) => {
@@ -520,7 +522,7 @@ export async function run(args: string[]): Promise<void> {
     for (const n of values.cases.split(',').map((v) => count('cases', v))) {
       // the floor: the workstation's own bulk build of n cases (no orders), in the same run
       localBulkBuild(n);
-      for (const kind of kinds) await snapshotBench(kind, n, values.orders);
+      for (const kind of kinds.filter((k) => !values.db || k === values.db)) await snapshotBench(kind, n, values.orders);
     }
     return;
   }

@@ -1,6 +1,7 @@
 /**
  * npm run bench -- sync [--cases 1000000] [--push 10000] [--no-ingest]
  * npm run bench -- sync --orders [--cases 100000,200000] [--cpu-prof-pull]
+ * npm run bench -- sync --snapshot [--orders] [--cases 200000,1000000] [--db pglite|postgres]
  *
  * The workstation's side of sync against a real server running in its own process, over HTTP
  * on 127.0.0.1:
@@ -23,6 +24,12 @@
  *   {"name":"sync_initial_pull","db","cases","orders","history","seconds","cases_per_s"}
  * (orders 0 and history 0 on the baseline line), for each of the comma-separated --cases.
  *
+ * With --snapshot (and optionally --orders), for each of the comma-separated --cases: the floor
+ * (local_bulk_build), then per database the snapshot's build and the first sync both ways, side by side:
+ *   {"name":"snapshot_build","db","cases","orders","history","seconds","bytes"}
+ *   {"name":"sync_initial_pull","db","cases","orders","history","mode":"pages","seconds",…}
+ *   {"name":"sync_initial_pull","db","cases","orders","history","mode":"snapshot","seconds","bytes","download_and_install_ms","install_ms",…}
+ *
  * `tsx bench/sync.ts --serve …` is the server process this benchmark starts.
  */
 import { spawn } from 'node:child_process';
@@ -41,6 +48,10 @@ import { DEFAULT_TAXONOMY_DIR } from '../src/main/seed/generate';
 import { Rng } from '../src/main/seed/random';
 import { STORE_FILE } from '../src/main/store/paths';
 import { startSync } from '../src/main/sync/service';
+import type { SyncJobOptions } from '../src/main/sync/job';
+import { buildSnapshot } from '../src/main/sync/snapshot-build';
+import { pullForSnapshot } from '../src/server/sync/pull';
+import { ensureSetting } from '../src/server/db/settings';
 import { buildServer } from '../src/server/app';
 import { createAccount } from '../src/server/accounts/service';
 import { migrate } from '../src/server/db/migrations';
@@ -99,6 +110,7 @@ async function serve(args: string[]): Promise<void> {
       schema: { type: 'string' },
       seed: { type: 'string', default: '0' },
       'seed-orders': { type: 'boolean', default: false },
+      'snapshot-dir': { type: 'string' },
     },
   });
   // PostgreSQL when the parent passed a schema (DATABASE_URL is inherited), else embedded in the data folder
@@ -122,10 +134,24 @@ async function serve(args: string[]): Promise<void> {
     await seedServer(db, Number(values.seed), account.id);
   }
   const seedMs = Math.round(performance.now() - started);
-  const app = await buildServer({ db, logger: false });
+  // the first-sync snapshot, built as `npm run snapshot` builds it (offline, on the server's side)
+  let snapshot: Record<string, unknown> | null = null;
+  if (values['snapshot-dir']) {
+    const [row] = await db.query<{ value: string }>("SELECT value FROM server_settings WHERE key = 'server_id'");
+    const serverId = row?.value ?? (await ensureSetting(db, 'server_id', () => randomBytes(6).toString('hex')));
+    const deps = { db, now: Date.now, serverId, windowDays: 365 };
+    const built = await buildSnapshot({
+      outDir: values['snapshot-dir'],
+      serverId,
+      windowDays: 365,
+      readPage: async (cursor, limit) => (await pullForSnapshot(deps, cursor, limit)).json,
+    });
+    snapshot = { seconds: built.buildMs / 1000, bytes: built.manifest.bytes, cases: built.manifest.cases, orders: built.manifest.orders, history: built.manifest.history };
+  }
+  const app = await buildServer({ db, logger: false, snapshotDir: values['snapshot-dir'] });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  process.stdout.write(`${JSON.stringify({ url, username, password, seedMs, orders, history })}\n`);
+  process.stdout.write(`${JSON.stringify({ url, username, password, seedMs, orders, history, snapshot })}\n`);
   const stop = async () => {
     await app.close();
     await db.close();
@@ -144,20 +170,22 @@ interface ServerProcess {
   /** work orders and history entries the server holds (0 unless seeded with --seed-orders) */
   orders: number;
   history: number;
+  /** the snapshot built before it listened (with a snapshot folder) */
+  snapshot: { seconds: number; bytes: number; cases: number; orders: number; history: number } | null;
   stop(): Promise<void>;
 }
 
 type DbKind = 'pglite' | 'postgres';
 
 /** A server process on a fresh database: embedded in `dir`, or a new schema of DATABASE_URL, dropped afterwards. */
-async function startServerProcess(kind: DbKind, dir: string, seed: number, withOrders = false): Promise<ServerProcess> {
+async function startServerProcess(kind: DbKind, dir: string, seed: number, withOrders = false, snapshotDir?: string): Promise<ServerProcess> {
   let schema: string | null = null;
   if (kind === 'postgres') {
     schema = `bench_sync_${randomBytes(4).toString('hex')}`;
     await withPostgres((c) => c.query(`CREATE SCHEMA ${schema}`));
   }
   const args = schema ? ['--schema', schema] : ['--data', join(dir, 'server')];
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', ...args, '--seed', String(seed), ...(withOrders ? ['--seed-orders'] : [])], {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', ...args, '--seed', String(seed), ...(withOrders ? ['--seed-orders'] : []), ...(snapshotDir ? ['--snapshot-dir', snapshotDir] : [])], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const info = await new Promise<Omit<ServerProcess, 'stop'>>((resolve, reject) => {
@@ -210,10 +238,10 @@ function intake(i: number): IntakeInput {
 }
 
 /** A workstation on its own store file, signed in to the server. */
-async function workstation(dir: string, server: ServerProcess, onStep?: (step: string) => void) {
+async function workstation(dir: string, server: ServerProcess, onStep?: (step: string) => void, job: Omit<SyncJobOptions, 'store' | 'http' | 'auth'> = {}) {
   mkdirSync(dir, { recursive: true });
   const store = openStore({ file: join(dir, STORE_FILE), workstation: 'W001' });
-  const sync = startSync({ db: store.db, serverUrl: server.url, onWrite: store.noteWrite, job: { onStep } });
+  const sync = startSync({ db: store.db, serverUrl: server.url, onWrite: store.noteWrite, job: { onStep, ...job } });
   const login = await sync.auth.login(server.username, server.password);
   if (!login.ok) throw new Error(`bench login failed: ${login.reason}`);
   await sync.job!.idle();
@@ -395,6 +423,61 @@ async function pullBench(kind: DbKind, n: number, opts: { orders?: boolean; cpuP
   }
 }
 
+/**
+ * `--snapshot`: a new workstation's first sync both ways against ONE server process (seeded once,
+ * its snapshot built before it listens, as `npm run snapshot` would): page by page (`"mode":"pages"`,
+ * the job with snapshots off), then from the snapshot (`"mode":"snapshot"`: manifest, download,
+ * sha256, quick_check, install, then the pull after its cursor). The snapshot's build is its own
+ * line (`snapshot_build`, server side, offline).
+ */
+async function snapshotBench(kind: DbKind, n: number, withOrders: boolean): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sync-snapshot-'));
+  const setupStarted = performance.now();
+  const server = await startServerProcess(kind, dir, n, withOrders, join(dir, 'snapshots'));
+  const setupMs = Math.round(performance.now() - setupStarted);
+  try {
+    printLine({ name: 'snapshot_build', db: kind, cases: n, orders: server.orders, history: server.history, seconds: server.snapshot!.seconds, bytes: server.snapshot!.bytes });
+    for (const mode of ['pages', 'snapshot'] as const) {
+      const logs: { message: string; fields: Record<string, unknown> }[] = [];
+      const started = performance.now();
+      const fresh = await workstation(join(dir, `ws-${mode}`), server, undefined, {
+        snapshot: mode === 'snapshot',
+        log: (message, fields) => logs.push({ message, fields }),
+      });
+      const totalMs = performance.now() - started;
+      const count = (sql: string) => fresh.store.db.prepare(sql).pluck().get() as number;
+      const held = count('SELECT count(*) FROM cases');
+      const orders = count('SELECT count(*) FROM orders');
+      const history = count('SELECT count(*) FROM order_history');
+      const status = fresh.sync.status();
+      fresh.sync.stop();
+      fresh.store.close();
+      if (held !== n || orders !== server.orders || history !== server.history || status.lastError) {
+        throw new Error(`${mode}: ${held}/${n} cases, ${orders}/${server.orders} orders, ${history}/${server.history} history, ${JSON.stringify(status.lastError)}`);
+      }
+      const installed = logs.find((l) => l.message === 'first sync: snapshot installed');
+      if (mode === 'snapshot' && !installed) throw new Error(`the snapshot was not used: ${JSON.stringify(logs)}`);
+      printLine({
+        name: 'sync_initial_pull',
+        db: kind,
+        cases: n,
+        orders,
+        history,
+        mode,
+        seconds: Math.round(totalMs) / 1000,
+        cases_per_s: Math.round((n / totalMs) * 1000),
+        ...(installed
+          ? { bytes: installed.fields.bytes, download_and_install_ms: installed.fields.downloadAndInstallMs, install_ms: installed.fields.installMs }
+          : {}),
+        setup_ms: setupMs,
+      });
+    }
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** `--cpu-prof-pull`: a V8 CPU profile of this process (the workstation side) during each timed pull, into the working folder. */
 let profiler: Session | null = null;
 function startProfile(): void {
@@ -424,6 +507,9 @@ export async function run(args: string[]): Promise<void> {
       'no-ingest': { type: 'boolean', default: false },
       orders: { type: 'boolean', default: false },
       'cpu-prof-pull': { type: 'boolean', default: false },
+      snapshot: { type: 'boolean', default: false },
+      /** --snapshot only: one database instead of both */
+      db: { type: 'string' },
     },
   });
   const count = (name: string, v: string) => {
@@ -432,6 +518,14 @@ export async function run(args: string[]): Promise<void> {
   };
   const kinds: DbKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
   if (!process.env.DATABASE_URL) console.error('sync: PostgreSQL skipped because DATABASE_URL is not set (the embedded server runs)');
+  if (values.snapshot) {
+    for (const n of values.cases.split(',').map((v) => count('cases', v))) {
+      // the floor: the workstation's own bulk build of n cases (no orders), in the same run
+      localBulkBuild(n);
+      for (const kind of kinds.filter((k) => !values.db || k === values.db)) await snapshotBench(kind, n, values.orders);
+    }
+    return;
+  }
   if (values.orders) {
     // the first sync of a server whose cases carry work orders and their histories, and the same
     // number of plain cases as the baseline, in the same run (the machine's load varies)

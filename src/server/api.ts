@@ -20,6 +20,7 @@ import {
   RefreshResponse,
   RegisterRequest,
   RegisterResponse,
+  SnapshotManifest,
   type Role,
 } from '../shared/sync';
 import { TaxonomyResponse } from '../shared/taxonomy';
@@ -247,6 +248,28 @@ export const API = {
     body: PullRequest,
     response: PullResponse,
     errors: ['client_not_registered', 'client_bound_to_other_account', 'cursor_invalid', 'update_required', 'server_update_required'],
+  },
+  snapshot: {
+    method: 'GET',
+    path: '/api/sync/snapshot',
+    summary:
+      "The first-sync snapshot's manifest (a ready workstation store of the centre's window at `cursor`, built by " +
+      '`npm run snapshot`, served with --snapshot-dir): a new workstation downloads the file, installs it and pulls after `cursor`. ' +
+      '404 snapshot_unavailable (with the reason) when there is none: pull page by page.',
+    auth: CENTRE_ROLES,
+    response: SnapshotManifest,
+    errors: ['snapshot_unavailable'],
+  },
+  snapshotFile: {
+    method: 'GET',
+    path: '/api/sync/snapshot/file',
+    summary:
+      'The snapshot file (SQLite, application/vnd.sqlite3). ETag is the quoted sha256 of the manifest; one Range ' +
+      '(bytes=FIRST-[LAST] or bytes=-SUFFIX) answers 206 with Content-Range, If-Range with another ETag answers 200 with the whole ' +
+      'current file, an unsatisfiable range 416 range_not_satisfiable, a malformed one 400.',
+    auth: CENTRE_ROLES,
+    response: z.string().describe('the file (binary)'),
+    errors: ['snapshot_unavailable', 'range_not_satisfiable'],
   },
   units: {
     method: 'GET',

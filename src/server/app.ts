@@ -45,6 +45,8 @@ export interface BuildServerOptions {
   portalDir?: string;
   /** categories.json and regions.json for GET /api/taxonomy; absent: the shipped resources/taxonomy */
   taxonomyDir?: string;
+  /** the folder of first-sync snapshots (npm run snapshot --out), served at /api/sync/snapshot; absent: none */
+  snapshotDir?: string;
 }
 
 export async function buildServer(opts: BuildServerOptions): Promise<FastifyInstance> {
@@ -80,7 +82,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   registerAuthRoutes(app, auth);
   registerAccountRoutes(app, { db, config, auth, now });
   registerAuditRoutes(app, { db, auth, now });
-  registerSyncRoutes(app, { db, config, now, serverId, auth });
+  registerSyncRoutes(app, { db, config, now, serverId, auth, snapshotDir: opts.snapshotDir ?? null });
   registerUnitRoutes(app, { db, auth, config, now });
   registerTaxonomyRoute(app, { auth, taxonomy });
   registerWorkOrderRoutes(app, { db, config, now, auth });

@@ -27,12 +27,14 @@ import { DeadlineRules } from '../shared/workorders';
 import { readCalendarDir } from './workorders/calendar-dir';
 import { logDestination } from './log';
 import { backupEmbedded, restoreEmbedded, verifyEmbeddedBackup } from './db/backup';
+import { scheduleSnapshots } from './sync/snapshot-schedule';
 
 const USAGE = `usage:
   npm run server -- --data DIR [--port N] [--host H] [--official-prefix JN] [--time-zone Asia/Shanghai]
                     [--window-days 365] [--offline-days 7] [--trust-proxy] [--secret-file FILE]
                     [--calendar-dir DIR] [--taxonomy-dir DIR] [--deadline-rules FILE.json] [--operator-may-dispatch]
                     [--log-file FILE] [--log-max-mb 50] [--log-keep 10]
+                    [--snapshot-dir DIR [--snapshot-every-hours 24 (PostgreSQL)]]
   npm run server -- create-admin --data DIR --username NAME [--display-name TEXT]
   npm run server -- import-units --data DIR FILE.xlsx|FILE.csv [--dry-run]
   npm run server -- backup --data DIR --out FILE.tar.gz      (embedded database; stop the server first)
@@ -213,8 +215,19 @@ async function serve(args: string[]): Promise<void> {
       'log-file': { type: 'string' },
       'log-max-mb': { type: 'string' },
       'log-keep': { type: 'string' },
+      'snapshot-dir': { type: 'string' },
+      'snapshot-every-hours': { type: 'string' },
     },
   });
+  const snapshotEvery = integer('snapshot-every-hours', values['snapshot-every-hours']);
+  if (snapshotEvery !== undefined && !values['snapshot-dir']) throw new UsageError('--snapshot-every-hours needs --snapshot-dir DIR');
+  if (snapshotEvery !== undefined && !process.env.DATABASE_URL) {
+    throw new UsageError(
+      '--snapshot-every-hours needs PostgreSQL (DATABASE_URL): the embedded database allows one process per folder; ' +
+        'build with the server stopped: npm run snapshot -- --server-data DIR --out DIR',
+    );
+  }
+  if (snapshotEvery === 0) throw new UsageError('--snapshot-every-hours must be at least 1');
   const port = integer('port', values.port)!;
   const logMaxMb = integer('log-max-mb', values['log-max-mb']);
   const logKeep = integer('log-keep', values['log-keep']);
@@ -270,6 +283,7 @@ async function serve(args: string[]): Promise<void> {
       // the unit portal (npm run build:portal), at /portal/
       portalDir: PORTAL_DIR,
       taxonomyDir: values['taxonomy-dir'],
+      snapshotDir: values['snapshot-dir'],
     });
     await app.listen({ port, host: values.host });
   } catch (e) {
@@ -280,6 +294,10 @@ async function serve(args: string[]): Promise<void> {
     app.log.warn({ data: values.data, repaired: repaired.length }, 'the data folder was readable by other users: tightened to 0700/0600');
   }
   app.log.info({ db: db.kind, data: values.data ?? null }, 'hotline server ready');
+  const snapshots =
+    snapshotEvery !== undefined && values['snapshot-dir']
+      ? scheduleSnapshots({ dir: values['snapshot-dir'], everyHours: snapshotEvery, windowDays: windowDays ?? DEFAULT_CONFIG.windowDays, log: app.log })
+      : null;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -291,6 +309,7 @@ async function serve(args: string[]): Promise<void> {
     app.log.info({ signal }, 'shutting down: finishing requests in flight');
     // a request stuck on a dead database must not keep the process alive forever
     setTimeout(() => process.exit(1), 15_000).unref();
+    snapshots?.stop();
     await app.close();
     await db.close();
     process.exit(0);

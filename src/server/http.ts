@@ -3,6 +3,7 @@
  * version check before the body is validated (an old client gets "update required", not a
  * validation error about a field it never heard of), then the body's zod schema, then the handler.
  */
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { SYNC_MIN_SCHEMA_VERSION, SYNC_SCHEMA_VERSION } from '../shared/sync';
@@ -34,9 +35,11 @@ export class RawJson {
 /** A response that is not JSON (an export file): its bytes, content type and extra headers. */
 export class RawBody {
   constructor(
-    readonly body: Buffer | string,
+    readonly body: Buffer | string | Readable,
     readonly contentType: string,
     readonly headers: Record<string, string> = {},
+    /** 200 unless given (206 for a range of a file) */
+    readonly status?: number,
   ) {}
 }
 
@@ -105,6 +108,7 @@ export function route<S extends RouteSpec>(
       const result = await handler(body, { caller, req, params: (req.params ?? {}) as Record<string, string>, query });
       if (result instanceof RawBody) {
         reply.type(result.contentType).headers(result.headers);
+        if (result.status !== undefined) reply.code(result.status);
         return result.body;
       }
       if (!(result instanceof RawJson)) return result;

@@ -460,7 +460,8 @@ export const CreateAccountResponse = z.object({ account: Account });
  * action_refused (409, with refusal), shutting_down (503), internal (500); account administration
  * (src/shared/admin.ts): password_change_required (403), password_too_short, password_too_long,
  * password_is_username, wrong_password (400), account_not_found (404), last_admin,
- * cannot_change_self (409), unknown_unit, unit_inactive, not_a_unit_account (400).
+ * cannot_change_self (409), unknown_unit, unit_inactive, not_a_unit_account (400); snapshots:
+ * snapshot_unavailable (404), range_not_satisfiable (416).
  */
 export const ErrorBody = z.object({
   error: z.string(),
@@ -486,3 +487,33 @@ export const HealthResponse = z.object({
   schemaVersion: z.number().int(),
   minSchemaVersion: z.number().int(),
 });
+
+/**
+ * A snapshot (首次同步快照): a ready workstation store file of the centre's window at a known
+ * pull cursor, built offline (`npm run snapshot`, src/main/sync/snapshot-build.ts) and served by
+ * `GET /api/sync/snapshot` (this manifest) and `GET /api/sync/snapshot/file` (the file, with
+ * Range, ETag = `"<sha256>"`). A new workstation installs it, then pulls after `cursor`.
+ * It holds no workstation state (no outbox, numbering, drafts, accounts or identity).
+ */
+export const SnapshotManifest = z.object({
+  /** the pull cursor the file is at: a workstation pulls from here on */
+  cursor: z.string().min(1),
+  /** cases, work orders and history entries the file holds */
+  cases: z.number().int().nonnegative(),
+  orders: z.number().int().nonnegative(),
+  history: z.number().int().nonnegative(),
+  /** epoch ms */
+  createdAt: z.number().int(),
+  /** hex sha256 of the file, also its ETag */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().positive(),
+  /** the workstation store's migration version (PRAGMA user_version) the file was built with */
+  storeSchemaVersion: z.number().int().positive(),
+  /** SYNC_SCHEMA_VERSION of the pages it was built from */
+  protocolVersion: z.number().int().positive(),
+  /** the server database it was built from (the cursor's prefix) */
+  serverId: z.string().min(1),
+  /** the window (days) it was built with */
+  windowDays: z.number().int().positive(),
+});
+export type SnapshotManifest = z.infer<typeof SnapshotManifest>;

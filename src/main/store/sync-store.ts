@@ -35,6 +35,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseChange, ContactChange, PullResponse, Rejection, Role } from '../../shared/sync';
 import { createCaseIndexer, type CaseIndexer } from './case-index';
+import { installSnapshot, snapshotEligible, type InstallResult } from './snapshot-install';
 import { copySideIndex, removeSideIndex, sideIndexWatermark, startBulkIndex, type BulkIndexBuilder } from './bulk-fts';
 import { indexTokens } from './fts';
 import { createPulledOrders } from './orders';
@@ -741,6 +742,19 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       } catch {
         // a failed worker is handled by the next applyPull
       }
+    },
+
+    /**
+     * The store file a first-sync snapshot would be downloaded next to, while this store may
+     * still take one (snapshot-install.ts: nothing pulled, few local cases, no load under way);
+     * null otherwise (an in-memory store, or one past its first sync).
+     */
+    snapshotTarget: (): string | null => (snapshotEligible(db) ? db.name : null),
+    /** Copies a checked snapshot in and sets the client's cursor to its (one transaction). */
+    installSnapshot(file: string, clientId: string, cursor: string): InstallResult {
+      const result = installSnapshot(db, file, { clientId, cursor });
+      wrote();
+      return result;
     },
 
     /** A first sync that a killed process left unfinished: its total and the cases written so far. */

@@ -18,6 +18,7 @@ import {
   PushResponse,
   RefreshResponse,
   RegisterResponse,
+  SnapshotManifest,
   SYNC_SCHEMA_VERSION,
 } from '../../shared/sync';
 import { UnitsResponse } from '../../shared/units';
@@ -72,6 +73,14 @@ export interface SyncHttpClient {
   pull(token: string, clientId: string, cursor: string | null, limit: number, signal?: AbortSignal): Promise<PullResponse>;
   /** POST /api/account/password: the signed-in user replaces their password (one an admin set must be) */
   changePassword?(token: string, currentPassword: string, newPassword: string, signal?: AbortSignal): Promise<{ changed: true }>;
+  /** GET /api/sync/snapshot: the first-sync snapshot's manifest, or why there is none (404) */
+  snapshotManifest?(token: string, signal?: AbortSignal): Promise<{ manifest: SnapshotManifest } | { none: string }>;
+  /**
+   * GET /api/sync/snapshot/file from byte `from` (Range, If-Range: the manifest's ETag): the
+   * answer with its body unread, status 200 (the whole file) or 206; ServerError otherwise.
+   * No timeout on the body (a large file on a slow link); `signal` cancels it.
+   */
+  snapshotFile?(token: string, from: number, etag: string, signal?: AbortSignal): Promise<Response>;
   /** GET /api/units with If-None-Match: null when unchanged (304) */
   units?(token: string, etag: string | null, signal?: AbortSignal): Promise<{ etag: string | null; body: UnitsResponse } | null>;
 }
@@ -185,9 +194,76 @@ export function createHttpClient(opts: HttpClientOptions): SyncHttpClient {
     return { etag: res.headers.get('etag'), body: parsed.data };
   }
 
+  /** A GET answered with a status ≥ 400 → ServerError (its ErrorBody when it has one). */
+  async function failure(path: string, res: Response): Promise<ServerError> {
+    const text = await res.text().catch(() => '');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const err = ErrorBody.safeParse(json);
+    if (err.success) return new ServerError(res.status, err.data.error, `${path}: ${err.data.message}`, err.data);
+    return new ServerError(res.status, `http_${res.status}`, `${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  }
+
+  async function get(path: string, headers: Record<string, string>, signal: AbortSignal | undefined, timed: boolean): Promise<Response> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = timed ? (signal ? AbortSignal.any([signal, timeout]) : timeout) : signal;
+    try {
+      return await doFetch(`${baseUrl}${path}`, { method: 'GET', headers: { ...opts.headers, ...headers }, signal: combined });
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const detail = timeout.aborted ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (e as Error).message);
+      throw new NetworkError(`${path}: the server cannot be reached (${detail})`);
+    }
+  }
+
+  async function snapshotManifest(token: string, signal?: AbortSignal): Promise<{ manifest: SnapshotManifest } | { none: string }> {
+    const path = '/api/sync/snapshot';
+    const res = await get(path, { authorization: `Bearer ${token}` }, signal, true);
+    if (res.status === 404) {
+      const err = await failure(path, res);
+      // a server from before snapshots answers 404 not_found for the route itself
+      return { none: err.message };
+    }
+    if (res.status >= 400) throw await failure(path, res);
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (e) {
+      throw new NetworkError(`${path}: the answer was cut (${(e as Error).message})`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const parsed = SnapshotManifest.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ServerError(res.status, 'bad_response', `${path}: unexpected answer (${issue?.path.join('.')}: ${issue?.message})`);
+    }
+    return { manifest: parsed.data };
+  }
+
+  async function snapshotFile(token: string, from: number, etag: string, signal?: AbortSignal): Promise<Response> {
+    const path = '/api/sync/snapshot/file';
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (from > 0) Object.assign(headers, { range: `bytes=${from}-`, 'if-range': etag });
+    const res = await get(path, headers, signal, false);
+    if (res.status !== 200 && res.status !== 206) throw await failure(path, res);
+    return res;
+  }
+
   return {
     baseUrl,
     units,
+    snapshotManifest,
+    snapshotFile,
     login: (username, password, signal) => post('/api/login', JSON.stringify({ username, password }), LoginResponse, undefined, signal),
     refresh: (refreshToken, signal) => post('/api/refresh', JSON.stringify({ refreshToken }), RefreshResponse, undefined, signal),
     logout: (refreshToken, signal) => post('/api/logout', JSON.stringify({ refreshToken }), LogoutResponse, undefined, signal),

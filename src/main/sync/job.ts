@@ -20,13 +20,16 @@
  * drive it step by step against a real server through a fault-injecting proxy.
  */
 import type { SyncStatus } from '../../shared/contract';
-import { PULL_LIMIT_MAX, PUSH_BATCH_MAX, type PullResponse } from '../../shared/sync';
+import { PULL_LIMIT_MAX, PUSH_BATCH_MAX, SYNC_SCHEMA_VERSION, type PullResponse } from '../../shared/sync';
 import type { UnitsResponse } from '../../shared/units';
 import type { SyncStore } from '../store/sync-store';
 import { CredentialsLostError, type WorkstationAuth } from './auth';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { NetworkError, ServerError, type SyncHttpClient } from './http';
 import { initialLoadStatus, type LoadProgress } from './progress';
+import { downloadSnapshot, removeSnapshotFiles, SnapshotRejected } from './snapshot';
+import { LATEST_VERSION } from '../store/migrations';
+import { checkSnapshotFile } from '../store/snapshot-install';
 
 /** Points of a cycle where tests may stop the process (crash tests) or inject trouble. */
 export type SyncStep =
@@ -82,6 +85,12 @@ export interface SyncJobOptions {
   units?: UnitsCache;
   /** ask for the units directory at most this often (default 5 minutes; the first cycle of a run and syncNow() always ask) */
   unitsEveryMs?: number;
+  /** a first sync takes the server's snapshot when it offers one (default true; false: pages only) */
+  snapshot?: boolean;
+  /** no snapshot byte for this long: the download is given up and resumed by the next attempt (default 30 s) */
+  snapshotStallMs?: number;
+  /** what the job tells the log (the snapshot's use or why it was not used); default console.info */
+  log?: (message: string, fields: Record<string, unknown>) => void;
 }
 
 export interface UnitsCache {
@@ -426,7 +435,12 @@ export class SyncJob {
       const limit = catchingUp ? this.catchUpLimit : this.pullLimit;
       return this.authorized(username, (t) => this.http.pull(t, clientId, from, limit, this.abort.signal));
     };
-    const cursor = this.store.cursor(clientId);
+    let cursor = this.store.cursor(clientId);
+    // a new workstation: the server's snapshot, if it offers one, then the pages after it
+    if (cursor === null && this.store.initialProgress() === null && (await this.trySnapshot(username, clientId))) {
+      cursor = this.store.cursor(clientId);
+    }
+    if (this.stopped) return;
     // a first sync a killed process left unfinished resumes, with its progress
     const resumed = cursor === null ? null : this.store.initialProgress();
     // a first pull into a (nearly) empty store loads like the bulk loader (sync-store.ts)
@@ -436,6 +450,94 @@ export class SyncJob {
       await this.pullPages(username, clientId, cursor, fetchPage, reregistered);
     } finally {
       if (loading && !this.stopped) this.store.finishInitialLoad();
+    }
+  }
+
+  /**
+   * A first sync from the server's snapshot (snapshot.ts, store/snapshot-install.ts): true once
+   * it is installed and the cursor is the snapshot's. False, with a log line, to pull page by
+   * page instead: no snapshot offered, another schema, protocol or server database, a file that
+   * fails its sha256 or quick_check, a store that is no longer new. A network failure is
+   * thrown: the cycle retries later and the download resumes where it stopped.
+   */
+  private async trySnapshot(username: string, clientId: string): Promise<boolean> {
+    const http = this.http;
+    if (this.opts.snapshot === false || !http.snapshotManifest || !http.snapshotFile) return false;
+    const storeFile = this.store.snapshotTarget();
+    if (storeFile === null) return false;
+    const log = this.opts.log ?? ((message, fields) => console.info(`[sync] ${message}`, JSON.stringify(fields)));
+    const fallback = (reason: string, fields: Record<string, unknown> = {}) => {
+      log('first sync: pulling page by page', { reason, ...fields });
+      return false;
+    };
+    let offered;
+    try {
+      offered = await this.authorized(username, (t) => http.snapshotManifest!(t, this.abort.signal));
+    } catch (e) {
+      if (e instanceof ServerError && e.status !== 401) return fallback(`snapshot manifest: ${e.message}`);
+      throw e;
+    }
+    if ('none' in offered) return fallback(offered.none);
+    const manifest = offered.manifest;
+    const serverId = this.store.account(username)?.serverId ?? null;
+    if (manifest.storeSchemaVersion !== LATEST_VERSION) {
+      return fallback(`the snapshot's store schema is ${manifest.storeSchemaVersion}, this workstation's ${LATEST_VERSION}`);
+    }
+    if (manifest.protocolVersion !== SYNC_SCHEMA_VERSION) {
+      return fallback(`the snapshot was built with sync protocol ${manifest.protocolVersion}, this workstation speaks ${SYNC_SCHEMA_VERSION}`);
+    }
+    if (serverId === null || manifest.serverId !== serverId || !manifest.cursor.startsWith(`${serverId}.`)) {
+      return fallback(`the snapshot comes from server database ${manifest.serverId}, this workstation is registered with ${serverId}`);
+    }
+    const startedAt = this.now();
+    this.load = { startedAt, loaded: 0, total: manifest.cases };
+    const load = this.load;
+    try {
+      let file: string;
+      try {
+        const got = await downloadSnapshot({
+          storeFile,
+          manifest,
+          signal: this.abort.signal,
+          stallMs: this.opts.snapshotStallMs,
+          open: (from, etag, signal) => this.authorized(username, (t) => http.snapshotFile!(t, from, etag, signal)),
+          // shown as cases, in proportion to the bytes (the file is the cases)
+          onProgress: (bytes) => (load.loaded = Math.floor((manifest.cases * bytes) / manifest.bytes)),
+        });
+        file = got.file;
+        if (got.resumedFrom > 0) log('first sync: snapshot download resumed', { fromBytes: got.resumedFrom, bytes: manifest.bytes });
+      } catch (e) {
+        if (e instanceof SnapshotRejected) {
+          removeSnapshotFiles(storeFile);
+          return fallback(`snapshot download refused: ${e.message}`);
+        }
+        if (e instanceof ServerError && e.status !== 401) {
+          removeSnapshotFiles(storeFile);
+          return fallback(`snapshot download: ${e.message}`);
+        }
+        throw e;
+      }
+      if (this.stopped) return false;
+      try {
+        const check = checkSnapshotFile(file, manifest);
+        if (!check.ok) return fallback(`the snapshot file fails its check: ${check.reason}`);
+        const installed = this.store.installSnapshot(file, clientId, manifest.cursor);
+        log('first sync: snapshot installed', {
+          cases: installed.cases,
+          keptLocal: installed.keptLocal,
+          cursor: manifest.cursor,
+          bytes: manifest.bytes,
+          downloadAndInstallMs: this.now() - startedAt,
+          installMs: installed.ms,
+        });
+        return true;
+      } catch (e) {
+        return fallback(`snapshot install failed: ${(e as Error).message}`);
+      } finally {
+        removeSnapshotFiles(storeFile);
+      }
+    } finally {
+      this.load = null;
     }
   }
 

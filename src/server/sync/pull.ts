@@ -27,6 +27,7 @@ import { HttpError } from '../errors';
 import { requireClient } from './clients';
 import type { SyncDeps } from './push';
 import { readHead } from './versions';
+import type { Queryable } from '../db/adapter';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -89,57 +90,79 @@ export interface PullPage {
  */
 export async function pull(deps: SyncDeps & { serverId: string }, caller: Caller, input: PullInput): Promise<PullPage> {
   const since = parseCursor(input.cursor, deps.serverId);
-  const windowStart = deps.now() - deps.config.windowDays * DAY_MS;
   return deps.db.transaction(
     async (tx) => {
       const { lastMutationId } = await requireClient(tx, caller.id, input.clientId);
-      const head = await readHead(tx);
-      if (since > head) {
-        throw new HttpError(409, 'cursor_invalid', `the cursor is ahead of this server (${since} > ${head}): pull again from cursor null`);
-      }
-      // string_agg takes the rows in the subquery's order: an ORDER BY inside the aggregate
-      // would sort megabytes of JSON text (beyond work_mem, on disk) for nothing
-      const [page] = await tx.query<PageRow>(
-        `SELECT count(*)::int AS rows, max(version) AS "lastVersion", string_agg(json, ',') AS changes
-         FROM (SELECT c.version, ${CASE_JSON}::text AS json
-               FROM cases c
-               WHERE c.version > $1 AND ${IN_WINDOW}
-               ORDER BY c.version
-               LIMIT $3) page`,
-        [since, windowStart, input.limit],
-      );
-      const count = page!.rows;
-      // a full page: is anything left after it?
-      const more =
-        count === input.limit &&
-        (
-          await tx.query<{ more: boolean }>(
-            `SELECT EXISTS (SELECT 1 FROM cases c WHERE c.version > $1 AND ${IN_WINDOW}) AS more`,
-            [page!.lastVersion, windowStart],
-          )
-        )[0]!.more;
-      const cursorVersion = more ? page!.lastVersion! : head;
-      // a first pull learns how many cases it is about to receive, for its progress display
-      const total =
-        since === 0
-          ? (
-              await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases c WHERE c.version > $1 AND ${IN_WINDOW}`, [
-                since,
-                windowStart,
-              ])
-            )[0]!.n
-          : null;
-      const rejections = await tx.query<Rejection>(
-        `SELECT mutation_id AS "mutationId", name, code, reason, rejected_at AS "rejectedAt"
-         FROM rejections WHERE client_id = $1 AND version > $2 AND version <= $3 ORDER BY mutation_id`,
-        [input.clientId, since, cursorVersion],
-      );
-      const json =
-        `{"cursor":${JSON.stringify(formatCursor(deps.serverId, cursorVersion))},"changes":[${page!.changes ?? ''}],` +
-        `"rejections":${JSON.stringify(rejections)},"lastMutationId":${lastMutationId},"more":${more}` +
-        `${total === null ? '' : `,"total":${total}`}}`;
-      return { json, changes: count, more };
+      return readPage(tx, deps, since, input.limit, { clientId: input.clientId, lastMutationId });
     },
     { isolation: 'repeatable read', readOnly: true },
   );
+}
+
+/**
+ * A page as a pull by no client sees it (no rejections, lastMutationId 0): what the snapshot
+ * builder (src/main/sync/snapshot-build.ts, run by scripts/snapshot.ts) reads, so a snapshot
+ * holds exactly what a page pull of the same server would have written.
+ */
+export async function pullForSnapshot(
+  deps: Pick<SyncDeps, 'db' | 'now'> & { serverId: string; windowDays: number },
+  cursor: string | null,
+  limit: number,
+): Promise<PullPage> {
+  const since = parseCursor(cursor, deps.serverId);
+  const pageDeps = { now: deps.now, serverId: deps.serverId, config: { windowDays: deps.windowDays } };
+  return deps.db.transaction((tx) => readPage(tx, pageDeps, since, limit, null), { isolation: 'repeatable read', readOnly: true });
+}
+
+async function readPage(
+  tx: Queryable,
+  deps: { now: () => number; serverId: string; config: { windowDays: number } },
+  since: number,
+  limit: number,
+  client: { clientId: string; lastMutationId: number } | null,
+): Promise<PullPage> {
+  const windowStart = deps.now() - deps.config.windowDays * DAY_MS;
+  const head = await readHead(tx);
+  if (since > head) {
+    throw new HttpError(409, 'cursor_invalid', `the cursor is ahead of this server (${since} > ${head}): pull again from cursor null`);
+  }
+  // string_agg takes the rows in the subquery's order: an ORDER BY inside the aggregate
+  // would sort megabytes of JSON text (beyond work_mem, on disk) for nothing
+  const [page] = await tx.query<PageRow>(
+    `SELECT count(*)::int AS rows, max(version) AS "lastVersion", string_agg(json, ',') AS changes
+     FROM (SELECT c.version, ${CASE_JSON}::text AS json
+           FROM cases c
+           WHERE c.version > $1 AND ${IN_WINDOW}
+           ORDER BY c.version
+           LIMIT $3) page`,
+    [since, windowStart, limit],
+  );
+  const count = page!.rows;
+  // a full page: is anything left after it?
+  const more =
+    count === limit &&
+    (
+      await tx.query<{ more: boolean }>(`SELECT EXISTS (SELECT 1 FROM cases c WHERE c.version > $1 AND ${IN_WINDOW}) AS more`, [
+        page!.lastVersion,
+        windowStart,
+      ])
+    )[0]!.more;
+  const cursorVersion = more ? page!.lastVersion! : head;
+  // a first pull learns how many cases it is about to receive, for its progress display
+  const total =
+    since === 0
+      ? (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases c WHERE c.version > $1 AND ${IN_WINDOW}`, [since, windowStart]))[0]!.n
+      : null;
+  const rejections = client
+    ? await tx.query<Rejection>(
+        `SELECT mutation_id AS "mutationId", name, code, reason, rejected_at AS "rejectedAt"
+         FROM rejections WHERE client_id = $1 AND version > $2 AND version <= $3 ORDER BY mutation_id`,
+        [client.clientId, since, cursorVersion],
+      )
+    : [];
+  const json =
+    `{"cursor":${JSON.stringify(formatCursor(deps.serverId, cursorVersion))},"changes":[${page!.changes ?? ''}],` +
+    `"rejections":${JSON.stringify(rejections)},"lastMutationId":${client?.lastMutationId ?? 0},"more":${more}` +
+    `${total === null ? '' : `,"total":${total}`}}`;
+  return { json, changes: count, more };
 }

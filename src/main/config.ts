@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, win32 } from 'node:path';
 import { z } from 'zod';
+import { readCaFile } from './sync/ca-fetch';
 
 const Extension = z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'extension must be 1–32 letters, digits, "_", "." or "-"');
 const Host = z.string().min(1).max(255);
@@ -66,6 +67,13 @@ export const AppConfig = z
      * file; anywhere else it is refused.
      */
     allowInsecureHttp: z.boolean().optional(),
+    /**
+     * a PEM file of the CA that signed the server's certificate (a server started with
+     * --tls-cert/--tls-key and a certificate from the centre's own CA): trusted, besides the
+     * public roots, for requests to `serverUrl` only (src/main/sync/ca-fetch.ts). Honoured only
+     * from IT's policy file: whoever names a CA can read the traffic.
+     */
+    serverCaFile: z.string().min(1).optional(),
     /** telephony sources for the screen pop (来电弹屏); see README "Screen pop from the phone system" */
     telephony: TelephonyConfig.optional(),
     /**
@@ -218,6 +226,9 @@ export function loadConfig(opts: LoadConfigOptions): AppConfig {
     if (values.updates !== undefined) {
       throw new ConfigError(`invalid configuration in ${source}: updates: only IT's policy file (${policyFile}) may name an update server`);
     }
+    if (values.serverCaFile !== undefined) {
+      throw new ConfigError(`invalid configuration in ${source}: serverCaFile: only IT's policy file (${policyFile}) may name a CA to trust`);
+    }
   }
   if (existsSync(policyFile)) layers.push({ source: policyFile, values: checkPartial(policyFile, readJson(policyFile)) });
   const merged = Object.assign({}, ...layers.map((l) => l.values)) as Partial<AppConfig>;
@@ -236,6 +247,13 @@ export function loadConfig(opts: LoadConfigOptions): AppConfig {
           '(passwords and citizens\' data would cross the network unencrypted): use https://, ' +
           `or IT allows plain HTTP with "allowInsecureHttp": true in the policy file ${policyFile}`,
       );
+    }
+  }
+  if (config.serverCaFile) {
+    try {
+      readCaFile(config.serverCaFile);
+    } catch (e) {
+      throw new ConfigError(`invalid configuration in ${policyFile}: ${(e as Error).message}`);
     }
   }
   if (config.updates) {

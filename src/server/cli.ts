@@ -26,13 +26,15 @@ import { checkDirectory } from '../shared/units';
 import { DeadlineRules } from '../shared/workorders';
 import { readCalendarDir } from './workorders/calendar-dir';
 import { logDestination } from './log';
+import { loadTlsFiles, TlsConfigError } from './tls';
 import { backupEmbedded, restoreEmbedded, verifyEmbeddedBackup } from './db/backup';
 
 const USAGE = `usage:
   npm run server -- --data DIR [--port N] [--host H] [--official-prefix JN] [--time-zone Asia/Shanghai]
                     [--window-days 365] [--offline-days 7] [--trust-proxy] [--secret-file FILE]
                     [--calendar-dir DIR] [--taxonomy-dir DIR] [--deadline-rules FILE.json] [--operator-may-dispatch]
-                    [--log-file FILE] [--log-max-mb 50] [--log-keep 10]
+                    [--log-file FILE] [--log-max-mb 50] [--log-keep 10] [--tls-cert FILE --tls-key FILE]
+                    [--db-pool 10]
   npm run server -- create-admin --data DIR --username NAME [--display-name TEXT]
   npm run server -- import-units --data DIR FILE.xlsx|FILE.csv [--dry-run]
   npm run server -- backup --data DIR --out FILE.tar.gz      (embedded database; stop the server first)
@@ -213,9 +215,22 @@ async function serve(args: string[]): Promise<void> {
       'log-file': { type: 'string' },
       'log-max-mb': { type: 'string' },
       'log-keep': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'db-pool': { type: 'string' },
     },
   });
+  // before anything else: a half-given or unreadable certificate stops the start
+  let tls;
+  try {
+    tls = loadTlsFiles(values['tls-cert'], values['tls-key']);
+  } catch (e) {
+    if (e instanceof TlsConfigError) throw new UsageError(e.message);
+    throw e;
+  }
   const port = integer('port', values.port)!;
+  const poolSize = integer('db-pool', values['db-pool']);
+  if (poolSize === 0) throw new UsageError('--db-pool must be at least 1');
   const logMaxMb = integer('log-max-mb', values['log-max-mb']);
   const logKeep = integer('log-keep', values['log-keep']);
   if (logMaxMb === 0 || logKeep === 0) throw new UsageError('--log-max-mb and --log-keep must be at least 1');
@@ -255,6 +270,7 @@ async function serve(args: string[]): Promise<void> {
   const db = await openDatabase({
     databaseUrl: process.env.DATABASE_URL,
     dataDir: values.data,
+    poolSize,
     onRepaired: (paths) => (repaired = paths),
   });
   let app;
@@ -270,6 +286,7 @@ async function serve(args: string[]): Promise<void> {
       // the unit portal (npm run build:portal), at /portal/
       portalDir: PORTAL_DIR,
       taxonomyDir: values['taxonomy-dir'],
+      tls,
     });
     await app.listen({ port, host: values.host });
   } catch (e) {
@@ -279,7 +296,7 @@ async function serve(args: string[]): Promise<void> {
   if (repaired.length > 0) {
     app.log.warn({ data: values.data, repaired: repaired.length }, 'the data folder was readable by other users: tightened to 0700/0600');
   }
-  app.log.info({ db: db.kind, data: values.data ?? null }, 'hotline server ready');
+  app.log.info({ db: db.kind, data: values.data ?? null, tls: tls !== undefined }, 'hotline server ready');
 
   let stopping = false;
   const stop = async (signal: string) => {

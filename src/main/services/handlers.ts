@@ -15,6 +15,7 @@ import type { SyncService } from '../sync/service';
 import type { Store } from '../store/types';
 import { ContractRefusal, type HandlerTable } from './dispatch';
 import type { AppConfig } from '../config';
+import { serverFetch } from '../sync/ca-fetch';
 
 /**
  * The intake draft belongs to an account, not to the workstation: one slot per username
@@ -72,7 +73,12 @@ export function createHandlers(
   };
 
   // 系统管理: the server's admin routes as the signed-in account (src/main/sync/admin.ts)
-  const admin = createAdminClient({ serverUrl: config.serverUrl, auth: sync.auth, workstation: config.workstation });
+  const admin = createAdminClient({
+    serverUrl: config.serverUrl,
+    auth: sync.auth,
+    workstation: config.workstation,
+    fetch: serverFetch(config),
+  });
   const accountAt = (path: string, body?: unknown) => admin.json({ method: 'POST', path, body }, AdminAccountResponse);
   const AuditPage = AdminAuditResult.options[0].omit({ ok: true });
 

@@ -218,7 +218,12 @@ export async function run(args: string[]): Promise<void> {
 
     const logCase = (s: Station) => {
       s.cases++;
-      s.pending.push({ id: s.nextId++, name: 'case.create', args: caseArgs(s.n, s.cases, Date.now()) });
+      const args = caseArgs(s.n, s.cases, Date.now());
+      // a mobile number per workstation and case: 139 + 4 digits of the workstation + 4 of the case
+      const phone = `139${String(s.n % 10_000).padStart(4, '0')}${String(s.cases % 10_000).padStart(4, '0')}`;
+      args.case.phone = phone;
+      args.contact.phone = phone;
+      s.pending.push({ id: s.nextId++, name: 'case.create', args });
     };
 
     // the floor: each workstation at its own phase of both periods, as real ones drift apart

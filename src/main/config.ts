@@ -205,6 +205,17 @@ export function defaultWorkstationCode(dataDir: string): string {
   return `W${n.toString(36).toUpperCase().padStart(6, '0')}`;
 }
 
+/** The keys each loaded configuration took from IT's policy file (see lockedSettings). */
+const FROM_POLICY = new WeakMap<AppConfig, readonly (keyof AppConfig)[]>();
+
+/**
+ * The settings of `config` that IT's policy file sets: they win over anything the user sets,
+ * so the desktop shows them locked (由管理员锁定). Empty for a configuration not made by loadConfig.
+ */
+export function lockedSettings(config: AppConfig): readonly (keyof AppConfig)[] {
+  return FROM_POLICY.get(config) ?? [];
+}
+
 export function loadConfig(opts: LoadConfigOptions): AppConfig {
   const defaultsFile = join(opts.resourcesDir, 'config.default.json');
   const userFile = join(opts.dataDir, 'config.json');
@@ -230,7 +241,8 @@ export function loadConfig(opts: LoadConfigOptions): AppConfig {
       throw new ConfigError(`invalid configuration in ${source}: serverCaFile: only IT's policy file (${policyFile}) may name a CA to trust`);
     }
   }
-  if (existsSync(policyFile)) layers.push({ source: policyFile, values: checkPartial(policyFile, readJson(policyFile)) });
+  const policy = existsSync(policyFile) ? checkPartial(policyFile, readJson(policyFile)) : null;
+  if (policy) layers.push({ source: policyFile, values: policy });
   const merged = Object.assign({}, ...layers.map((l) => l.values)) as Partial<AppConfig>;
   if (merged.workstation === undefined) merged.workstation = defaultWorkstationCode(opts.dataDir);
   const parsed = AppConfig.safeParse(merged);
@@ -265,5 +277,6 @@ export function loadConfig(opts: LoadConfigOptions): AppConfig {
       );
     }
   }
+  if (policy) FROM_POLICY.set(config, Object.keys(policy) as (keyof AppConfig)[]);
   return config;
 }

@@ -4,7 +4,7 @@
  * nothing here knows which.
  */
 import pkg from '../../../package.json' with { type: 'json' };
-import type { SessionState, UpdateStatus } from '../../shared/contract';
+import { SETTING_KEYS, type SessionState, type UpdateStatus } from '../../shared/contract';
 import { UPDATES_NOT_CONFIGURED } from '../updates/service';
 import { AccountListResponse, AdminAccountResponse } from '../../shared/admin';
 import { AdminAuditResult } from '../../shared/desk-admin';
@@ -14,7 +14,7 @@ import type { SessionView } from '../sync/auth';
 import type { SyncService } from '../sync/service';
 import type { Store } from '../store/types';
 import { ContractRefusal, type HandlerTable } from './dispatch';
-import type { AppConfig } from '../config';
+import { lockedSettings, type AppConfig } from '../config';
 import { serverFetch } from '../sync/ca-fetch';
 
 /**
@@ -90,6 +90,16 @@ export function createHandlers(
       operator: sync.auth.current()?.username ?? (sync.auth.loginRequired ? '' : config.operator),
       transport: ctx.transport,
     }),
+    'settings.get': () => {
+      const locked = new Set<string>(lockedSettings(config));
+      return {
+        locale: config.locale,
+        serverUrl: config.serverUrl ?? null,
+        workstation: config.workstation,
+        defaultAreaCode: config.defaultAreaCode,
+        locked: SETTING_KEYS.filter((k) => locked.has(k)),
+      };
+    },
     'app.update': () => {
       const service = updates();
       if (!service) return UPDATES_NOT_CONFIGURED;

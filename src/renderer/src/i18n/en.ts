@@ -6,6 +6,8 @@ export const en: Messages = {
     workstation: 'Workstation',
     operator: 'Operator',
     language: 'Language',
+    locked: 'Locked by your administrator',
+    lockedHint: "Your administrator set this in the machine's policy file; it cannot be changed here",
     shortcutsButton: 'Shortcuts (F1)',
     loading: 'Connecting…',
     backendDown: 'Cannot reach the workstation service. Check it and try again.',

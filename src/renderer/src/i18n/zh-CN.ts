@@ -23,6 +23,8 @@ export const zhCN = {
     workstation: '工位',
     operator: '话务员',
     language: '界面语言',
+    locked: '由管理员锁定',
+    lockedHint: '此项由管理员在本机策略文件中设定，不能在这里更改',
     shortcutsButton: '快捷键 (F1)',
     loading: '正在连接…',
     backendDown: '无法连接到工作台服务，请检查后重试。',

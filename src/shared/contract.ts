@@ -182,6 +182,15 @@ export const contract = {
     input: Empty,
     output: SettingsView,
   },
+  /**
+   * 导出诊断信息: writes the help desk's bundle (the same as `npm run store -- diagnostics`:
+   * versions, configuration without secrets, store integrity and counts, backups, masked log
+   * tail; no case data) to <data dir>/diagnostics/ and says where
+   */
+  'diagnostics.export': {
+    input: Empty,
+    output: z.object({ file: z.string(), bytes: z.number().int() }),
+  },
   /** 软件更新 status; asks the update server at once when the sync job was refused with update_required */
   'app.update': {
     input: Empty,

@@ -5,8 +5,11 @@
  * tied to the switch by aria-describedby), an operator's stored choice of English does not win,
  * the workstation code is marked too, and the screen passes axe. Without a policy nothing is
  * marked (a11y.test.ts and operator.test.ts switch the language freely).
+ *
+ * Item 5: 导出诊断信息 in the help dialog (F1) writes the help desk's bundle into the data folder,
+ * says where, holds no case content, and the dialog passes axe.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -14,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
 import { launchBrowser, openApp } from './browser';
 import { startHarness, type RunningHarness } from './harness';
+import { logDispatchCase } from './orders-floor';
 
 let harness: RunningHarness;
 let browser: Browser;
@@ -59,6 +63,27 @@ describe('settings locked by the policy file', () => {
     await page.getByRole('textbox', { name: '来电号码', exact: true }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
 
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('导出诊断信息 writes the bundle into the data folder and says where, without case content', async () => {
+    await logDispatchCase(harness.url, '诊断导出测试：小区路灯不亮');
+    const { page, errors } = await openApp(browser, harness.url);
+    await page.keyboard.press('F1');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: '导出诊断信息' }).click();
+    const status = dialog.getByRole('status');
+    await expect.poll(() => status.innerText()).toMatch(/^诊断信息已保存到 .*diagnostics-\d{8}T\d{6}Z\.json$/);
+    const shown = (await status.innerText()).replace('诊断信息已保存到 ', '');
+    const files = readdirSync(join(harness.dataDir, 'diagnostics'));
+    expect(files).toHaveLength(1);
+    expect(shown).toBe(join(harness.dataDir, 'diagnostics', files[0]!));
+    const text = readFileSync(shown, 'utf8');
+    expect(JSON.parse(text)).toMatchObject({ kind: 'hotline-desk/diagnostics@1', config: { workstation: 'W777' }, store: { integrity: ['ok'] } });
+    expect(text).not.toContain('路灯不亮');
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();

@@ -129,7 +129,7 @@ export function startApp(opts: StartOptions): AppContext {
     config,
     store,
     sync,
-    handlers: createHandlers(store, config, sync, () => ctx.updates),
+    handlers: createHandlers(store, config, sync, () => ctx.updates, opts.dataDir),
     telephony,
     dataDir: opts.dataDir,
     activity: () => ({ activeCalls: telephony.activeCalls(), drafts: countRecentDrafts(store.db, Date.now() - DRAFT_QUIET_MS) }),

@@ -15,6 +15,7 @@ import type { SyncService } from '../sync/service';
 import type { Store } from '../store/types';
 import { ContractRefusal, type HandlerTable } from './dispatch';
 import { lockedSettings, type AppConfig } from '../config';
+import { writeDiagnostics } from '../diagnostics';
 import { serverFetch } from '../sync/ca-fetch';
 
 /**
@@ -42,6 +43,8 @@ export function createHandlers(
   config: AppConfig,
   sync: SyncService,
   updates: () => UpdateHandle | null = () => null,
+  /** the data folder, for 导出诊断信息; absent (tests): that method is refused */
+  dataDir?: string,
 ): HandlerTable {
   /** Who logs a case now: the signed-in account (and its outbox client), or in standalone mode the configured operator. */
   const operator = (): { name: string; clientId: string | null } => {
@@ -99,6 +102,10 @@ export function createHandlers(
         defaultAreaCode: config.defaultAreaCode,
         locked: SETTING_KEYS.filter((k) => locked.has(k)),
       };
+    },
+    'diagnostics.export': () => {
+      if (!dataDir) throw new ContractRefusal('not_found', 'this workstation has no data folder to export diagnostics from');
+      return writeDiagnostics({ dataDir, config, appVersion: pkg.version });
     },
     'app.update': () => {
       const service = updates();

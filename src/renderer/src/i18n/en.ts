@@ -486,6 +486,10 @@ export const en: Messages = {
   help: {
     title: 'Keyboard shortcuts',
     close: 'Close',
+    exportDiagnostics: 'Export diagnostics',
+    diagnosticsHint: "For the IT help desk: versions, configuration, the log and this workstation's database check; no case content.",
+    diagnosticsSaved: (file: string) => `Diagnostics saved to ${file}`,
+    diagnosticsFailed: (reason: string) => `Could not export diagnostics: ${reason}`,
     key: 'Key',
     action: 'Action',
     items: [

@@ -11,9 +11,11 @@
  * every case of a phone number that has a case in that window, so the repeat-caller lookup
  * sees a caller's whole history, offline too.
  *
- * A page of 5,000 cases is built by the database as ONE JSON text (json_build_object per case,
- * string_agg over the page) and spliced into the response unparsed: building a JS object per
- * row and serialising it again was most of the server's time in a first sync. A pull from
+ * A page's cases are built by the database as JSON text (json_build_object, one text per case)
+ * and spliced into the response unparsed: building a JS object per row and serialising it again
+ * was most of the server's time in a first sync. A case's JSON at a version never changes, so
+ * each process keeps the texts it built (CaseJsonCache): on a busy floor 500 workstations pull
+ * the same new cases within two seconds, and the database builds each once per process. A pull from
  * cursor null also counts the whole window (`total`), for the workstation's progress display.
  *
  * Work orders: a case change carries its order's snapshot (`order`, null for a case that is not
@@ -69,11 +71,28 @@ const CASE_JSON = `json_build_object(
 /** the window: created in it, or of a phone number that called in it */
 const IN_WINDOW = '(c.created_at >= $2 OR EXISTS (SELECT 1 FROM cases w WHERE w.phone = c.phone AND w.created_at >= $2))';
 
-interface PageRow {
-  rows: number;
-  lastVersion: number | null;
-  /** the page's cases as JSON objects separated by commas (null when none) */
-  changes: string | null;
+/**
+ * A case's JSON at a given version, kept by this process: it never changes (every change of a
+ * case — an order action, a contact, a history brought back into the window — gives the case a
+ * new version), so a cache of it is a memo, not state: several processes behind a load balancer
+ * each keep their own and never disagree. On a busy floor every workstation pulls the same new
+ * cases within seconds: the database builds each case's JSON once per process instead of once
+ * per workstation. Bounded (oldest out first); one per server instance, since ids and versions
+ * are per database.
+ */
+export class CaseJsonCache {
+  private readonly entries = new Map<string, string>();
+  constructor(private readonly max = 10_000) {}
+  get(id: number, version: number): string | undefined {
+    return this.entries.get(`${id}.${version}`);
+  }
+  set(id: number, version: number, json: string): void {
+    this.entries.set(`${id}.${version}`, json);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+  get size(): number {
+    return this.entries.size;
+  }
 }
 
 /** A page as PullResponse's JSON text, and what the route logs about it. */
@@ -87,7 +106,7 @@ export interface PullPage {
  * The database builds the page's cases as ONE JSON text (string_agg of json_build_object), so
  * the server never holds an object per case: it splices that text into the response as is.
  */
-export async function pull(deps: SyncDeps & { serverId: string }, caller: Caller, input: PullInput): Promise<PullPage> {
+export async function pull(deps: SyncDeps & { serverId: string; caseJson?: CaseJsonCache }, caller: Caller, input: PullInput): Promise<PullPage> {
   const since = parseCursor(input.cursor, deps.serverId);
   const windowStart = deps.now() - deps.config.windowDays * DAY_MS;
   return deps.db.transaction(
@@ -97,28 +116,38 @@ export async function pull(deps: SyncDeps & { serverId: string }, caller: Caller
       if (since > head) {
         throw new HttpError(409, 'cursor_invalid', `the cursor is ahead of this server (${since} > ${head}): pull again from cursor null`);
       }
-      // string_agg takes the rows in the subquery's order: an ORDER BY inside the aggregate
-      // would sort megabytes of JSON text (beyond work_mem, on disk) for nothing
-      const [page] = await tx.query<PageRow>(
-        `SELECT count(*)::int AS rows, max(version) AS "lastVersion", string_agg(json, ',') AS changes
-         FROM (SELECT c.version, ${CASE_JSON}::text AS json
-               FROM cases c
-               WHERE c.version > $1 AND ${IN_WINDOW}
-               ORDER BY c.version
-               LIMIT $3) page`,
+      // the page's ids in version order; the JSON of those not cached is built by the database
+      // (one text per case) in the same snapshot
+      const page = await tx.query<{ id: number; version: number }>(
+        `SELECT c.id, c.version FROM cases c WHERE c.version > $1 AND ${IN_WINDOW} ORDER BY c.version LIMIT $3`,
         [since, windowStart, input.limit],
       );
-      const count = page!.rows;
+      const json = page.map((r) => deps.caseJson?.get(r.id, r.version));
+      const missing = page.filter((_, i) => json[i] === undefined);
+      if (missing.length > 0) {
+        const built = await tx.query<{ id: number; json: string }>(
+          `SELECT c.id, ${CASE_JSON}::text AS json FROM cases c WHERE c.id = ANY($1::bigint[])`,
+          [missing.map((r) => r.id)],
+        );
+        const byId = new Map(built.map((b) => [b.id, b.json]));
+        page.forEach((r, i) => {
+          if (json[i] !== undefined) return;
+          json[i] = byId.get(r.id)!;
+          deps.caseJson?.set(r.id, r.version, json[i]!);
+        });
+      }
+      const count = page.length;
+      const lastVersion = page.at(-1)?.version ?? null;
       // a full page: is anything left after it?
       const more =
         count === input.limit &&
         (
           await tx.query<{ more: boolean }>(
             `SELECT EXISTS (SELECT 1 FROM cases c WHERE c.version > $1 AND ${IN_WINDOW}) AS more`,
-            [page!.lastVersion, windowStart],
+            [lastVersion, windowStart],
           )
         )[0]!.more;
-      const cursorVersion = more ? page!.lastVersion! : head;
+      const cursorVersion = more ? lastVersion! : head;
       // a first pull learns how many cases it is about to receive, for its progress display
       const total =
         since === 0
@@ -134,11 +163,11 @@ export async function pull(deps: SyncDeps & { serverId: string }, caller: Caller
          FROM rejections WHERE client_id = $1 AND version > $2 AND version <= $3 ORDER BY mutation_id`,
         [input.clientId, since, cursorVersion],
       );
-      const json =
-        `{"cursor":${JSON.stringify(formatCursor(deps.serverId, cursorVersion))},"changes":[${page!.changes ?? ''}],` +
+      const text =
+        `{"cursor":${JSON.stringify(formatCursor(deps.serverId, cursorVersion))},"changes":[${json.join(',')}],` +
         `"rejections":${JSON.stringify(rejections)},"lastMutationId":${lastMutationId},"more":${more}` +
         `${total === null ? '' : `,"total":${total}`}}`;
-      return { json, changes: count, more };
+      return { json: text, changes: count, more };
     },
     { isolation: 'repeatable read', readOnly: true },
   );

@@ -6,6 +6,8 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<vo
   store: () => import('./store'),
   sync: () => import('./sync'),
   orders: () => import('./orders'),
+  /** server_load: N workstations against two server processes on PostgreSQL (DATABASE_URL) */
+  load: () => import('./load'),
   /** screen_pop alone, on a store `store` built */
   'screen-pop': () => import('./screen-pop'),
 };

@@ -43,7 +43,7 @@ export interface ServerIngestResult {
 
 const CONTENTS = ['小区楼下夜间施工噪音扰民，希望有关部门尽快处理。', '咨询城乡居民医疗保险缴费时间和渠道。', '供暖不热，室温只有十四度，请供热公司上门检查。'];
 
-function caseArgs(client: number, i: number, createdAt: number): CaseCreateArgs {
+export function caseArgs(client: number, i: number, createdAt: number): CaseCreateArgs {
   const uuid = randomUUID();
   const phone = `13${String(client).padStart(2, '0')}${String(i).padStart(7, '0')}`;
   const content = CONTENTS[i % CONTENTS.length]!;

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, win32 } from 'node:path';
 import { z } from 'zod';
+import { readCaFile } from './sync/ca-fetch';
 
 const Extension = z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'extension must be 1–32 letters, digits, "_", "." or "-"');
 const Host = z.string().min(1).max(255);
@@ -66,6 +67,13 @@ export const AppConfig = z
      * file; anywhere else it is refused.
      */
     allowInsecureHttp: z.boolean().optional(),
+    /**
+     * a PEM file of the CA that signed the server's certificate (a server started with
+     * --tls-cert/--tls-key and a certificate from the centre's own CA): trusted, besides the
+     * public roots, for requests to `serverUrl` only (src/main/sync/ca-fetch.ts). Honoured only
+     * from IT's policy file: whoever names a CA can read the traffic.
+     */
+    serverCaFile: z.string().min(1).optional(),
     /** telephony sources for the screen pop (来电弹屏); see README "Screen pop from the phone system" */
     telephony: TelephonyConfig.optional(),
     /**
@@ -197,6 +205,17 @@ export function defaultWorkstationCode(dataDir: string): string {
   return `W${n.toString(36).toUpperCase().padStart(6, '0')}`;
 }
 
+/** The keys each loaded configuration took from IT's policy file (see lockedSettings). */
+const FROM_POLICY = new WeakMap<AppConfig, readonly (keyof AppConfig)[]>();
+
+/**
+ * The settings of `config` that IT's policy file sets: they win over anything the user sets,
+ * so the desktop shows them locked (由管理员锁定). Empty for a configuration not made by loadConfig.
+ */
+export function lockedSettings(config: AppConfig): readonly (keyof AppConfig)[] {
+  return FROM_POLICY.get(config) ?? [];
+}
+
 export function loadConfig(opts: LoadConfigOptions): AppConfig {
   const defaultsFile = join(opts.resourcesDir, 'config.default.json');
   const userFile = join(opts.dataDir, 'config.json');
@@ -218,8 +237,12 @@ export function loadConfig(opts: LoadConfigOptions): AppConfig {
     if (values.updates !== undefined) {
       throw new ConfigError(`invalid configuration in ${source}: updates: only IT's policy file (${policyFile}) may name an update server`);
     }
+    if (values.serverCaFile !== undefined) {
+      throw new ConfigError(`invalid configuration in ${source}: serverCaFile: only IT's policy file (${policyFile}) may name a CA to trust`);
+    }
   }
-  if (existsSync(policyFile)) layers.push({ source: policyFile, values: checkPartial(policyFile, readJson(policyFile)) });
+  const policy = existsSync(policyFile) ? checkPartial(policyFile, readJson(policyFile)) : null;
+  if (policy) layers.push({ source: policyFile, values: policy });
   const merged = Object.assign({}, ...layers.map((l) => l.values)) as Partial<AppConfig>;
   if (merged.workstation === undefined) merged.workstation = defaultWorkstationCode(opts.dataDir);
   const parsed = AppConfig.safeParse(merged);
@@ -238,6 +261,13 @@ export function loadConfig(opts: LoadConfigOptions): AppConfig {
       );
     }
   }
+  if (config.serverCaFile) {
+    try {
+      readCaFile(config.serverCaFile);
+    } catch (e) {
+      throw new ConfigError(`invalid configuration in ${policyFile}: ${(e as Error).message}`);
+    }
+  }
   if (config.updates) {
     const url = new URL(config.updates.url);
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && config.allowInsecureHttp !== true) {
@@ -247,5 +277,6 @@ export function loadConfig(opts: LoadConfigOptions): AppConfig {
       );
     }
   }
+  if (policy) FROM_POLICY.set(config, Object.keys(policy) as (keyof AppConfig)[]);
   return config;
 }

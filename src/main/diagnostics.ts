@@ -6,7 +6,7 @@
  * caller, draft or rejection content is read; the log tail is masked once more on the way out.
  */
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from './config';
 import { maskLogRecord } from '../shared/log-mask';
@@ -93,4 +93,22 @@ export function collectDiagnostics(opts: { dataDir: string; config: AppConfig; a
     backups: listBackups(opts.config.backup?.dir ?? join(opts.dataDir, BACKUP_DIR)).map((f) => ({ file: f, bytes: statSync(f).size })),
     logTail,
   };
+}
+
+/** Where 导出诊断信息 in the app writes its bundles: <data dir>/diagnostics/. */
+export const DIAGNOSTICS_DIR = 'diagnostics';
+
+/**
+ * 导出诊断信息 from the app: the same bundle as `npm run store -- diagnostics`, written to
+ * <data dir>/diagnostics/diagnostics-<UTC time>.json (0600, like everything in the data folder).
+ */
+export function writeDiagnostics(opts: { dataDir: string; config: AppConfig; appVersion?: string; now?: () => number }): { file: string; bytes: number } {
+  const bundle = collectDiagnostics(opts);
+  const dir = join(opts.dataDir, DIAGNOSTICS_DIR);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stamp = bundle.createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const file = join(dir, `diagnostics-${stamp}.json`);
+  const text = `${JSON.stringify(bundle, null, 2)}\n`;
+  writeFileSync(file, text, { mode: 0o600 });
+  return { file, bytes: Buffer.byteLength(text) };
 }

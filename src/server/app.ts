@@ -47,6 +47,8 @@ export interface BuildServerOptions {
   taxonomyDir?: string;
   /** the folder of first-sync snapshots (npm run snapshot --out), served at /api/sync/snapshot; absent: none */
   snapshotDir?: string;
+  /** serve HTTPS with this certificate and key (src/server/tls.ts checks them); absent: plain HTTP */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export async function buildServer(opts: BuildServerOptions): Promise<FastifyInstance> {
@@ -63,7 +65,9 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
     logger: opts.logger ?? false,
     bodyLimit: config.bodyLimit,
     trustProxy: opts.trustProxy ?? false,
-  });
+    // the routes do not care which server carries them: typed as the plain HTTP instance
+    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
   installErrorHandlers(app);
   // JSON only: any other body type is a 415, not a string our schemas would misread
   app.removeContentTypeParser('text/plain');

@@ -26,6 +26,7 @@ import { checkDirectory } from '../shared/units';
 import { DeadlineRules } from '../shared/workorders';
 import { readCalendarDir } from './workorders/calendar-dir';
 import { logDestination } from './log';
+import { loadTlsFiles, TlsConfigError } from './tls';
 import { backupEmbedded, restoreEmbedded, verifyEmbeddedBackup } from './db/backup';
 import { scheduleSnapshots } from './sync/snapshot-schedule';
 
@@ -33,8 +34,8 @@ const USAGE = `usage:
   npm run server -- --data DIR [--port N] [--host H] [--official-prefix JN] [--time-zone Asia/Shanghai]
                     [--window-days 365] [--offline-days 7] [--trust-proxy] [--secret-file FILE]
                     [--calendar-dir DIR] [--taxonomy-dir DIR] [--deadline-rules FILE.json] [--operator-may-dispatch]
-                    [--log-file FILE] [--log-max-mb 50] [--log-keep 10]
-                    [--snapshot-dir DIR [--snapshot-every-hours 24 (PostgreSQL)]]
+                    [--log-file FILE] [--log-max-mb 50] [--log-keep 10] [--tls-cert FILE --tls-key FILE]
+                    [--db-pool 10] [--snapshot-dir DIR [--snapshot-every-hours 24 (PostgreSQL)]]
   npm run server -- create-admin --data DIR --username NAME [--display-name TEXT]
   npm run server -- import-units --data DIR FILE.xlsx|FILE.csv [--dry-run]
   npm run server -- backup --data DIR --out FILE.tar.gz      (embedded database; stop the server first)
@@ -217,8 +218,19 @@ async function serve(args: string[]): Promise<void> {
       'log-keep': { type: 'string' },
       'snapshot-dir': { type: 'string' },
       'snapshot-every-hours': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'db-pool': { type: 'string' },
     },
   });
+  // before anything else: a half-given or unreadable certificate stops the start
+  let tls;
+  try {
+    tls = loadTlsFiles(values['tls-cert'], values['tls-key']);
+  } catch (e) {
+    if (e instanceof TlsConfigError) throw new UsageError(e.message);
+    throw e;
+  }
   const snapshotEvery = integer('snapshot-every-hours', values['snapshot-every-hours']);
   if (snapshotEvery !== undefined && !values['snapshot-dir']) throw new UsageError('--snapshot-every-hours needs --snapshot-dir DIR');
   if (snapshotEvery !== undefined && !process.env.DATABASE_URL) {
@@ -229,6 +241,8 @@ async function serve(args: string[]): Promise<void> {
   }
   if (snapshotEvery === 0) throw new UsageError('--snapshot-every-hours must be at least 1');
   const port = integer('port', values.port)!;
+  const poolSize = integer('db-pool', values['db-pool']);
+  if (poolSize === 0) throw new UsageError('--db-pool must be at least 1');
   const logMaxMb = integer('log-max-mb', values['log-max-mb']);
   const logKeep = integer('log-keep', values['log-keep']);
   if (logMaxMb === 0 || logKeep === 0) throw new UsageError('--log-max-mb and --log-keep must be at least 1');
@@ -268,6 +282,7 @@ async function serve(args: string[]): Promise<void> {
   const db = await openDatabase({
     databaseUrl: process.env.DATABASE_URL,
     dataDir: values.data,
+    poolSize,
     onRepaired: (paths) => (repaired = paths),
   });
   let app;
@@ -284,6 +299,7 @@ async function serve(args: string[]): Promise<void> {
       portalDir: PORTAL_DIR,
       taxonomyDir: values['taxonomy-dir'],
       snapshotDir: values['snapshot-dir'],
+      tls,
     });
     await app.listen({ port, host: values.host });
   } catch (e) {
@@ -293,7 +309,7 @@ async function serve(args: string[]): Promise<void> {
   if (repaired.length > 0) {
     app.log.warn({ data: values.data, repaired: repaired.length }, 'the data folder was readable by other users: tightened to 0700/0600');
   }
-  app.log.info({ db: db.kind, data: values.data ?? null }, 'hotline server ready');
+  app.log.info({ db: db.kind, data: values.data ?? null, tls: tls !== undefined }, 'hotline server ready');
   const snapshots =
     snapshotEvery !== undefined && values['snapshot-dir']
       ? scheduleSnapshots({ dir: values['snapshot-dir'], everyHours: snapshotEvery, windowDays: windowDays ?? DEFAULT_CONFIG.windowDays, log: app.log })

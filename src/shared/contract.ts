@@ -38,6 +38,25 @@ const TaxonomyNodeSchema: z.ZodType<TaxonomyNode> = z.lazy(() =>
 
 const Empty = z.object({}).strict();
 
+/**
+ * The workstation settings the desktop shows or lets the operator change. A key set in IT's
+ * machine policy file is locked: the policy always wins, so the screen shows it as 由管理员锁定
+ * and offers no way to change it.
+ */
+export const SETTING_KEYS = ['locale', 'serverUrl', 'workstation', 'defaultAreaCode'] as const;
+export const SettingKey = z.enum(SETTING_KEYS);
+export type SettingKey = z.infer<typeof SettingKey>;
+export const SettingsView = z.object({
+  locale: z.enum(['zh-CN', 'en']),
+  /** null: standalone */
+  serverUrl: z.string().nullable(),
+  workstation: z.string(),
+  defaultAreaCode: z.string(),
+  /** the keys IT's policy file sets: shown locked, not changeable */
+  locked: z.array(SettingKey),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
 /** Who is signed in on this workstation (登录状态). */
 export const SessionState = z.object({
   /** false in standalone mode (no server configured): the configured operator logs the cases */
@@ -157,6 +176,20 @@ export const contract = {
       operator: z.string(),
       transport: z.enum(['electron', 'browser']),
     }),
+  },
+  /** the workstation's settings and which of them IT's policy file locks; callable before sign-in */
+  'settings.get': {
+    input: Empty,
+    output: SettingsView,
+  },
+  /**
+   * 导出诊断信息: writes the help desk's bundle (the same as `npm run store -- diagnostics`:
+   * versions, configuration without secrets, store integrity and counts, backups, masked log
+   * tail; no case data) to <data dir>/diagnostics/ and says where
+   */
+  'diagnostics.export': {
+    input: Empty,
+    output: z.object({ file: z.string(), bytes: z.number().int() }),
   },
   /** 软件更新 status; asks the update server at once when the sync job was refused with update_required */
   'app.update': {

@@ -20,6 +20,7 @@ import type { HandlerTable } from './dispatch';
 import { countRecentDrafts } from '../store/drafts';
 import { DRAFT_QUIET_MS, type Activity } from '../updates/policy';
 import type { UpdateHandle } from './handlers';
+import { serverFetch } from '../sync/ca-fetch';
 
 export interface AppContext {
   config: AppConfig;
@@ -114,6 +115,7 @@ export function startApp(opts: StartOptions): AppContext {
   const sync = startSync({
     db: store.db,
     serverUrl: config.serverUrl,
+    fetch: serverFetch(config),
     workstation: config.workstation,
     secrets: opts.secrets,
     onWrite: store.noteWrite,
@@ -127,7 +129,7 @@ export function startApp(opts: StartOptions): AppContext {
     config,
     store,
     sync,
-    handlers: createHandlers(store, config, sync, () => ctx.updates),
+    handlers: createHandlers(store, config, sync, () => ctx.updates, opts.dataDir),
     telephony,
     dataDir: opts.dataDir,
     activity: () => ({ activeCalls: telephony.activeCalls(), drafts: countRecentDrafts(store.db, Date.now() - DRAFT_QUIET_MS) }),

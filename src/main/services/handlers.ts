@@ -4,7 +4,7 @@
  * nothing here knows which.
  */
 import pkg from '../../../package.json' with { type: 'json' };
-import type { SessionState, UpdateStatus } from '../../shared/contract';
+import { SETTING_KEYS, type SessionState, type UpdateStatus } from '../../shared/contract';
 import { UPDATES_NOT_CONFIGURED } from '../updates/service';
 import { AccountListResponse, AdminAccountResponse } from '../../shared/admin';
 import { AdminAuditResult } from '../../shared/desk-admin';
@@ -14,7 +14,9 @@ import type { SessionView } from '../sync/auth';
 import type { SyncService } from '../sync/service';
 import type { Store } from '../store/types';
 import { ContractRefusal, type HandlerTable } from './dispatch';
-import type { AppConfig } from '../config';
+import { lockedSettings, type AppConfig } from '../config';
+import { writeDiagnostics } from '../diagnostics';
+import { serverFetch } from '../sync/ca-fetch';
 
 /**
  * The intake draft belongs to an account, not to the workstation: one slot per username
@@ -41,6 +43,8 @@ export function createHandlers(
   config: AppConfig,
   sync: SyncService,
   updates: () => UpdateHandle | null = () => null,
+  /** the data folder, for 导出诊断信息; absent (tests): that method is refused */
+  dataDir?: string,
 ): HandlerTable {
   /** Who logs a case now: the signed-in account (and its outbox client), or in standalone mode the configured operator. */
   const operator = (): { name: string; clientId: string | null } => {
@@ -72,7 +76,12 @@ export function createHandlers(
   };
 
   // 系统管理: the server's admin routes as the signed-in account (src/main/sync/admin.ts)
-  const admin = createAdminClient({ serverUrl: config.serverUrl, auth: sync.auth, workstation: config.workstation });
+  const admin = createAdminClient({
+    serverUrl: config.serverUrl,
+    auth: sync.auth,
+    workstation: config.workstation,
+    fetch: serverFetch(config),
+  });
   const accountAt = (path: string, body?: unknown) => admin.json({ method: 'POST', path, body }, AdminAccountResponse);
   const AuditPage = AdminAuditResult.options[0].omit({ ok: true });
 
@@ -84,6 +93,20 @@ export function createHandlers(
       operator: sync.auth.current()?.username ?? (sync.auth.loginRequired ? '' : config.operator),
       transport: ctx.transport,
     }),
+    'settings.get': () => {
+      const locked = new Set<string>(lockedSettings(config));
+      return {
+        locale: config.locale,
+        serverUrl: config.serverUrl ?? null,
+        workstation: config.workstation,
+        defaultAreaCode: config.defaultAreaCode,
+        locked: SETTING_KEYS.filter((k) => locked.has(k)),
+      };
+    },
+    'diagnostics.export': () => {
+      if (!dataDir) throw new ContractRefusal('not_found', 'this workstation has no data folder to export diagnostics from');
+      return writeDiagnostics({ dataDir, config, appVersion: pkg.version });
+    },
     'app.update': () => {
       const service = updates();
       if (!service) return UPDATES_NOT_CONFIGURED;

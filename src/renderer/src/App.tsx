@@ -8,6 +8,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useEffect } from 'react';
 import { LanguageSwitch } from './features/auth/LanguageSwitch';
+import { useSettings } from './state/settings';
 import { LoginScreen } from './features/auth/LoginScreen';
 import { SignedInUser } from './features/auth/SignedInUser';
 import { CaseDetailDialog } from './features/cases/CaseDetailDialog';
@@ -74,9 +75,12 @@ export function App() {
 function SessionGate() {
   const t = useT();
   const { state, session, load } = useSession();
+  const loadSettings = useSettings((s) => s.load);
   useEffect(() => {
     void load();
-  }, [load]);
+    // a language IT locks applies from the login screen on
+    void loadSettings();
+  }, [load, loadSettings]);
   if (state === 'failed') {
     return (
       <div className="gate">

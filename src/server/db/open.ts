@@ -18,6 +18,8 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** PostgreSQL only: schema(s) to put first on the search_path */
   searchPath?: string;
+  /** PostgreSQL only: the connection pool's size (default 10) */
+  poolSize?: number;
   /** embedded only: told which paths of the data folder were readable by others and were tightened */
   onRepaired?: (paths: string[]) => void;
 }
@@ -59,7 +61,7 @@ export function lockDataDir(dir: string): () => void {
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
   if (opts.databaseUrl) {
-    return openPostgres({ connectionString: opts.databaseUrl, searchPath: opts.searchPath });
+    return openPostgres({ connectionString: opts.databaseUrl, searchPath: opts.searchPath, max: opts.poolSize });
   }
   if (!opts.dataDir) throw new DatabaseOpenError('give a data folder (--data DIR) or set DATABASE_URL');
   restrictNewFiles();

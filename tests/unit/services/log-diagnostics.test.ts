@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../../src/main/config';
-import { collectDiagnostics } from '../../../src/main/diagnostics';
+import { collectDiagnostics, DIAGNOSTICS_DIR, type Diagnostics } from '../../../src/main/diagnostics';
+import { dispatch } from '../../../src/main/services/dispatch';
+import { createHandlers } from '../../../src/main/services/handlers';
+import { startSync } from '../../../src/main/sync/service';
 import { createMainLog } from '../../../src/main/log';
 import { STORE_FILE } from '../../../src/main/store/paths';
 import { openStore } from '../../../src/main/store/store';
@@ -69,5 +72,35 @@ describe('diagnostics export', () => {
     expect(d.store!.schemaVersion).toBeGreaterThan(0);
     expect(d.config).toMatchObject({ workstation: 'W001', serverUrl: 'https://hotline.example.lan:8345/' });
     expect(d.logTail.at(-1)).toContain('sync failed');
+  });
+
+  it('导出诊断信息 in the app writes the same bundle to <data>/diagnostics, 0600, through the contract', async () => {
+    const dataDir = tmp();
+    const store = openStore({ file: join(dataDir, STORE_FILE), workstation: 'W002' });
+    store.loadTaxonomy(TAXONOMY.categories, TAXONOMY.regions);
+    store.saveIntake(intake({ phone: '13905375678', callerName: '李建国', content: '井盖缺失有安全隐患', address: '太白湖新区' }), 'op');
+    const config: AppConfig = { workstation: 'W002', operator: 'op', defaultAreaCode: '0537', locale: 'zh-CN' };
+    const sync = startSync({ db: store.db });
+    try {
+      const handlers = createHandlers(store, config, sync, () => null, dataDir);
+      const res = await dispatch(handlers, 'diagnostics.export', {}, { transport: 'browser' });
+      expect(res.ok).toBe(true);
+      const { file, bytes } = (res as { ok: true; data: { file: string; bytes: number } }).data;
+      expect(file.startsWith(join(dataDir, DIAGNOSTICS_DIR, 'diagnostics-'))).toBe(true);
+      expect(statSync(file).size).toBe(bytes);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const text = readFileSync(file, 'utf8');
+      const bundle = JSON.parse(text) as Diagnostics;
+      // the same bundle as the command line's, taken from the store the app holds open
+      expect(Object.keys(bundle)).toEqual(Object.keys(collectDiagnostics({ dataDir, config })));
+      expect(bundle).toMatchObject({ kind: 'hotline-desk/diagnostics@1', config: { workstation: 'W002' }, store: { integrity: ['ok'], counts: { cases: 1 } } });
+      for (const s of ['13905375678', '李建国', '井盖', '太白湖']) expect(text).not.toContain(s);
+      // a workstation without a data folder (tests) refuses, rather than writing somewhere else
+      const none = await dispatch(createHandlers(store, config, sync), 'diagnostics.export', {}, { transport: 'browser' });
+      expect(none).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    } finally {
+      sync.stop();
+      store.close();
+    }
   });
 });

@@ -6,6 +6,8 @@ export const en: Messages = {
     workstation: 'Workstation',
     operator: 'Operator',
     language: 'Language',
+    locked: 'Locked by your administrator',
+    lockedHint: "Your administrator set this in the machine's policy file; it cannot be changed here",
     shortcutsButton: 'Shortcuts (F1)',
     loading: 'Connecting…',
     backendDown: 'Cannot reach the workstation service. Check it and try again.',
@@ -484,6 +486,10 @@ export const en: Messages = {
   help: {
     title: 'Keyboard shortcuts',
     close: 'Close',
+    exportDiagnostics: 'Export diagnostics',
+    diagnosticsHint: "For the IT help desk: versions, configuration, the log and this workstation's database check; no case content.",
+    diagnosticsSaved: (file: string) => `Diagnostics saved to ${file}`,
+    diagnosticsFailed: (reason: string) => `Could not export diagnostics: ${reason}`,
     key: 'Key',
     action: 'Action',
     items: [

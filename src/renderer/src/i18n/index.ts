@@ -23,12 +23,22 @@ function initialLang(): Lang {
 
 interface LangState {
   lang: Lang;
+  /** IT's policy file sets the language: it is shown, and the operator cannot change it */
+  locked: boolean;
   setLang: (lang: Lang) => void;
+  /** the policy's language, for good (the operator's stored choice stays for an unlocked start) */
+  lockTo: (lang: Lang) => void;
 }
 
-export const useLang = create<LangState>((set) => ({
+export const useLang = create<LangState>((set, get) => ({
   lang: initialLang(),
+  locked: false,
+  lockTo: (lang) => {
+    document.documentElement.lang = lang;
+    set({ lang, locked: true });
+  },
   setLang: (lang) => {
+    if (get().locked) return;
     try {
       localStorage.setItem(STORAGE_KEY, lang);
     } catch {

@@ -23,6 +23,8 @@ export const zhCN = {
     workstation: '工位',
     operator: '话务员',
     language: '界面语言',
+    locked: '由管理员锁定',
+    lockedHint: '此项由管理员在本机策略文件中设定，不能在这里更改',
     shortcutsButton: '快捷键 (F1)',
     loading: '正在连接…',
     backendDown: '无法连接到工作台服务，请检查后重试。',
@@ -505,6 +507,10 @@ export const zhCN = {
   help: {
     title: '快捷键',
     close: '关闭',
+    exportDiagnostics: '导出诊断信息',
+    diagnosticsHint: '供 IT 服务台排查问题：版本、配置、日志和本机数据库检查结果，不含任何案件内容。',
+    diagnosticsSaved: (file: string) => `诊断信息已保存到 ${file}`,
+    diagnosticsFailed: (reason: string) => `导出诊断信息失败：${reason}`,
     key: '按键',
     action: '作用',
     items: [

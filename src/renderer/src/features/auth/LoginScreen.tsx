@@ -12,6 +12,8 @@ import { useLang, useT, type Messages } from '../../i18n';
 import { useSession } from '../../state/session';
 import { useStatus } from '../../state/status';
 import { LanguageSwitch } from './LanguageSwitch';
+import { useLocked } from '../../state/settings';
+import { LockedNote } from '../../ui/LockedNote';
 
 type LoginAnswer = MethodOutput<'auth.login'>;
 type Refusal = Extract<LoginAnswer, { ok: false }>;
@@ -31,6 +33,7 @@ export function LoginScreen() {
   const endedReason = useSession((s) => s.session?.endedReason ?? null);
   const apply = useSession((s) => s.apply);
   const [workstation, setWorkstation] = useState<string | null>(null);
+  const codeLocked = useLocked('workstation');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState<{ username: boolean; password: boolean }>({ username: false, password: false });
@@ -155,7 +158,11 @@ export function LoginScreen() {
           <h2 id="login-title" className="login__title">
             {t.auth.title}
           </h2>
-          {workstation && <p className="login__subtitle">{t.auth.subtitle(workstation)}</p>}
+          {workstation && (
+            <p className="login__subtitle">
+              {t.auth.subtitle(workstation)} {codeLocked && <LockedNote id="workstation-locked" />}
+            </p>
+          )}
           <p role="status" className="login__status">
             {statusMessage && !failure ? statusMessage(t) : ''}
           </p>

@@ -8,6 +8,8 @@ import { Button, Tag } from 'antd';
 import { useT } from '../../i18n';
 import { tagTextStyle } from '../../ui/tagColours';
 import { useReference } from '../../state/reference';
+import { useLocked } from '../../state/settings';
+import { LockedNote } from '../../ui/LockedNote';
 import { useSession } from '../../state/session';
 import { useStatus } from '../../state/status';
 import { useOpenCase } from '../cases/caseStore';
@@ -30,11 +32,13 @@ export function SignedInUser() {
   const session = useSession((s) => s.session);
   const logout = useSession((s) => s.logout);
   const user = session?.user ?? null;
+  const codeLocked = useLocked('workstation');
+  const lock = codeLocked ? <LockedNote id="workstation-locked" /> : null;
 
   if (!session?.loginRequired) {
     return info ? (
       <span className="topbar__who">
-        {t.app.workstation} {info.workstation} · {t.app.operator} {info.operator}
+        {t.app.workstation} {info.workstation} {lock} · {t.app.operator} {info.operator}
       </span>
     ) : null;
   }
@@ -42,7 +46,7 @@ export function SignedInUser() {
     <span className="topbar__who">
       {info && (
         <span>
-          {t.app.workstation} {info.workstation} ·{' '}
+          {t.app.workstation} {info.workstation} {lock} ·{' '}
         </span>
       )}
       {user && (

@@ -88,7 +88,7 @@ describe('server command line', () => {
     expect(await exited).toBe(0);
     expect(log).toMatch(/shutting down/);
     expect(existsSync(join(data, 'server.pid'))).toBe(false);
-  });
+  }, 120_000); // a real process started through tsx: slow to boot on a loaded machine
 
   it('refuses to serve PostgreSQL without a token signing secret, saying where to put one', () => {
     const res = run(['--port', '1'], '', { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });

@@ -479,6 +479,11 @@ export const en: Messages = {
       'units.import': 'Import units',
       'audit.export': 'Export audit trail',
       'case.open': 'Open personal data of a case',
+      'leader.schedule': 'Schedule a leader session',
+      'leader.rota': 'Generate the leader rota',
+      'leader.dispatch': 'Send a leader session out as supervised orders',
+      'meeting.schedule': 'Schedule a face-to-face meeting',
+      'meeting.outcome': 'Record a face-to-face outcome',
     } as Record<string, string>,
   },
   help: {

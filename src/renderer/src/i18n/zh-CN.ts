@@ -500,6 +500,11 @@ export const zhCN = {
       'units.import': '导入承办单位',
       'audit.export': '导出操作日志',
       'case.open': '查看案件个人信息',
+      'leader.schedule': '安排领导接听',
+      'leader.rota': '生成领导接听值班表',
+      'leader.dispatch': '领导接听转督办',
+      'meeting.schedule': '安排面对面',
+      'meeting.outcome': '记录面对面结果',
     } as Record<string, string>,
   },
   help: {

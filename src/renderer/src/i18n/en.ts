@@ -587,6 +587,7 @@ export const en: Messages = {
       ['F5', 'Sync now (when connected to a central server)'],
       ['Alt+S', 'Go to Intake (what you typed stays)'],
       ['Alt+G', 'Go to Work orders: pending dispatch, review, returned, extensions, overdue board'],
+      ['Alt+L', 'Go to Leader on duty: sessions, rota, completion and satisfaction, face-to-face (supervisors)'],
       ['Alt+M', 'Go to Administration (admins): accounts, audit trail'],
       ['Enter / double-click (work-order lists)', 'Open the row: dispatch, review, dispatch again or decide an extension'],
       ['Enter / Ctrl+Enter (Dispatch dialog)', 'Dispatch (in the note, Enter is a new line and Ctrl+Enter dispatches)'],

@@ -30,6 +30,19 @@ afterAll(async () => {
   await floor?.stop();
 });
 
+const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
+
+/** Picks in a searchable picker as an operator does: type, wait for the highlighted match, Enter moves on. */
+async function pick(text: string): Promise<void> {
+  const from = await activeId();
+  await page.keyboard.type(text);
+  const options = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
+  await options.and(page.locator('.ant-select-item-option-active')).first().waitFor();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.keyboard.press('Enter');
+  await expect.poll(activeId).not.toBe(from);
+}
+
 const hhmm = (at: number) => new Date(at + 8 * 3_600_000).toISOString().slice(11, 16);
 
 describe('领导接听 on the desktop', () => {
@@ -69,26 +82,20 @@ describe('领导接听 on the desktop', () => {
     const channel = page.locator('.ant-select').filter({ has: page.locator('#intake-channel') });
     await expect.poll(async () => (await channel.textContent())?.includes('领导接听'), WAIT).toBe(true);
 
-    // a call logged at this seat during the session (as the form sends it) carries the session
+    // a call logged by keyboard at this seat during the session carries the session
     const current = (await callHarness(floor.harness.url, 'leader.current', {})) as Loose;
     expect(current.ok).toBe(true);
     const sessionId: string = current.session.id;
-    const saved = (await callHarness(floor.harness.url, 'intake.save', {
-      phone: '13905371234',
-      callerName: '张先生',
-      channel: 'leader_session',
-      requestType: 'complaint',
-      categoryCode: 'C0105',
-      regionCode: '370811001',
-      address: '任城区古槐路12号',
-      content: '领导接听：小区旁工地夜间施工噪音扰民，请领导督促处理。',
-      answer: '',
-      urgency: 'normal',
-      handlingMode: 'dispatch',
-      confidential: false,
-      leaderSessionId: sessionId,
-    })) as { caseId: number };
-    expect(saved.caseId).toBeGreaterThan(0);
+    await page.keyboard.press('Alt+N');
+    await page.keyboard.type('13905371234');
+    await page.keyboard.press('Tab');
+    await pick('ts'); // 投诉 (preset 转办)
+    await pick('建筑工地噪音');
+    await pick('古槐');
+    expect(await activeId()).toBe('intake-content');
+    await page.keyboard.type('领导接听：小区旁工地夜间施工噪音扰民，请领导督促处理。');
+    await page.keyboard.press('Control+Enter');
+    await page.getByText(/已保存/).first().waitFor();
 
     const sup = await floor.login(SUPERVISOR);
     await expect

@@ -7,7 +7,7 @@
 import { create } from 'zustand';
 import { backend } from '../../api/backend';
 import type { Method, MethodInput, MethodOutput } from '../../../../shared/contract';
-import type { LeaderSession } from '../../../../shared/leader';
+import { sessionState, type LeaderSession } from '../../../../shared/leader';
 import type { Messages } from '../../i18n/zh-CN';
 
 type Ok<M extends Method> = Extract<MethodOutput<M>, { ok: true }>;
@@ -41,8 +41,11 @@ export const useLeader = create<LeaderState>((set, get) => ({
   current: null,
   refreshCurrent: async () => {
     const res = await backend.invoke('leader.current', {});
-    // offline or standalone: no session known (the call is logged with the channel the operator picks)
-    const next = res.ok && res.data.ok ? res.data.session : null;
+    const known = get().current;
+    // the server unreachable: the session known last goes on until its end time (the calls logged
+    // meanwhile carry it and sync later); standalone or signed out: none
+    const offline = res.ok && !res.data.ok && res.data.code === 'offline';
+    const next = res.ok && res.data.ok ? res.data.session : offline && known && sessionState(known, Date.now()) === 'running' ? known : null;
     if (next?.id !== get().current?.id || next?.state !== get().current?.state) set({ current: next });
   },
   tick: 0,

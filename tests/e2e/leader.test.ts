@@ -95,7 +95,7 @@ describe('领导接听 on the desktop', () => {
     expect(await activeId()).toBe('intake-content');
     await page.keyboard.type('领导接听：小区旁工地夜间施工噪音扰民，请领导督促处理。');
     await page.keyboard.press('Control+Enter');
-    await page.getByText(/已保存/).first().waitFor();
+    await page.getByText(/已受理，工单号/).first().waitFor();
 
     const sup = await floor.login(SUPERVISOR);
     await expect

@@ -40,6 +40,25 @@ import {
 import { UnitsImportRequest, UnitsImportResponse, UnitsResponse } from '../shared/units';
 import { OverdueBoard } from '../shared/desk-orders';
 import { OrderActionRequest, OrderActionResponse, OrderDetailResponse, OrderQueue, OrderQueueResponse } from '../shared/portal';
+import {
+  CreateLeaderSessionRequest,
+  CreateMeetingRequest,
+  FaceToFaceResponse,
+  LeaderCurrentResponse,
+  LeaderDispatchRequest,
+  LeaderDispatchResponse,
+  LeaderRotaRequest,
+  LeaderRotaResponse,
+  LeaderSessionDetail,
+  LeaderSessionList,
+  LeaderSessionResponse,
+  MeetingList,
+  MeetingListQuery,
+  MeetingOutcomeRequest,
+  MeetingResponse,
+  Seat,
+} from '../shared/leader';
+import { LocalDateSchema } from '../shared/workorders/calendar';
 
 /** GET /api/orders: ?queue=…&limit=… (default 100, at most 500) */
 export const OrderQueueQuery = z.object({
@@ -69,6 +88,13 @@ export interface RouteSpec {
 
 /** the call centre's own staff: workstations sync for them; a unit works in the portal */
 const CENTRE_ROLES = ['operator', 'supervisor', 'admin'] as const satisfies readonly Role[];
+/** who manages 领导接听 and 面对面 */
+const MANAGERS = ['supervisor', 'admin'] as const satisfies readonly Role[];
+
+/** GET /api/leader/sessions?from=&to= (default: 30 days back to 120 days ahead) */
+export const LeaderSessionQuery = z.object({ from: LocalDateSchema.optional(), to: LocalDateSchema.optional() });
+/** GET /api/leader/current?seat=W001 */
+export const LeaderCurrentQuery = z.object({ seat: Seat });
 
 export const API = {
   health: {
@@ -343,5 +369,107 @@ export const API = {
     body: OrderActionRequest,
     response: OrderActionResponse,
     errors: ['order_not_found', 'order_changed', 'action_refused', 'forbidden'],
+  },
+  leaderSessions: {
+    method: 'GET',
+    path: '/api/leader/sessions',
+    summary: '领导接听: the sessions between two dates (default 30 days back to 120 ahead), by date and start time, each with its state now.',
+    auth: CENTRE_ROLES,
+    query: LeaderSessionQuery,
+    response: LeaderSessionList,
+    errors: ['forbidden'],
+  },
+  leaderCurrent: {
+    method: 'GET',
+    path: '/api/leader/current',
+    summary: 'The session running now at a seat (a workstation code), or null: calls logged there carry the channel 领导接听 and the session.',
+    auth: CENTRE_ROLES,
+    query: LeaderCurrentQuery,
+    response: LeaderCurrentResponse,
+    errors: ['forbidden'],
+  },
+  createLeaderSession: {
+    method: 'POST',
+    path: '/api/leader/sessions',
+    summary: '安排领导接听: one session (date, times, leader, title, department, seat). 409 session_overlap when the seat has a session at that time.',
+    auth: MANAGERS,
+    body: CreateLeaderSessionRequest,
+    response: LeaderSessionResponse,
+    errors: ['forbidden', 'session_overlap'],
+  },
+  leaderRota: {
+    method: 'POST',
+    path: '/api/leader/rota',
+    summary:
+      '值班表: the next N weekly sessions at a seat (weekday default Wednesday, 09:00–10:30), each moved to the next working day when ' +
+      'its day is not one (逢节假日顺延). Dates where the seat already has a session are skipped and listed.',
+    auth: MANAGERS,
+    body: LeaderRotaRequest,
+    response: LeaderRotaResponse,
+    errors: ['forbidden', 'calendar_year_not_covered'],
+  },
+  leaderSession: {
+    method: 'GET',
+    path: '/api/leader/sessions/:id',
+    summary: "One session, its items (cases logged at the seat during it) with their orders' states, and its figures: 办结率 and 回访满意率.",
+    auth: CENTRE_ROLES,
+    response: LeaderSessionDetail,
+    errors: ['session_not_found'],
+  },
+  endLeaderSession: {
+    method: 'POST',
+    path: '/api/leader/sessions/:id/end',
+    summary: '结束接听: ends a running or scheduled session now (calls logged afterwards no longer carry it).',
+    auth: MANAGERS,
+    body: z.object({}).strict(),
+    response: LeaderSessionResponse,
+    errors: ['session_not_found', 'session_already_ended'],
+  },
+  dispatchLeaderSession: {
+    method: 'POST',
+    path: '/api/leader/sessions/:id/dispatch',
+    summary:
+      '转督办: after the session, each of its 转办 items waiting in 待派单 (or 已退回) is dispatched to the unit the dispatch catalogue suggests and ' +
+      'put under 重点 supervision with its own deadline (limitDays working days); items already dispatched are only supervised. ' +
+      'Each step is an entry of the order\'s history. 409 session_not_ended while it runs.',
+    auth: MANAGERS,
+    body: LeaderDispatchRequest,
+    response: LeaderDispatchResponse,
+    errors: ['session_not_found', 'session_not_ended', 'session_already_dispatched'],
+  },
+  faceToFace: {
+    method: 'GET',
+    path: '/api/meetings/face-to-face',
+    summary: "面对面: orders whose caller stayed unsatisfied on faceToFaceAfter follow-ups (the workflow setting, default 2), and the meetings.",
+    auth: MANAGERS,
+    response: FaceToFaceResponse,
+    errors: ['forbidden'],
+  },
+  meetings: {
+    method: 'GET',
+    path: '/api/meetings',
+    summary: "A caller's 面对面 meetings (?phone=), newest first, for the history panel.",
+    auth: CENTRE_ROLES,
+    query: MeetingListQuery,
+    response: MeetingList,
+    errors: ['forbidden'],
+  },
+  createMeeting: {
+    method: 'POST',
+    path: '/api/meetings',
+    summary: '安排面对面: who, where, when, with which unit, for one order (its caller). 404 order_not_found, 422 unknown_unit.',
+    auth: MANAGERS,
+    body: CreateMeetingRequest,
+    response: MeetingResponse,
+    errors: ['order_not_found', 'unknown_unit'],
+  },
+  meetingOutcome: {
+    method: 'POST',
+    path: '/api/meetings/:id/outcome',
+    summary: '面谈结果: held (with what was agreed) or cancelled (with why).',
+    auth: MANAGERS,
+    body: MeetingOutcomeRequest,
+    response: MeetingResponse,
+    errors: ['meeting_not_found'],
   },
 } as const satisfies Record<string, RouteSpec>;

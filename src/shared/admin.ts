@@ -105,6 +105,11 @@ export const AUDIT_ACTIONS = [
   'units.import',
   'audit.export',
   'case.open',
+  'leader.schedule',
+  'leader.rota',
+  'leader.dispatch',
+  'meeting.schedule',
+  'meeting.outcome',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

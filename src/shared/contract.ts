@@ -24,6 +24,7 @@ import {
   AdminResetPasswordInput,
   AdminSetDisabledInput,
 } from './desk-admin';
+import { DESK_LEADER_CHANNELS } from './desk-leader';
 import { DeskActInput, DeskActResult, DeskOrderDetail, DeskQueueInput, DeskQueueResponse, DeskUnits, OverdueBoard } from './desk-orders';
 
 const TaxonomyNodeSchema: z.ZodType<TaxonomyNode> = z.lazy(() =>
@@ -336,6 +337,8 @@ export const contract = {
     input: AdminAuditExportInput,
     output: AdminAuditExportResult,
   },
+  /** 领导接听 and 面对面 (src/shared/desk-leader.ts): online calls to the server */
+  ...DESK_LEADER_CHANNELS,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

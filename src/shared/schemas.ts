@@ -104,6 +104,8 @@ export type IntakeValues = z.output<typeof IntakeInput>;
 export const IntakeSave = IntakeFields.extend({
   /** the phone system's call this case was logged during (screen pop); null when typed by hand */
   call: CallTimes.nullable().default(null),
+  /** 领导接听: the session running at this seat when the case was logged (channel leader_session) */
+  leaderSessionId: z.string().uuid().nullable().default(null),
 }).superRefine(directNeedsAnswer);
 export type IntakeSave = z.input<typeof IntakeSave>;
 export type IntakeSaveValues = z.output<typeof IntakeSave>;

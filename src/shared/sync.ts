@@ -124,6 +124,8 @@ export const CaseCreateCase = z.object({
   createdAt: EpochMs,
   /** the phone system's call it was logged during (来电时间, answered, ended); null or absent when none */
   call: CallTimes.nullable().optional(),
+  /** 领导接听: the leader session running at this seat when the call was logged (channel leader_session); null or absent when none */
+  leaderSessionId: Uuid.nullable().optional(),
 });
 
 /** The first contact (来电记录) of the case, args.contact of 'case.create'. */
@@ -308,6 +310,8 @@ export const CaseChange = z.object({
   originClientId: z.string(),
   /** 来电时间 and 通话时长 from the phone system; null when the case was logged without one (absent from older servers) */
   call: CaseCall.nullable().optional(),
+  /** 领导接听: the session the case was logged in (absent from older servers) */
+  leaderSessionId: z.string().nullable().optional(),
   /** the server's change version of this row: increases with every change of the case */
   version: z.number().int(),
   /** oldest first */

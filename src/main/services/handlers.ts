@@ -10,6 +10,17 @@ import { AccountListResponse, AdminAccountResponse } from '../../shared/admin';
 import { AdminAuditResult } from '../../shared/desk-admin';
 import { CreateAccountResponse } from '../../shared/sync';
 import { createAdminClient } from '../sync/admin';
+import {
+  FaceToFaceResponse,
+  LeaderCurrentResponse,
+  LeaderDispatchResponse,
+  LeaderRotaResponse,
+  LeaderSessionDetail,
+  LeaderSessionList,
+  LeaderSessionResponse,
+  MeetingList,
+  MeetingResponse,
+} from '../../shared/leader';
 import type { SessionView } from '../sync/auth';
 import type { SyncService } from '../sync/service';
 import type { Store } from '../store/types';
@@ -81,6 +92,14 @@ export function createHandlers(
     auth: sync.auth,
     workstation: config.workstation,
     fetch: serverFetch(config),
+  });
+  // 领导接听 and 面对面: the centre's staff; each route checks its own roles (supervisors manage)
+  const centre = createAdminClient({
+    serverUrl: config.serverUrl,
+    auth: sync.auth,
+    workstation: config.workstation,
+    fetch: serverFetch(config),
+    roles: ['operator', 'supervisor', 'admin'],
   });
   const accountAt = (path: string, body?: unknown) => admin.json({ method: 'POST', path, body }, AdminAccountResponse);
   const AuditPage = AdminAuditResult.options[0].omit({ ok: true });
@@ -209,5 +228,17 @@ export function createHandlers(
     'admin.bindUnit': ({ id, unitCode }) => accountAt(`/api/accounts/${id}/unit`, { unitCode }),
     'admin.audit': (query) => admin.json({ method: 'GET', path: '/api/audit', query }, AuditPage),
     'admin.auditExport': (query) => admin.file({ method: 'GET', path: '/api/audit/export', query }),
+    // 领导接听 and 面对面: online only (src/shared/desk-leader.ts)
+    'leader.list': () => centre.json({ method: 'GET', path: '/api/leader/sessions' }, LeaderSessionList),
+    'leader.current': () => centre.json({ method: 'GET', path: '/api/leader/current', query: { seat: config.workstation } }, LeaderCurrentResponse),
+    'leader.create': (body) => centre.json({ method: 'POST', path: '/api/leader/sessions', body }, LeaderSessionResponse),
+    'leader.rota': (body) => centre.json({ method: 'POST', path: '/api/leader/rota', body }, LeaderRotaResponse),
+    'leader.get': ({ id }) => centre.json({ method: 'GET', path: `/api/leader/sessions/${id}` }, LeaderSessionDetail),
+    'leader.end': ({ id }) => centre.json({ method: 'POST', path: `/api/leader/sessions/${id}/end`, body: {} }, LeaderSessionResponse),
+    'leader.dispatch': ({ id, ...body }) => centre.json({ method: 'POST', path: `/api/leader/sessions/${id}/dispatch`, body }, LeaderDispatchResponse),
+    'meetings.faceToFace': () => centre.json({ method: 'GET', path: '/api/meetings/face-to-face' }, FaceToFaceResponse),
+    'meetings.create': (body) => centre.json({ method: 'POST', path: '/api/meetings', body }, MeetingResponse),
+    'meetings.outcome': ({ id, ...body }) => centre.json({ method: 'POST', path: `/api/meetings/${id}/outcome`, body }, MeetingResponse),
+    'meetings.forPhone': ({ phone }) => centre.json({ method: 'GET', path: '/api/meetings', query: { phone } }, MeetingList),
   };
 }

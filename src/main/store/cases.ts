@@ -58,7 +58,7 @@ export function createCases(db: Db, ctx: CaseContext) {
       content, operator, created_at AS createdAt
     FROM contacts WHERE case_id = ? ORDER BY created_at, id`);
 
-  const save = db.transaction((values: IntakeValues & { call?: CallTimes | null }, operator: string, clientId: string | null): SaveResult => {
+  const save = db.transaction((values: IntakeValues & { call?: CallTimes | null; leaderSessionId?: string | null }, operator: string, clientId: string | null): SaveResult => {
     const phone = normalizePhone(values.phone, { defaultAreaCode: ctx.defaultAreaCode });
     if (!phone.ok) throw new StoreInputError('phone.invalid');
     const createdAt = ctx.now();
@@ -89,6 +89,8 @@ export function createCases(db: Db, ctx: CaseContext) {
         operator,
         createdAt,
         call: values.call ?? null,
+        // 领导接听: only a case of that channel carries the session
+        ...(values.leaderSessionId && values.channel === 'leader_session' ? { leaderSessionId: values.leaderSessionId } : {}),
       },
       contact: {
         uuid: randomUUID(),
@@ -108,6 +110,7 @@ export function createCases(db: Db, ctx: CaseContext) {
       insertCase.run({
         ...c,
         call: undefined,
+        leaderSessionId: undefined,
         confidential: c.confidential ? 1 : 0,
         callId: call?.callId ?? null,
         ringAt: call?.ringAt ?? null,
@@ -124,7 +127,7 @@ export function createCases(db: Db, ctx: CaseContext) {
   });
 
   return {
-    saveIntake(values: IntakeValues & { call?: CallTimes | null }, operator: string, opts: { clientId?: string | null } = {}): SaveResult {
+    saveIntake(values: IntakeValues & { call?: CallTimes | null; leaderSessionId?: string | null }, operator: string, opts: { clientId?: string | null } = {}): SaveResult {
       return save.immediate(values, operator, opts.clientId ?? null);
     },
 

@@ -34,7 +34,7 @@ export interface Store {
    * standalone mode, where the row waits for the first account that signs in (sync-store.ts).
    */
   /** values.call: the phone system's call the case was logged during (screen pop), if any */
-  saveIntake(values: IntakeValues & { call?: CallTimes | null }, operator: string, opts?: { clientId?: string | null }): SaveResult;
+  saveIntake(values: IntakeValues & { call?: CallTimes | null; leaderSessionId?: string | null }, operator: string, opts?: { clientId?: string | null }): SaveResult;
   callerHistory(phoneText: string, opts?: { limit?: number }): CallerHistory;
   search(q: string, limit: number): SearchResult;
   getCase(id: number): CaseDetail | null;

@@ -19,6 +19,8 @@ export interface AdminClientOptions {
   workstation: string;
   fetch?: FetchFn;
   timeoutMs?: number;
+  /** the roles this client calls for (default admin); the server checks each route's own roles */
+  roles?: readonly string[];
 }
 
 export interface AdminRequest {
@@ -113,7 +115,7 @@ export function createAdminClient(opts: AdminClientOptions): AdminClient {
     if (!baseUrl) return refusal('standalone', 'account administration needs the central server: this workstation is standalone');
     const user = opts.auth.current();
     if (!user) return refusal('signed_out', 'sign in as an admin first');
-    if (user.role !== 'admin') return refusal('forbidden', 'only an admin account may do this');
+    if (!(opts.roles ?? ['admin']).includes(user.role)) return refusal('forbidden', `only ${(opts.roles ?? ['admin']).join(' or ')} accounts may do this`);
     try {
       let res: Response;
       try {

@@ -99,6 +99,7 @@ const CASE_FIELDS: Record<Exclude<keyof CaseChange, 'contacts'>, Check> = {
   originClientId: str,
   version: int,
   call,
+  leaderSessionId: (v) => (v === undefined || v === null ? null : uuid(v)),
   order,
   history,
 };

@@ -28,6 +28,8 @@ import { BoardDrillDialog } from './features/orders/BoardRegion';
 import { DispatchDialog } from './features/orders/DispatchDialog';
 import { OrdersScreen } from './features/orders/OrdersScreen';
 import { AdminScreen, useAdminVisible } from './features/admin/AdminScreen';
+import { LeaderNotice, LeaderScreen, useLeaderVisible } from './features/leader/LeaderScreen';
+import { useLeader } from './features/leader/leaderStore';
 import { ExtensionDialog, ReviewDialog } from './features/orders/ReviewDialog';
 import { useOrders } from './features/orders/ordersStore';
 import { useNav } from './state/nav';
@@ -127,6 +129,17 @@ function Workstation() {
   const onOrders = screen === 'orders' && ordersVisible;
   const adminVisible = useAdminVisible();
   const onAdmin = screen === 'admin' && adminVisible;
+  const leaderVisible = useLeaderVisible();
+  const onLeader = screen === 'leader' && leaderVisible;
+  // 领导接听: the session running at this seat, asked every 30 s while signed in to a server
+  const refreshLeader = useLeader((s) => s.refreshCurrent);
+  useEffect(() => {
+    useLeader.setState({ current: null });
+    if (!leaderVisible) return;
+    void refreshLeader();
+    const timer = setInterval(() => void refreshLeader(), 30_000);
+    return () => clearInterval(timer);
+  }, [leaderVisible, signedIn, refreshLeader]);
 
   return (
     <div className="shell">
@@ -146,7 +159,7 @@ function Workstation() {
       <NavBar />
       {/* both screens stay mounted: the hidden one keeps its state (the intake draft, the dialogs) */}
       <main className="screens">
-      <div className="workspace" hidden={onOrders || onAdmin}>
+      <div className="workspace" hidden={onOrders || onAdmin || onLeader}>
         <section className="intake" aria-labelledby="intake-title">
           <div className="intake__head">
             <h2 id="intake-title" className="panel-title">
@@ -155,6 +168,7 @@ function Workstation() {
             <StatusLine />
           </div>
           <IncomingCallBanner />
+          <LeaderNotice />
           <IntakeForm />
         </section>
         <HistoryPanel />
@@ -162,6 +176,11 @@ function Workstation() {
       {ordersVisible && (
         <div className="workspace workspace--orders" hidden={!onOrders}>
           <OrdersScreen active={onOrders} />
+        </div>
+      )}
+      {leaderVisible && (
+        <div className="workspace workspace--orders" hidden={!onLeader}>
+          <LeaderScreen active={onLeader} />
         </div>
       )}
       {adminVisible && (

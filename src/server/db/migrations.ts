@@ -318,6 +318,54 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    name: '领导接听 sessions (a case logged at the seat carries its session), 面对面 meetings',
+    async up(tx) {
+      await tx.exec(`
+        CREATE TABLE leader_sessions (
+          id uuid PRIMARY KEY,
+          date date NOT NULL,
+          start_time text NOT NULL CHECK (start_time ~ '^[0-2][0-9]:[0-5][0-9]$'),
+          end_time text NOT NULL CHECK (end_time ~ '^[0-2][0-9]:[0-5][0-9]$' AND end_time > start_time),
+          leader_name text NOT NULL,
+          leader_title text NOT NULL,
+          department text NOT NULL,
+          seat text NOT NULL,
+          moved_from date,
+          ended_at bigint,
+          dispatched_at bigint,
+          created_by text NOT NULL,
+          created_at bigint NOT NULL
+        );
+        CREATE INDEX leader_sessions_by_date ON leader_sessions (date, seat);
+        -- no foreign key: a case pushed later (offline) names a session by id; the routes read it joined
+        ALTER TABLE cases ADD COLUMN leader_session_id uuid;
+        CREATE INDEX cases_by_leader_session ON cases (leader_session_id) WHERE leader_session_id IS NOT NULL;
+
+        CREATE TABLE face_meetings (
+          id uuid PRIMARY KEY,
+          case_id bigint NOT NULL REFERENCES cases (id),
+          phone text NOT NULL,
+          attendees text NOT NULL,
+          place text NOT NULL,
+          at bigint NOT NULL,
+          unit_code text NOT NULL,
+          note text NOT NULL,
+          state text NOT NULL CHECK (state IN ('scheduled', 'held', 'cancelled')),
+          outcome text NOT NULL DEFAULT '',
+          created_by text NOT NULL,
+          created_at bigint NOT NULL,
+          updated_at bigint NOT NULL
+        );
+        CREATE INDEX face_meetings_by_phone ON face_meetings (phone, at);
+        CREATE INDEX face_meetings_by_case ON face_meetings (case_id);
+        -- 面对面: orders whose caller stayed unsatisfied (followUp.unsatisfiedCount ≥ faceToFaceAfter)
+        CREATE INDEX work_orders_unsatisfied ON work_orders ((snapshot->'followUp'->'unsatisfiedCount'))
+          WHERE snapshot->'followUp'->'unsatisfiedCount' IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -158,3 +158,23 @@ describe('intake (受理)', () => {
     }
   });
 });
+
+describe('领导接听 (leader sessions) in the outbox', () => {
+  const SESSION = '0b8f6c1e-2d3a-4b5c-8d7e-9f0a1b2c3d4e';
+  const outboxCase = (store: ReturnType<typeof memoryStore>) =>
+    (JSON.parse(store.db.prepare('SELECT args FROM outbox ORDER BY seq DESC LIMIT 1').pluck().get() as string) as CaseCreateMutation).case;
+
+  it('a call of the channel 领导接听 carries the running session to the server', () => {
+    const store = memoryStore();
+    store.saveIntake({ ...intake({ channel: 'leader_session' }), leaderSessionId: SESSION }, 'op');
+    expect(outboxCase(store)).toMatchObject({ channel: 'leader_session', leaderSessionId: SESSION });
+  });
+
+  it('another channel does not, even while a session runs (the operator changed it)', () => {
+    const store = memoryStore();
+    store.saveIntake({ ...intake({ channel: 'hotline' }), leaderSessionId: SESSION }, 'op');
+    expect(outboxCase(store).leaderSessionId).toBeUndefined();
+    store.saveIntake(intake({ channel: 'leader_session' }), 'op');
+    expect(outboxCase(store).leaderSessionId).toBeUndefined();
+  });
+});

@@ -17,6 +17,7 @@ import { CaseRow } from '../cases/CaseRow';
 import { useOpenCase } from '../cases/caseStore';
 import { HistoryArrivingNotice } from '../sync/InitialLoad';
 import { useHistory, type HistoryView } from './historyStore';
+import { CallerMeetings } from '../leader/CallerMeetings';
 
 export function HistoryPanel() {
   const t = useT();
@@ -117,6 +118,7 @@ function KnownCaller({ history }: { history: CallerHistory }) {
           </ul>
         </>
       )}
+      <CallerMeetings phone={history.phone} />
     </>
   );
 }

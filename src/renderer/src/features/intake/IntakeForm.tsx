@@ -36,6 +36,7 @@ import {
 } from './draft';
 import { showScreen, useNav } from '../../state/nav';
 import { SuggestInput } from './SuggestInput';
+import { useLeader } from '../leader/leaderStore';
 
 const FORM_ID = 'intake-form';
 /** label column width: English labels are longer and must not wrap at 1366 px */
@@ -113,10 +114,18 @@ export function IntakeForm() {
     };
   }, [watch, autosave]);
 
+  // 领导接听: while a session runs at this seat the channel is 领导接听 (the operator may change it)
+  const leaderRunning = useLeader((s) => s.current !== null);
+  useEffect(() => {
+    const channel = getValues('channel');
+    if (leaderRunning && channel === 'hotline') setValue('channel', 'leader_session');
+    if (!leaderRunning && channel === 'leader_session') setValue('channel', 'hotline');
+  }, [leaderRunning, getValues, setValue]);
+
   const startOver = useCallback(() => {
     autosave.discard();
     handlingChosen.current = false;
-    reset(EMPTY_INTAKE);
+    reset(useLeader.getState().current ? { ...EMPTY_INTAKE, channel: 'leader_session' } : EMPTY_INTAKE);
     lookup('');
     useCall.getState().formCleared();
   }, [autosave, reset, lookup]);
@@ -128,7 +137,10 @@ export function IntakeForm() {
       // an answer typed before switching to 转办 stays in the form but is not part of the order
       const input = values.handlingMode === 'direct' ? values : { ...values, answer: '' };
       // the phone system's call this case is logged for (screen pop), if any
-      const res = await backend.invoke('intake.save', { ...input, call: useCall.getState().callForSave() });
+      // 领导接听: a call of that channel logged while a session runs at this seat carries the session
+      const leader = useLeader.getState().current;
+      const leaderSessionId = leader && input.channel === 'leader_session' ? leader.id : null;
+      const res = await backend.invoke('intake.save', { ...input, call: useCall.getState().callForSave(), leaderSessionId });
       saving.current = false;
       if (res.ok) {
         startOver();

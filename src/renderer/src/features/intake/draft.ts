@@ -44,7 +44,8 @@ export function usualHandling(requestType: string): HandlingMode | '' {
 
 export function isBlank(values: Partial<IntakeForm>): boolean {
   return (Object.keys(EMPTY_INTAKE) as Array<keyof IntakeForm>).every(
-    (key) => (values[key] ?? EMPTY_INTAKE[key]) === EMPTY_INTAKE[key],
+    // 领导接听 presets the channel while a session runs at this seat: that alone is not typing
+    (key) => (values[key] ?? EMPTY_INTAKE[key]) === EMPTY_INTAKE[key] || (key === 'channel' && values[key] === 'leader_session'),
   );
 }
 

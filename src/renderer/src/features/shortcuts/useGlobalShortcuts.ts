@@ -1,6 +1,6 @@
 /**
  * Shortcuts that work from anywhere: F1 help, Ctrl+K / F3 search (previous query selected), Alt+H history, Alt+N back to
- * the number, F5 立即同步, Alt+S 受理登记, Alt+G 工单 and Alt+M 系统管理 (the screens; Alt+H and Alt+N go back to 受理登记 first). Intake's own keys (Ctrl+Enter, Esc) live with the form. Capture
+ * the number, F5 立即同步, Alt+S 受理登记, Alt+G 工单, Alt+B 领导接听 and Alt+M 系统管理 (the screens; Alt+H and Alt+N go back to 受理登记 first). Intake's own keys (Ctrl+Enter, Esc) live with the form. Capture
  * phase, so a focused control cannot swallow them; the browser's own meaning of F1/F3/F5/Ctrl+K
  * is suppressed (F5 "reload" in the harness would only cost the operator a few seconds).
  */
@@ -63,6 +63,11 @@ export function useGlobalShortcuts(): void {
       else if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyG') {
         if (!ordersShown()) return;
         action = () => showScreen('orders', focusOrders);
+      }
+      else if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyB') {
+        // 领导接听 (B: 值班领导; Alt+L links a repeat call in 受理登记) is mounted for the centre's signed-in staff only
+        if (document.querySelector('.leader') === null) return;
+        action = () => showScreen('leader', () => (document.querySelector('.leader') as HTMLElement | null)?.focus());
       }
       else if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyM') {
         // 系统管理 is mounted for a signed-in admin only

@@ -40,6 +40,7 @@ export const CASE_STORAGE = {
   operator: same('operator'),
   createdAt: same('created_at'),
   call: same('call_id', 'call_ring_at', 'call_answer_at', 'call_end_at', 'talk_seconds'),
+  repeatOf: same('repeat_of'),
 } as const satisfies Record<keyof z.input<typeof CaseCreateCase>, FieldStorage>;
 
 export const CONTACT_STORAGE = {

@@ -24,7 +24,17 @@ import {
   AdminResetPasswordInput,
   AdminSetDisabledInput,
 } from './desk-admin';
-import { DeskActInput, DeskActResult, DeskOrderDetail, DeskQueueInput, DeskQueueResponse, DeskUnits, OverdueBoard } from './desk-orders';
+import {
+  DeskActInput,
+  DeskActResult,
+  DeskOrderDetail,
+  DeskQueueInput,
+  DeskQueueResponse,
+  DeskUnits,
+  OverdueBoard,
+  RepeatProposalInput,
+  RepeatProposalResult,
+} from './desk-orders';
 
 const TaxonomyNodeSchema: z.ZodType<TaxonomyNode> = z.lazy(() =>
   z.object({
@@ -176,6 +186,11 @@ export const contract = {
   'intake.save': {
     input: IntakeSave,
     output: z.object({ caseId: z.number().int(), localNo: z.string(), createdAt: z.number().int() }),
+  },
+  /** 可能重复: the open order (last N days) of this number, else of this address and category; asked while typing */
+  'repeat.propose': {
+    input: RepeatProposalInput,
+    output: RepeatProposalResult,
   },
   'draft.load': {
     input: Empty,

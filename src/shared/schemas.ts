@@ -104,6 +104,11 @@ export type IntakeValues = z.output<typeof IntakeInput>;
 export const IntakeSave = IntakeFields.extend({
   /** the phone system's call this case was logged during (screen pop); null when typed by hand */
   call: CallTimes.nullable().default(null),
+  /**
+   * 重复件: link this call to that open order (its id) instead of making a new one: the case is
+   * saved as a repeat call (closed, never dispatched) and the order's link_call is queued with it
+   */
+  repeatOf: z.string().min(1).max(64).nullable().default(null),
 }).superRefine(directNeedsAnswer);
 export type IntakeSave = z.input<typeof IntakeSave>;
 export type IntakeSaveValues = z.output<typeof IntakeSave>;

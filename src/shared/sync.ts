@@ -124,6 +124,12 @@ export const CaseCreateCase = z.object({
   createdAt: EpochMs,
   /** the phone system's call it was logged during (来电时间, answered, ended); null or absent when none */
   call: CallTimes.nullable().optional(),
+  /**
+   * 重复件: the order (its id, the original case's uuid) this call was linked to as a repeat call.
+   * Such a case is a recorded call, saved closed: the server creates no work order for it. Null
+   * or absent for every other case; a supervisor's 取消关联 clears it.
+   */
+  repeatOf: Uuid.nullable().optional(),
 });
 
 /** The first contact (来电记录) of the case, args.contact of 'case.create'. */
@@ -308,6 +314,8 @@ export const CaseChange = z.object({
   originClientId: z.string(),
   /** 来电时间 and 通话时长 from the phone system; null when the case was logged without one (absent from older servers) */
   call: CaseCall.nullable().optional(),
+  /** 重复件: the order this call was linked to as a repeat call (null or absent: none) */
+  repeatOf: z.string().nullable().optional(),
   /** the server's change version of this row: increases with every change of the case */
   version: z.number().int(),
   /** oldest first */

@@ -115,6 +115,7 @@ export function startApp(opts: StartOptions): AppContext {
     db: store.db,
     serverUrl: config.serverUrl,
     workstation: config.workstation,
+    defaultAreaCode: config.defaultAreaCode,
     secrets: opts.secrets,
     onWrite: store.noteWrite,
     onInternalError,

@@ -99,6 +99,7 @@ const CASE_FIELDS: Record<Exclude<keyof CaseChange, 'contacts'>, Check> = {
   originClientId: str,
   version: int,
   call,
+  repeatOf: (v) => (v === undefined || v === null || typeof v === 'string' ? null : 'expected string or null'),
   order,
   history,
 };

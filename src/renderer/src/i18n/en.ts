@@ -406,6 +406,9 @@ export const en: Messages = {
     failed: 'The order history cannot be loaded right now.',
     by: (who: string) => `by ${who}`,
     pendingSync: 'Not yet synced',
+    unlink: 'Unlink',
+    unlinked: 'Unlinked: the call becomes a new order waiting for dispatch.',
+    unlinkFailed: (why: string) => `Unlinking failed: ${why}`,
     refused: (why: string) => `Not applied: ${why} (the server will refuse it; see Sync problems)`,
   },
   admin: {

@@ -427,6 +427,9 @@ export const zhCN = {
     failed: '流转记录暂时无法加载。',
     by: (who: string) => `操作人 ${who}`,
     pendingSync: '待同步',
+    unlink: '取消关联',
+    unlinked: '已取消关联：该来电将作为新工单进入待派单。',
+    unlinkFailed: (why: string) => `取消关联未成功：${why}`,
     refused: (why: string) => `未生效：${why}（同步时服务器将拒绝，见同步异常）`,
   },
   admin: {

@@ -18,6 +18,9 @@ let page: Page;
 const errors: string[] = [];
 const SYNC_WAIT = { timeout: 30_000, interval: 1_000 };
 const PHONE = '13905371234';
+/** set by the first test: the order and the linked repeat call's case */
+let linkedOrder = '';
+let repeatCase = '';
 
 const statusLine = () => page.locator('.status-line[role="status"]');
 const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
@@ -119,6 +122,8 @@ describe('a repeat call', () => {
     expect(link.actor.username).toBe(SUPERVISOR.username);
     const detail = (await floor.api('GET', `/api/orders/${orderId}`, undefined, sup)) as Loose;
     expect(detail.order.linkedCaseIds).toEqual([link.details.caseId]);
+    linkedOrder = orderId;
+    repeatCase = link.details.caseId as string;
     // no new order: 待派单 holds what it held, and the repeat call has no order of its own
     const pending = (await floor.api('GET', '/api/orders?queue=pending_dispatch&limit=500', undefined, sup)) as Loose;
     expect(pending.total).toBe(pendingBefore);
@@ -127,4 +132,32 @@ describe('a repeat call', () => {
     expect(own.status).toBe(404);
     expect(errors).toEqual([]);
   }, 240_000);
+
+  it('a supervisor unlinks it (取消关联 in the order’s 流转记录): the call becomes a new order in 待派单', async () => {
+    expect(repeatCase).not.toBe('');
+    const sup = await floor.login(SUPERVISOR);
+    // the link came back with the pull: the case detail of the order shows it with 取消关联
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('持续一周');
+    await page.keyboard.press('Enter');
+    const results = page.getByRole('dialog', { name: /搜索/ });
+    const row = results.getByRole('button').filter({ hasText: '持续一周' }).first();
+    await row.waitFor();
+    await row.click();
+    const history = page.getByRole('region', { name: '流转记录' });
+    await history.waitFor();
+    const unlink = history.getByRole('button', { name: '取消关联', exact: true });
+    await unlink.waitFor();
+    await unlink.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => statusLine().textContent()).toContain('已取消关联');
+    await syncUntil(async () => {
+      const pending = (await floor.api('GET', '/api/orders?queue=pending_dispatch&limit=500', undefined, sup)) as Loose;
+      return pending.orders.some((o: Loose) => o.id === repeatCase);
+    });
+    const d = (await floor.api('GET', `/api/orders/${linkedOrder}`, undefined, sup)) as Loose;
+    expect(d.order.linkedCaseIds).toEqual([]);
+    expect(d.history.filter((h: Loose) => h.action === 'unlink_call')).toHaveLength(1);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

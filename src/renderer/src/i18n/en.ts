@@ -515,6 +515,7 @@ export const en: Messages = {
       ['Alt+R', 'Jump to caller name'],
       ['Alt+A', 'Jump to address'],
       ['Alt+J', 'Jump to urgency'],
+      ['Alt+L', 'When a possible repeat is shown: link this call to that order as a repeat call (no new dispatch)'],
       ['F5', 'Sync now (when connected to a central server)'],
       ['Alt+S', 'Go to Intake (what you typed stays)'],
       ['Alt+G', 'Go to Work orders: pending dispatch, review, returned, extensions, overdue board'],

@@ -3,7 +3,8 @@
  *
  * Builds (or reuses) a generated store of N cases and measures the operator's hot paths on it:
  * the repeat-caller panel, last-4-digit lookup, text search against a LIKE scan of the same
- * queries, a durable intake commit, and the screen pop (ringing event in main → 来电历史
+ * queries, the repeat-call proposal 可能重复 (repeat_proposal, with a scan baseline; bench/repeat-proposal.ts;
+ * --only-repeat runs the build and it alone), a durable intake commit, and the screen pop (ringing event in main → 来电历史
  * rendered in the page, bench/screen-pop.ts; needs Chromium). Prints one JSON line per
  * measurement.
  */
@@ -19,6 +20,7 @@ import { buildMatch } from '../src/main/store/fts';
 import { openStore } from '../src/main/store/store';
 import { STORE_FILE } from '../src/main/store/paths';
 import type { IntakeValues } from '../src/shared/schemas';
+import { measureRepeatProposal } from './repeat-proposal';
 import { measureScreenPop } from './screen-pop';
 import { percentiles, printLine, timeEach } from './stats';
 
@@ -64,6 +66,8 @@ export async function run(args: string[]): Promise<void> {
       data: { type: 'string' },
       seed: { type: 'string', default: '12345' },
       'skip-screen-pop': { type: 'boolean', default: false },
+      /** only the build and repeat_proposal (with its baseline) */
+      'only-repeat': { type: 'boolean', default: false },
     },
   });
   const n = Number(values.cases);
@@ -79,6 +83,12 @@ export async function run(args: string[]): Promise<void> {
     'SELECT phone, content, address FROM cases WHERE id = ?',
   );
   const sample = (count: number) => Array.from({ length: count }, () => randomCase.get(1 + rng.int(maxId))!);
+
+  measureRepeatProposal(store, n, new Rng(11));
+  if (values['only-repeat']) {
+    store.close();
+    return;
+  }
 
   // a ringing phone is drawn from the calls themselves, so frequent callers ring more often;
   // every heavy caller is looked up as well, in the spellings a phone system or operator uses

@@ -87,6 +87,8 @@ export const AppConfig = z
       })
       .strict()
       .optional(),
+    /** 可能重复 (重复件): open orders of cases created in the last this many days are proposed (default 30) */
+    repeatWindowDays: z.number().int().min(1).max(365).optional(),
     /**
      * scheduled online backups of the store (src/main/store/backup.ts): every intervalHours
      * (default 4), the newest `keep` (default 7) kept in `dir` (default <data dir>/backups);

@@ -42,6 +42,7 @@ export const CASE_STORAGE = {
   call: same('call_id', 'call_ring_at', 'call_answer_at', 'call_end_at', 'talk_seconds'),
   // 领导接听: the server counts a session's items by it; the workstation needs it only in the outbox
   leaderSessionId: { store: null, server: ['leader_session_id'] },
+  repeatOf: same('repeat_of'),
 } as const satisfies Record<keyof z.input<typeof CaseCreateCase>, FieldStorage>;
 
 export const CONTACT_STORAGE = {

@@ -25,7 +25,17 @@ import {
   AdminSetDisabledInput,
 } from './desk-admin';
 import { DESK_LEADER_CHANNELS } from './desk-leader';
-import { DeskActInput, DeskActResult, DeskOrderDetail, DeskQueueInput, DeskQueueResponse, DeskUnits, OverdueBoard } from './desk-orders';
+import {
+  DeskActInput,
+  DeskActResult,
+  DeskOrderDetail,
+  DeskQueueInput,
+  DeskQueueResponse,
+  DeskUnits,
+  OverdueBoard,
+  RepeatProposalInput,
+  RepeatProposalResult,
+} from './desk-orders';
 
 const TaxonomyNodeSchema: z.ZodType<TaxonomyNode> = z.lazy(() =>
   z.object({
@@ -210,6 +220,11 @@ export const contract = {
   'intake.save': {
     input: IntakeSave,
     output: z.object({ caseId: z.number().int(), localNo: z.string(), createdAt: z.number().int() }),
+  },
+  /** 可能重复: the open order (last N days) of this number, else of this address and category; asked while typing */
+  'repeat.propose': {
+    input: RepeatProposalInput,
+    output: RepeatProposalResult,
   },
   'draft.load': {
     input: Empty,

@@ -116,3 +116,39 @@ export const DeskUnits = z.object({
   mayDispatch: z.boolean(),
 });
 export type DeskUnits = z.infer<typeof DeskUnits>;
+
+/** 可能重复 (重复件): what the operator has typed so far; every field may be partial or empty. */
+export const RepeatProposalInput = z
+  .object({
+    phone: z.string().max(64).default(''),
+    address: z.string().max(1000).default(''),
+    categoryCode: z.string().max(32).default(''),
+  })
+  .strict();
+
+/**
+ * An open order this call may repeat: by the caller's number first (`match: 'phone'`), else by the
+ * same address and category (`'address'`), among cases created in the last `windowDays`.
+ */
+export const RepeatProposal = z.object({
+  orderId: z.string(),
+  caseId: z.number().int(),
+  /** the official number, else the provisional one */
+  officialNo: z.string(),
+  summary: z.string(),
+  state: z.string(),
+  unitCode: z.string().nullable(),
+  unitName: z.string().nullable(),
+  /** when the original call was received */
+  receivedAt: z.number().int(),
+  match: z.enum(['phone', 'address']),
+  /** how many calls are already linked to it */
+  repeatCalls: z.number().int(),
+});
+export type RepeatProposal = z.infer<typeof RepeatProposal>;
+
+export const RepeatProposalResult = z.object({
+  proposal: RepeatProposal.nullable(),
+  windowDays: z.number().int(),
+});
+export type RepeatProposalResult = z.infer<typeof RepeatProposalResult>;

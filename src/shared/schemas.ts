@@ -106,6 +106,11 @@ export const IntakeSave = IntakeFields.extend({
   call: CallTimes.nullable().default(null),
   /** 领导接听: the session running at this seat when the case was logged (channel leader_session) */
   leaderSessionId: z.string().uuid().nullable().default(null),
+  /**
+   * 重复件: link this call to that open order (its id) instead of making a new one: the case is
+   * saved as a repeat call (closed, never dispatched) and the order's link_call is queued with it
+   */
+  repeatOf: z.string().min(1).max(64).nullable().default(null),
 }).superRefine(directNeedsAnswer);
 export type IntakeSave = z.input<typeof IntakeSave>;
 export type IntakeSaveValues = z.output<typeof IntakeSave>;

@@ -126,6 +126,12 @@ export const CaseCreateCase = z.object({
   call: CallTimes.nullable().optional(),
   /** 领导接听: the leader session running at this seat when the call was logged (channel leader_session); null or absent when none */
   leaderSessionId: Uuid.nullable().optional(),
+  /**
+   * 重复件: the order (its id, the original case's uuid) this call was linked to as a repeat call.
+   * Such a case is a recorded call, saved closed: the server creates no work order for it. Null
+   * or absent for every other case; a supervisor's 取消关联 clears it.
+   */
+  repeatOf: Uuid.nullable().optional(),
 });
 
 /** The first contact (来电记录) of the case, args.contact of 'case.create'. */
@@ -312,6 +318,8 @@ export const CaseChange = z.object({
   call: CaseCall.nullable().optional(),
   /** 领导接听: the session the case was logged in (absent from older servers) */
   leaderSessionId: z.string().nullable().optional(),
+  /** 重复件: the order this call was linked to as a repeat call (null or absent: none) */
+  repeatOf: z.string().nullable().optional(),
   /** the server's change version of this row: increases with every change of the case */
   version: z.number().int(),
   /** oldest first */

@@ -117,6 +117,7 @@ export function startApp(opts: StartOptions): AppContext {
     serverUrl: config.serverUrl,
     fetch: serverFetch(config),
     workstation: config.workstation,
+    defaultAreaCode: config.defaultAreaCode,
     secrets: opts.secrets,
     onWrite: store.noteWrite,
     onInternalError,

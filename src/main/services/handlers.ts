@@ -23,7 +23,10 @@ import {
 } from '../../shared/leader';
 import type { SessionView } from '../sync/auth';
 import type { SyncService } from '../sync/service';
-import type { Store } from '../store/types';
+import type { RepeatLink, Store } from '../store/types';
+import { StoreInputError } from '../store/errors';
+import { LinkRefusedError } from '../store/orders';
+import { DEFAULT_REPEAT_WINDOW_DAYS } from '../store/repeats';
 import { ContractRefusal, type HandlerTable } from './dispatch';
 import { lockedSettings, type AppConfig } from '../config';
 import { writeDiagnostics } from '../diagnostics';
@@ -36,6 +39,16 @@ import { serverFetch } from '../sync/ca-fetch';
  */
 const intakeDraftKey = (username: string): string => `intake:${username}`;
 const LEGACY_INTAKE_DRAFT = 'intake';
+
+/** A refused repeat link is the operator's to see beside the proposal: invalid_input on repeatOf ("repeatOf.already_linked"). */
+function linkRefusalsAsInput<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof LinkRefusedError) throw new StoreInputError(`repeatOf.${e.refusal.code}`);
+    throw e;
+  }
+}
 
 const sessionState = (view: SessionView): SessionState => ({
   loginRequired: view.loginRequired,
@@ -135,9 +148,21 @@ export function createHandlers(
     },
     'taxonomy.get': () => store.taxonomy(),
     'caller.history': ({ phone }) => store.callerHistory(phone),
-    'intake.save': (values) => {
+    'repeat.propose': (input) => {
+      const windowDays = config.repeatWindowDays ?? DEFAULT_REPEAT_WINDOW_DAYS;
+      // standalone (no server): no orders pulled, nothing to propose; with one, only a signed-in account asks
+      if (!sync.auth.current()) return { proposal: null, windowDays };
+      return { proposal: sync.orders.propose(input, windowDays), windowDays };
+    },
+    'intake.save': ({ repeatOf, ...values }) => {
       const who = operator();
-      const saved = store.saveIntake(values, who.name, { clientId: who.clientId });
+      let repeat: RepeatLink | null = null;
+      if (repeatOf !== null) {
+        const user = sync.auth.current();
+        if (!user) throw new ContractRefusal('unauthorized', 'sign in to link a repeat call');
+        repeat = linkRefusalsAsInput(() => sync.orders.linkFor(repeatOf, user));
+      }
+      const saved = linkRefusalsAsInput(() => store.saveIntake(values, who.name, { clientId: who.clientId, repeat }));
       store.clearDraft(intakeDraftKey(who.name));
       sync.kick();
       return saved;

@@ -17,7 +17,7 @@ import type { Outbox } from './outbox';
 import { StoreInputError } from './errors';
 import { chinaDay, formatLocalNo } from './local-no';
 import { SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './summary';
-import type { CaseCreateMutation, SaveResult } from './types';
+import type { CaseCreateMutation, RepeatLink, SaveOptions, SaveResult } from './types';
 
 export interface CaseContext {
   workstation: string;
@@ -38,10 +38,10 @@ export function createCases(db: Db, ctx: CaseContext) {
   const insertCase = db.prepare(`
     INSERT INTO cases (uuid, local_no, phone, phone_ext, caller_name, channel, request_type, category_code,
       region_code, address, content, answer, urgency, handling_mode, status, confidential, operator,
-      created_at, updated_at, origin, call_id, call_ring_at, call_answer_at, call_end_at, talk_seconds)
+      created_at, updated_at, origin, call_id, call_ring_at, call_answer_at, call_end_at, talk_seconds, repeat_of)
     VALUES (@uuid, @localNo, @phone, @phoneExt, @callerName, @channel, @requestType, @categoryCode,
       @regionCode, @address, @content, @answer, @urgency, @handlingMode, @status, @confidential, @operator,
-      @createdAt, @createdAt, 'local', @callId, @ringAt, @answerAt, @endAt, @talkSeconds)`);
+      @createdAt, @createdAt, 'local', @callId, @ringAt, @answerAt, @endAt, @talkSeconds, @repeatOf)`);
   const insertContact = db.prepare(`
     INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
     VALUES (@uuid, @caseId, @phone, @phoneExt, @callerName, @channel, @requestType, @content, @operator, @createdAt)`);
@@ -58,15 +58,17 @@ export function createCases(db: Db, ctx: CaseContext) {
       content, operator, created_at AS createdAt
     FROM contacts WHERE case_id = ? ORDER BY created_at, id`);
 
-  const save = db.transaction((values: IntakeValues & { call?: CallTimes | null; leaderSessionId?: string | null }, operator: string, clientId: string | null): SaveResult => {
+  const save = db.transaction((values: IntakeValues & { call?: CallTimes | null; leaderSessionId?: string | null }, operator: string, clientId: string | null, repeat: RepeatLink | null): SaveResult => {
     const phone = normalizePhone(values.phone, { defaultAreaCode: ctx.defaultAreaCode });
     if (!phone.ok) throw new StoreInputError('phone.invalid');
     const createdAt = ctx.now();
     const day = chinaDay(createdAt);
     const seq = nextSeq.get(ctx.workstation, day)!.last;
     const localNo = formatLocalNo(ctx.workstation, day, seq);
-    // 直接答复 closes the case on the spot; 转办 waits for dispatch to a unit
-    const status: CaseStatus = values.handlingMode === 'direct' ? 'closed' : 'pending_dispatch';
+    // 直接答复 closes the case on the spot; 转办 waits for dispatch to a unit; a repeat call (重复件)
+    // is a recorded call of an order already open: 转办, closed at once, never dispatched itself
+    const handlingMode = repeat ? 'dispatch' : values.handlingMode;
+    const status: CaseStatus = repeat || handlingMode === 'direct' ? 'closed' : 'pending_dispatch';
     const mutation: CaseCreateMutation = {
       case: {
         uuid: randomUUID(),
@@ -83,7 +85,7 @@ export function createCases(db: Db, ctx: CaseContext) {
         content: values.content,
         answer: values.answer,
         urgency: values.urgency,
-        handlingMode: values.handlingMode,
+        handlingMode,
         status,
         confidential: values.confidential,
         operator,
@@ -91,6 +93,7 @@ export function createCases(db: Db, ctx: CaseContext) {
         call: values.call ?? null,
         // 领导接听: only a case of that channel carries the session
         ...(values.leaderSessionId && values.channel === 'leader_session' ? { leaderSessionId: values.leaderSessionId } : {}),
+        ...(repeat ? { repeatOf: repeat.orderId } : {}),
       },
       contact: {
         uuid: randomUUID(),
@@ -117,18 +120,21 @@ export function createCases(db: Db, ctx: CaseContext) {
         answerAt: call?.answerAt ?? null,
         endAt: call?.endAt ?? null,
         talkSeconds: call ? talkSeconds(call) : null,
+        repeatOf: c.repeatOf ?? null,
       }).lastInsertRowid,
     );
     insertContact.run({ ...mutation.contact, caseId });
     upsertCaller.run(c.phone, reverseDigits(c.phone), c.callerName, createdAt, createdAt);
     ctx.indexer.put(caseId, c);
     ctx.outbox.append(clientId, 'case.create', mutation, createdAt);
+    // the link (an 'order.action' row after the case's own) commits with the case, or neither does
+    if (repeat) repeat.link(c.uuid, createdAt);
     return { caseId, localNo, createdAt };
   });
 
   return {
-    saveIntake(values: IntakeValues & { call?: CallTimes | null; leaderSessionId?: string | null }, operator: string, opts: { clientId?: string | null } = {}): SaveResult {
-      return save.immediate(values, operator, opts.clientId ?? null);
+    saveIntake(values: IntakeValues & { call?: CallTimes | null; leaderSessionId?: string | null }, operator: string, opts: SaveOptions = {}): SaveResult {
+      return save.immediate(values, operator, opts.clientId ?? null, opts.repeat ?? null);
     },
 
     getCase(id: number): CaseDetail | null {

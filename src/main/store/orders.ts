@@ -57,6 +57,10 @@ import { suggestUnit, type DispatchRule, type Unit, type UnitsResponse } from '.
 import type { z } from 'zod';
 import type { Db } from './db';
 import { createOutbox } from './outbox';
+import { createRepeats, type RepeatQuery } from './repeats';
+import type { RepeatLink } from './types';
+import { DEFAULT_AREA_CODE } from '../../shared/phone';
+import type { ActionArgsInput } from '../../shared/workorders/actions';
 
 const OPEN: readonly WorkOrderState[] = ['pending_sign', 'in_progress'];
 const OPEN_SQL = `o.state IN ('pending_sign', 'in_progress')`;
@@ -304,12 +308,26 @@ export type DeskQueueInput = z.output<typeof DeskQueueInputSchema>;
 export interface OrdersOptions {
   now: () => number;
   calendar?: WorkingCalendar;
+  /** for the repeat-call proposal's number lookup (default 0537) */
+  defaultAreaCode?: string;
+}
+
+/** 重复件: the link was refused (the order is not here, or the table refuses link_call on it). */
+export class LinkRefusedError extends Error {
+  constructor(readonly refusal: ActionRefusal) {
+    super(refusal.en);
+  }
 }
 
 export function createOrders(db: Db, opts: OrdersOptions) {
   const { now } = opts;
   const calendar = opts.calendar ?? defaultWorkingCalendar;
   const outbox = createOutbox(db);
+  const repeats = createRepeats(db, {
+    now,
+    defaultAreaCode: opts.defaultAreaCode ?? DEFAULT_AREA_CODE,
+    unitName: (code) => readCache(db).byCode.get(code)?.name ?? null,
+  });
 
   const selectLocal = db.prepare<[], LocalAction>(
     `SELECT client_id AS clientId, mutation_id AS mutationId, order_id AS orderId, args, created_at AS createdAt, acked FROM (
@@ -331,7 +349,8 @@ export function createOrders(db: Db, opts: OrdersOptions) {
   // sends its 'case.create' before the action
   const UNPULLED = `SELECT c.id AS caseId, c.uuid AS orderId, NULL AS snapshot, c.official_no AS officialNo, c.local_no AS localNo,
     c.category_code AS categoryCode, c.region_code AS regionCode, c.content, c.urgency, c.confidential, c.created_at AS createdAt
-    FROM cases c WHERE c.handling_mode = 'dispatch' AND c.origin = 'local' AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.case_id = c.id)`;
+    FROM cases c WHERE c.handling_mode = 'dispatch' AND c.origin = 'local' AND c.repeat_of IS NULL
+      AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.case_id = c.id)`;
   const selectUnpulledByUuid = db.prepare<[string], CaseRow & { snapshot: string | null }>(`${UNPULLED} AND c.uuid = ?`);
   const selectUnpulledById = db.prepare<[number], CaseRow & { snapshot: string | null }>(`${UNPULLED} AND c.id = ?`);
   const unpulled = (row: (CaseRow & { snapshot: string | null }) | undefined): CaseRow | undefined =>
@@ -672,6 +691,36 @@ export function createOrders(db: Db, opts: OrdersOptions) {
         rows: out,
         totals: { dueSoon: out.reduce((n, r) => n + r.dueSoon, 0), overdue: out.reduce((n, r) => n + r.overdue, 0) },
         at,
+      };
+    },
+
+    /** 可能重复: the open order this call may repeat (store/repeats.ts), or null */
+    propose: (q: RepeatQuery, windowDays?: number) => repeats.propose(q, windowDays),
+
+    /**
+     * 重复件: the link of a call being saved to an open order, for saveIntake (types.ts RepeatLink).
+     * Checked now (the order here, link_call allowed for this account on its view) so a refusal
+     * comes before anything is written; `link` checks again inside the intake's transaction and
+     * queues the 'order.action' link_call right after the case's 'case.create' row.
+     */
+    linkFor(orderId: string, user: DeskUser): RepeatLink {
+      const check = (caseId: string, at: number): ActionArgsInput<'link_call'> => {
+        const row = rowByOrder(orderId);
+        if (!row) throw new LinkRefusedError(ORDER_NOT_FOUND);
+        const v = viewOf(row, localActions());
+        const args = { caseId, note: '' };
+        const r = applyAction(v.order, 'link_call', actorOf(user), args, ctxAt(at));
+        if (!r.ok) throw new LinkRefusedError({ code: r.code, zh: r.message.zh, en: r.message.en });
+        return args;
+      };
+      // a placeholder uuid: the table's checks (role, state) do not depend on which call
+      check('00000000-0000-4000-8000-000000000000', now());
+      return {
+        orderId,
+        link: (caseUuid, at) => {
+          const args = check(caseUuid, at);
+          outbox.append(user.clientId, 'order.action', { orderId, action: 'link_call', args, at }, at);
+        },
       };
     },
 

@@ -378,19 +378,21 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   const CASE_FIELDS = `local_no = ?, official_no = ?, phone = ?, phone_ext = ?, caller_name = ?, channel = ?, request_type = ?,
       category_code = ?, region_code = ?, address = ?, content = ?, answer = ?, urgency = ?, handling_mode = ?, status = ?,
       confidential = ?, operator = ?, created_at = ?, updated_at = ?, server_version = ?,
-      call_id = ?, call_ring_at = ?, call_answer_at = ?, call_end_at = ?, talk_seconds = ?`;
+      call_id = ?, call_ring_at = ?, call_answer_at = ?, call_end_at = ?, talk_seconds = ?, repeat_of = ?`;
   const caseValues = (c: CaseChange, at: number) =>
     [c.localNo, c.officialNo, c.phone, c.phoneExt, c.callerName, c.channel, c.requestType, c.categoryCode, c.regionCode, c.address,
       c.content, c.answer, c.urgency, c.handlingMode, c.status, c.confidential ? 1 : 0, c.operator, c.createdAt, at, c.version,
-      c.call?.callId ?? null, c.call?.ringAt ?? null, c.call?.answerAt ?? null, c.call?.endAt ?? null, c.call?.talkSeconds ?? null] as const;
+      c.call?.callId ?? null, c.call?.ringAt ?? null, c.call?.answerAt ?? null, c.call?.endAt ?? null, c.call?.talkSeconds ?? null,
+      c.repeatOf ?? null] as const;
   const insertCase = db.prepare(`
     INSERT INTO cases (local_no, official_no, phone, phone_ext, caller_name, channel, request_type, category_code,
       region_code, address, content, answer, urgency, handling_mode, status, confidential, operator,
-      created_at, updated_at, server_version, call_id, call_ring_at, call_answer_at, call_end_at, talk_seconds, uuid, origin)
-    VALUES (${Array(27).fill('?').join(', ')})`);
-  // a case logged here: the server adds its number, its status and its version; the text is ours
+      created_at, updated_at, server_version, call_id, call_ring_at, call_answer_at, call_end_at, talk_seconds, repeat_of, uuid, origin)
+    VALUES (${Array(28).fill('?').join(', ')})`);
+  // a case logged here: the server adds its number, its status and its version (and clears a
+  // repeat link a supervisor undid); the text is ours
   const updateLocalCase = db.prepare(
-    'UPDATE cases SET official_no = ?, status = ?, server_version = ?, updated_at = ? WHERE id = ?',
+    'UPDATE cases SET official_no = ?, status = ?, server_version = ?, updated_at = ?, repeat_of = ? WHERE id = ?',
   );
   const updateServerCase = db.prepare(`UPDATE cases SET ${CASE_FIELDS} WHERE id = ?`);
   const CONTACT_INSERT = `
@@ -507,7 +509,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
     let origin = found?.origin ?? 'server';
     if (found && found.origin === 'local') {
       caseId = found.id;
-      updateLocalCase.run(change.officialNo, change.status, change.version, at, caseId);
+      updateLocalCase.run(change.officialNo, change.status, change.version, at, change.repeatOf ?? null, caseId);
     } else if (found) {
       caseId = found.id;
       updateServerCase.run(...caseValues(change, at), caseId);

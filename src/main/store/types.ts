@@ -18,6 +18,21 @@ export interface StoreOptions {
   now?: () => number;
 }
 
+/**
+ * 重复件: the call is saved as a repeat of this order (repeat_of, 转办, closed, never dispatched);
+ * `link(caseUuid, at)` runs inside the intake's transaction after the case's outbox row and
+ * queues the order's link_call (store/orders.ts linkFor); if it throws, nothing is saved.
+ */
+export interface RepeatLink {
+  orderId: string;
+  link(caseUuid: string, at: number): void;
+}
+
+export interface SaveOptions {
+  clientId?: string | null;
+  repeat?: RepeatLink | null;
+}
+
 export interface SaveResult {
   caseId: number;
   localNo: string;
@@ -34,7 +49,7 @@ export interface Store {
    * standalone mode, where the row waits for the first account that signs in (sync-store.ts).
    */
   /** values.call: the phone system's call the case was logged during (screen pop), if any */
-  saveIntake(values: IntakeValues & { call?: CallTimes | null; leaderSessionId?: string | null }, operator: string, opts?: { clientId?: string | null }): SaveResult;
+  saveIntake(values: IntakeValues & { call?: CallTimes | null; leaderSessionId?: string | null }, operator: string, opts?: SaveOptions): SaveResult;
   callerHistory(phoneText: string, opts?: { limit?: number }): CallerHistory;
   search(q: string, limit: number): SearchResult;
   getCase(id: number): CaseDetail | null;

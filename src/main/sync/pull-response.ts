@@ -100,6 +100,7 @@ const CASE_FIELDS: Record<Exclude<keyof CaseChange, 'contacts'>, Check> = {
   version: int,
   call,
   leaderSessionId: (v) => (v === undefined || v === null ? null : uuid(v)),
+  repeatOf: (v) => (v === undefined || v === null || typeof v === 'string' ? null : 'expected string or null'),
   order,
   history,
 };

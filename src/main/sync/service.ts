@@ -28,6 +28,8 @@ export interface SyncServiceOptions {
   onInternalError?: (error: unknown) => void;
   /** this workstation's code, sent as X-Hotline-Workstation for the server's audit trail */
   workstation?: string;
+  /** the repeat-call proposal's number lookup (store/repeats.ts) */
+  defaultAreaCode?: string;
   /** tuning and test seams of the job */
   job?: Omit<SyncJobOptions, 'store' | 'http' | 'auth'>;
 }
@@ -63,7 +65,7 @@ const DISABLED: Omit<SyncStatus, 'pending'> = {
 export function startSync(opts: SyncServiceOptions): SyncService {
   const now = opts.now ?? Date.now;
   const store = createSyncStore(opts.db, { now, onWrite: opts.onWrite });
-  const orders = createOrders(opts.db, { now });
+  const orders = createOrders(opts.db, { now, defaultAreaCode: opts.defaultAreaCode });
   const http = opts.serverUrl ? createHttpClient({
         baseUrl: opts.serverUrl,
         fetch: opts.fetch,

@@ -366,6 +366,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    name: 'repeat calls (重复件): the order a call was linked to',
+    async up(tx) {
+      // a case linked to an open order as a repeat call has no order of its own; 取消关联 clears it
+      await tx.exec(`
+        ALTER TABLE cases ADD COLUMN repeat_of uuid;
+        CREATE INDEX cases_by_repeat_of ON cases (repeat_of) WHERE repeat_of IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

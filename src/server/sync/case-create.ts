@@ -73,6 +73,7 @@ function caseColumns(ctx: ApplyContext): [string, string, (r: NewCase) => unknow
     ['call_end_at', 'bigint', (r) => r.item.args.case.call?.endAt ?? null],
     ['talk_seconds', 'integer', (r) => (r.item.args.case.call ? talkSeconds(r.item.args.case.call) : null)],
     ['leader_session_id', 'uuid', (r) => r.item.args.case.leaderSessionId ?? null],
+    ['repeat_of', 'uuid', (r) => r.item.args.case.repeatOf ?? null],
   ];
 }
 

@@ -60,6 +60,7 @@ const CASE_JSON = `json_build_object(
     'call', CASE WHEN c.call_id IS NULL THEN NULL ELSE json_build_object('callId', c.call_id, 'ringAt', c.call_ring_at,
       'answerAt', c.call_answer_at, 'endAt', c.call_end_at, 'talkSeconds', c.talk_seconds) END,
     'leaderSessionId', c.leader_session_id,
+    'repeatOf', c.repeat_of,
     'contacts', (SELECT coalesce(json_agg(json_build_object(
         'uuid', k.uuid, 'caseUuid', c.uuid, 'phone', k.phone, 'phoneExt', k.phone_ext, 'callerName', k.caller_name,
         'channel', k.channel, 'requestType', k.request_type, 'content', k.content, 'operator', k.operator,

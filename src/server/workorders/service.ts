@@ -160,12 +160,13 @@ export function derivedColumns(order: WorkOrder, cfg: WorkOrderConfig) {
   };
 }
 
-/** New 转办 cases get their order, waiting in 待派单 (version 0, no history yet). */
+/** New 转办 cases get their order, waiting in 待派单 (version 0, no history yet); a repeat call does not. */
 export async function createOrders(
   tx: Queryable,
-  cases: { uuid: string; urgency: Urgency; categoryCode: string; handlingMode: string }[],
+  cases: { uuid: string; urgency: Urgency; categoryCode: string; handlingMode: string; repeatOf?: string | null }[],
 ): Promise<void> {
-  const dispatch = cases.filter((c) => c.handlingMode === 'dispatch');
+  // a repeat call (重复件) joined an open order: no order of its own
+  const dispatch = cases.filter((c) => c.handlingMode === 'dispatch' && !c.repeatOf);
   if (dispatch.length === 0) return;
   await tx.query(
     `INSERT INTO work_orders (case_id, snapshot, state, version, updated_version)
@@ -307,7 +308,32 @@ export async function actOnOrders(tx: Queryable, caller: Caller, reqs: ActionReq
      FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS u(id, version, status) WHERE c.id = u.id`,
     [changed.map((c) => c.caseId), changed.map((_, i) => first + i), changed.map((c) => CASE_STATUS_OF[c.order.state])],
   );
+  await unlinkedBecomeOrders(tx, reqs, results, opts);
   return results;
+}
+
+/**
+ * 取消关联: a call a supervisor unlinked from an order was not that matter after all, so it
+ * becomes what it would have been without the link — an ordinary 转办 case with its own order in
+ * 待派单 (repeat_of cleared, a new case version so every workstation pulls it). Left a closed
+ * recorded call, the caller's matter would be handled by nobody.
+ */
+async function unlinkedBecomeOrders(tx: Queryable, reqs: ActionRequest[], results: ActResult[], opts: ActOptions): Promise<void> {
+  const unlinked = reqs
+    .map((req, i) => ({ req, r: results[i]! }))
+    .filter(({ req, r }) => r.ok && req.action === 'unlink_call')
+    .map(({ req }) => ({ caseId: String((req.args as { caseId?: unknown }).caseId ?? '').toLowerCase(), orderId: req.orderId.toLowerCase() }))
+    .filter((u) => UUID_RE.test(u.caseId));
+  if (unlinked.length === 0) return;
+  const first = opts.versions.take(unlinked.length);
+  const cases = await tx.query<{ uuid: string; urgency: Urgency; categoryCode: string }>(
+    `UPDATE cases c SET repeat_of = NULL, status = 'pending_dispatch', version = u.version
+     FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS u(uuid, order_id, version)
+     WHERE c.uuid = u.uuid AND c.repeat_of = u.order_id
+     RETURNING c.uuid::text AS uuid, c.urgency, c.category_code AS "categoryCode"`,
+    [unlinked.map((u) => u.caseId), unlinked.map((u) => u.orderId), unlinked.map((_, i) => first + i)],
+  );
+  await createOrders(tx, cases.map((c) => ({ ...c, handlingMode: 'dispatch' })));
 }
 
 /** One action on one order (the HTTP route). */

@@ -14,6 +14,7 @@ import { migrate4 } from './004_sync';
 import { migrate5 } from './005_search_edges';
 import { migrate6 } from './006_call_times';
 import { migrate7 } from './007_work_orders';
+import { migrate8 } from './008_repeat_calls';
 
 export interface Migration {
   version: number;
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'search_edges', up: migrate5 },
   { version: 6, name: 'call_times', up: migrate6 },
   { version: 7, name: 'work_orders', up: migrate7 },
+  { version: 8, name: 'repeat_calls', up: migrate8 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

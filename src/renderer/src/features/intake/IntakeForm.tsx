@@ -7,10 +7,11 @@
  * thus: number Tab ts Enter wy Enter rc Enter content Ctrl+Enter. Ctrl+Enter saves from
  * anywhere outside a dialog; Esc clears, asking first when something was typed. Validation is
  * the shared zod schema; errors sit beside their field and nothing typed is ever dropped.
+ * 可能重复 (RepeatProposal.tsx) proposes an open order this call repeats; Alt+L links the call to it.
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import { App, Button, Checkbox, Col, Form, Input, Radio, Row } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Controller, useForm, useWatch, type FieldErrors } from 'react-hook-form';
 import { CHANNELS, HANDLING_MODES, REQUEST_TYPES, URGENCIES } from '../../../../shared/domain';
 import { IntakeInput, type IntakeValues } from '../../../../shared/schemas';
@@ -37,6 +38,8 @@ import {
 import { showScreen, useNav } from '../../state/nav';
 import { SuggestInput } from './SuggestInput';
 import { useLeader } from '../leader/leaderStore';
+import { RepeatProposalRegion, useRepeatProposal } from './RepeatProposal';
+import type { RepeatProposal } from '../../../../shared/desk-orders';
 
 const FORM_ID = 'intake-form';
 /** label column width: English labels are longer and must not wrap at 1366 px */
@@ -73,6 +76,10 @@ export function IntakeForm() {
   });
   const { errors } = formState;
   const handlingMode = useWatch({ control, name: 'handlingMode' });
+  const proposal = useRepeatProposal(control);
+  const proposalRef = useRef<RepeatProposal | null>(null);
+  proposalRef.current = proposal;
+  const [linkError, setLinkError] = useState<{ orderId: string; text: string } | null>(null);
 
   const requestTypeOptions = useMemo(() => enumOptions(REQUEST_TYPES, t.labels.requestType, ENUM_INITIALS), [t]);
   const channelOptions = useMemo(() => enumOptions(CHANNELS, t.labels.channel, ENUM_INITIALS), [t]);
@@ -130,8 +137,8 @@ export function IntakeForm() {
     useCall.getState().formCleared();
   }, [autosave, reset, lookup]);
 
-  const onValid = useCallback(
-    async (values: IntakeValues) => {
+  const submit = useCallback(
+    async (values: IntakeValues, repeat: { proposal: RepeatProposal; handlingBefore: IntakeInput['handlingMode'] } | null) => {
       saving.current = true;
       showStatus('info', (m) => m.intake.saving);
       // an answer typed before switching to 转办 stays in the form but is not part of the order
@@ -140,11 +147,29 @@ export function IntakeForm() {
       // 领导接听: a call of that channel logged while a session runs at this seat carries the session
       const leader = useLeader.getState().current;
       const leaderSessionId = leader && input.channel === 'leader_session' ? leader.id : null;
-      const res = await backend.invoke('intake.save', { ...input, call: useCall.getState().callForSave(), leaderSessionId });
+      const res = await backend.invoke('intake.save', {
+        ...input,
+        call: useCall.getState().callForSave(),
+        leaderSessionId,
+        repeatOf: repeat?.proposal.orderId ?? null,
+      });
       saving.current = false;
+      if (!res.ok && repeat) {
+        // the link did not happen: the form is as the operator left it
+        setValue('handlingMode', repeat.handlingBefore);
+        const refusal = res.error.fields?.repeatOf;
+        if (refusal) {
+          const text = refusal === 'repeatOf.already_linked' ? t.intake.repeat.alreadyLinked : t.intake.repeat.unavailable;
+          setLinkError({ orderId: repeat.proposal.orderId, text });
+          showStatus('error', (m) => m.intake.repeat.refused(text));
+          return;
+        }
+      }
       if (res.ok) {
+        setLinkError(null);
         startOver();
-        showStatus('success', (m) => m.intake.saved(res.data.localNo));
+        if (repeat) showStatus('success', (m) => m.intake.repeat.linked(res.data.localNo, repeat.proposal.officialNo));
+        else showStatus('success', (m) => m.intake.saved(res.data.localNo));
         // 待同步 counts the new case at once, not at the next poll
         void useSync.getState().refresh();
         // by DOM id: reset() drops the form's field refs until the next render
@@ -169,8 +194,9 @@ export function IntakeForm() {
       }
       showStatus('error', (m) => m.intake.saveFailed);
     },
-    [autosave, setError, setFocus, showStatus, startOver],
+    [autosave, setError, setFocus, setValue, showStatus, startOver, t],
   );
+  const onValid = useCallback((values: IntakeValues) => submit(values, null), [submit]);
 
   const onInvalid = useCallback(
     (errs: FieldErrors<IntakeInput>) => showStatus('error', (m) => m.intake.invalid(Object.keys(errs).length)),
@@ -182,6 +208,22 @@ export function IntakeForm() {
     void handleSubmit(onValid, onInvalid)();
   }, [handleSubmit, onValid, onInvalid]);
   useIntakePort({ getValues, setValue, save });
+
+  /** 关联 (Alt+L): the call is saved as a repeat of the proposed order — 转办 to that order, no new dispatch. */
+  const link = useCallback(() => {
+    const p = proposalRef.current;
+    if (!p || saving.current) return;
+    const handlingBefore = getValues('handlingMode');
+    // a repeat call is recorded as 转办 (to the order it joins): no answer is required of it
+    setValue('handlingMode', 'dispatch');
+    void handleSubmit(
+      (values) => submit(values, { proposal: p, handlingBefore }),
+      (errs) => {
+        setValue('handlingMode', handlingBefore);
+        onInvalid(errs);
+      },
+    )();
+  }, [getValues, handleSubmit, onInvalid, setValue, submit]);
 
   const clear = useCallback(() => {
     if (isBlank(getValues())) {
@@ -224,8 +266,14 @@ export function IntakeForm() {
         });
         return;
       }
-      // Ctrl+Enter and Esc belong to the form only while 受理登记 is the screen shown
+      // Ctrl+Enter, Alt+L and Esc belong to the form only while 受理登记 is the screen shown
       if (useNav.getState().screen !== 'intake') return;
+      if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyL' && proposalRef.current) {
+        e.preventDefault();
+        e.stopPropagation();
+        link();
+        return;
+      }
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         e.stopPropagation();
@@ -243,7 +291,7 @@ export function IntakeForm() {
     };
     window.addEventListener('keydown', onKeyDown, true);
     return () => window.removeEventListener('keydown', onKeyDown, true);
-  }, [save, clear]);
+  }, [save, clear, link]);
 
   const a11y = (name: keyof IntakeFormValues, required = false) => ({
     'aria-required': required || undefined,
@@ -554,6 +602,13 @@ export function IntakeForm() {
         </Button>
         <Button onClick={clear}>{t.intake.clear}</Button>
       </div>
+      {proposal && (
+        <RepeatProposalRegion
+          proposal={proposal}
+          error={linkError?.orderId === proposal.orderId ? linkError.text : null}
+          onLink={link}
+        />
+      )}
     </Form>
   );
 }

@@ -2,14 +2,18 @@
  * The work order inside the case detail: its state, unit and deadline, and 流转记录 as a
  * timeline (action, who, which unit, when, note), local actions not yet acknowledged marked
  * 待同步. Nothing shows for a case without an order (直接答复) or on a standalone workstation.
+ * A supervisor sees 取消关联 beside each repeat call still linked (重复件): unlink_call, after
+ * which the server makes that call an ordinary 转办 case in 待派单.
  */
-import { Descriptions, Timeline } from 'antd';
+import { Button, Descriptions, Timeline } from 'antd';
 import { useEffect, useState } from 'react';
 import { backend } from '../../api/backend';
 import type { DeskOrderDetail } from '../../../../shared/desk-orders';
 import { STATE_LABELS } from '../../../../shared/workorders/states';
 import { formatDateTime, useLang, useT } from '../../i18n';
 import { useSession } from '../../state/session';
+import { useStatus } from '../../state/status';
+import { useSync } from '../sync/syncStore';
 import { DeadlineTag, PendingSyncTag } from './OrderTable';
 import { timelineLines } from './orderText';
 
@@ -20,6 +24,8 @@ export function OrderHistory({ caseId }: { caseId: number }) {
   const lang = useLang((s) => (s.lang === 'en' ? 'en' : 'zh'));
   const withServer = useSession((s) => s.session?.loginRequired ?? false);
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const [reload, setReload] = useState(0);
+  const [unlinkError, setUnlinkError] = useState<{ caseId: string; text: string } | null>(null);
   useEffect(() => {
     if (!withServer) return;
     let current = true;
@@ -31,13 +37,32 @@ export function OrderHistory({ caseId }: { caseId: number }) {
     return () => {
       current = false;
     };
-  }, [caseId, withServer]);
+  }, [caseId, withServer, reload]);
 
   if (!withServer || loaded.state === 'none' || loaded.state === 'loading') return null;
   if (loaded.state === 'failed') return <p className="muted">{t.orderHistory.failed}</p>;
   const d = loaded.detail;
   const s = d.summary;
   const lines = timelineLines(d, lang);
+  const mayUnlink = d.available.includes('unlink_call');
+  const linked = new Set(d.order.linkedCaseIds ?? []);
+  const unlink = async (repeatCaseId: string) => {
+    setUnlinkError(null);
+    const res = await backend.invoke('orders.act', {
+      orderId: s.id,
+      action: 'unlink_call',
+      args: { caseId: repeatCaseId },
+      expectedVersion: s.version,
+    });
+    if (res.ok && res.data.ok) {
+      useStatus.getState().show('success', (m) => m.orderHistory.unlinked);
+      setReload((n) => n + 1);
+      void useSync.getState().syncNow();
+      return;
+    }
+    const why = res.ok && !res.data.ok ? (lang === 'en' ? res.data.refusal.en : res.data.refusal.zh) : t.intake.saveFailed;
+    setUnlinkError({ caseId: repeatCaseId, text: t.orderHistory.unlinkFailed(why) });
+  };
   return (
     <>
       <Descriptions
@@ -89,6 +114,19 @@ export function OrderHistory({ caseId }: { caseId: number }) {
                     {l.pending && <PendingSyncTag />}
                   </div>
                   {l.note && <div className="pre">{l.note}</div>}
+                  {mayUnlink && l.action === 'link_call' && l.caseId && linked.has(l.caseId) && (
+                    <div>
+                      <Button size="small" onClick={() => void unlink(l.caseId!)}>
+                        {t.orderHistory.unlink}
+                      </Button>
+                      {unlinkError?.caseId === l.caseId && (
+                        <span role="alert" className="field-error">
+                          {' '}
+                          {unlinkError.text}
+                        </span>
+                      )}
+                    </div>
+                  )}
                   {l.refused && <div className="field-error">{t.orderHistory.refused(l.refused)}</div>}
                 </div>
               ),

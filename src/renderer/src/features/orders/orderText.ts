@@ -67,6 +67,8 @@ export interface TimelineLine {
   pending: boolean;
   /** taken here, but the table refuses it over newer pulled state: why (it will not apply) */
   refused: string | null;
+  /** 重复件: the repeat call's case (uuid) a link_call / unlink_call entry concerns */
+  caseId?: string;
 }
 
 const labelOf = (action: string, lang: LangKey): string =>
@@ -104,6 +106,7 @@ export function timelineLines(detail: Pick<DeskOrderDetail, 'history' | 'pending
       note: h.note,
       pending: false,
       refused: null,
+      ...(typeof h.details.caseId === 'string' ? { caseId: h.details.caseId } : {}),
     };
   });
   for (const p of detail.pending) {

@@ -241,6 +241,24 @@ describe('first sync from a snapshot', () => {
     }
   }, 120_000);
 
+  it('a snapshot of another store schema is not used: the first sync pulls page by page, saying why', async () => {
+    const path = join(snapshotDir, 'manifest.json');
+    const original = readFileSync(path, 'utf8');
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(original), storeSchemaVersion: 99 }), { mode: 0o600 });
+    try {
+      logs.length = 0;
+      const ws = workstation('W808');
+      expect(await ws.call('auth.login', { username: 'op008', password: DEMO_PASSWORD })).toMatchObject({ ok: true });
+      await syncUntilQuiet(ws);
+      const line = logs.find((l) => l.message === 'first sync: pulling page by page');
+      expect(String(line?.fields.reason)).toMatch(/schema is 99/);
+      expect(logs.some((l) => l.message === 'first sync: snapshot installed')).toBe(false);
+      expect(ws.cases().size).toBe(await db.query<{ n: number }>('SELECT count(*)::int AS n FROM cases').then((r) => r[0]!.n));
+    } finally {
+      writeFileSync(path, original, { mode: 0o600 });
+    }
+  }, 120_000);
+
   it('an install keeps what the store held: pending outbox rows, local cases (searchable, with callers), drafts, identity', () => {
     const file = join(dir, 'keep.sqlite');
     const store = openStore({ file, workstation: 'W807', now: clock.now });

@@ -12,6 +12,7 @@
  * the case's centre day, and official_no_days continues after them for the next real case.
  * Only an EMPTY server (no cases) is seeded.
  */
+import { insertFactsSql } from '../reports/facts';
 import { hashPassword, type ScryptParams } from '../auth/password';
 import { resolveConfig, type ServerConfigOverrides } from '../config';
 import type { Db, Queryable } from '../db/adapter';
@@ -42,7 +43,7 @@ export interface SeedCase {
   answer: string;
   urgency: Urgency;
   handlingMode: HandlingMode;
-  /** 有效工单; the server keeps no such column: counted for the summary only */
+  /** 有效工单 (cases.valid) */
   valid: boolean;
   confidential: boolean;
   /** the operator's username (op001 …) */
@@ -186,6 +187,7 @@ const CASE_COLUMNS: readonly [string, string, (r: CaseRow) => unknown][] = [
   ['handling_mode', 'text', (r) => r.c.handlingMode],
   ['status', 'text', (r) => r.status],
   ['confidential', 'boolean', (r) => r.c.confidential],
+  ['valid', 'boolean', (r) => r.c.valid],
   ['operator', 'text', (r) => r.c.operator],
   ['created_at', 'bigint', (r) => r.c.createdAt],
   ['account_id', 'bigint', (r) => r.accountId],
@@ -328,6 +330,8 @@ export async function seedServer(db: Db, opts: SeedServerOptions): Promise<SeedS
         jsonInsert('contacts', CONTACT_COLUMNS, rows, [RECEIVED_AT]),
         ...(orderRows.length > 0 ? [jsonInsert('work_orders', ORDER_COLUMNS, orderRows)] : []),
         ...(entries.length > 0 ? [jsonInsert('order_history', HISTORY_COLUMNS, entries)] : []),
+        // the report facts and rollup of the chunk (src/server/reports/facts.ts)
+        { sql: insertFactsSql('c.id BETWEEN $1 AND $2'), params: [rows[0]!.id, rows.at(-1)!.id] },
       ];
       counts = {
         ...counts,

@@ -16,6 +16,7 @@
  *      a new sync version and the case status that matches the order's state, so pull carries it.
  * A refusal changes nothing and is returned with its code and zh/en text.
  */
+import { refreshReport } from '../reports/facts';
 import {
   applyAction,
   createWorkingCalendar,
@@ -306,6 +307,8 @@ export async function actOnOrders(tx: Queryable, caller: Caller, reqs: ActionReq
      FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS u(id, version, status) WHERE c.id = u.id`,
     [changed.map((c) => c.caseId), changed.map((_, i) => first + i), changed.map((c) => CASE_STATUS_OF[c.order.state])],
   );
+  // the report rollup moves these orders' counts in the same transaction (src/server/reports/facts.ts)
+  await refreshReport(tx, changed.map((c) => c.caseId));
   return results;
 }
 

@@ -6,6 +6,8 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<vo
   store: () => import('./store'),
   sync: () => import('./sync'),
   orders: () => import('./orders'),
+  /** the month report: daily rollup vs full scan */
+  reports: () => import('./reports'),
   /** screen_pop alone, on a store `store` built */
   'screen-pop': () => import('./screen-pop'),
 };

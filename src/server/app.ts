@@ -24,6 +24,7 @@ import { registerSyncRoutes } from './sync/routes';
 import { registerUnitRoutes } from './units/routes';
 import { readTaxonomyDir, registerTaxonomyRoute, SHIPPED_TAXONOMY_DIR } from './taxonomy';
 import { registerWorkOrderRoutes } from './workorders/routes';
+import { registerReportRoutes } from './reports/routes';
 
 export interface BuildServerOptions {
   /** the caller opens and closes it (src/server/db/open.ts) */
@@ -84,6 +85,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   registerUnitRoutes(app, { db, auth, config, now });
   registerTaxonomyRoute(app, { auth, taxonomy });
   registerWorkOrderRoutes(app, { db, config, now, auth });
+  registerReportRoutes(app, { db, auth, taxonomy, now });
   if (opts.portalDir) registerPortalStatic(app, opts.portalDir);
   return app;
 }

@@ -8,6 +8,7 @@ import type { SessionState, UpdateStatus } from '../../shared/contract';
 import { UPDATES_NOT_CONFIGURED } from '../updates/service';
 import { AccountListResponse, AdminAccountResponse } from '../../shared/admin';
 import { AdminAuditResult } from '../../shared/desk-admin';
+import { ReportOrders, ReportSummary } from '../../shared/reports/api';
 import { CreateAccountResponse } from '../../shared/sync';
 import { createAdminClient } from '../sync/admin';
 import type { SessionView } from '../sync/auth';
@@ -186,5 +187,23 @@ export function createHandlers(
     'admin.bindUnit': ({ id, unitCode }) => accountAt(`/api/accounts/${id}/unit`, { unitCode }),
     'admin.audit': (query) => admin.json({ method: 'GET', path: '/api/audit', query }, AuditPage),
     'admin.auditExport': (query) => admin.file({ method: 'GET', path: '/api/audit/export', query }),
+    // 统计分析: the server's report routes as the signed-in supervisor / admin (src/server/reports/routes.ts)
+    'reports.summary': async (query) => {
+      const r = await admin.json({ method: 'GET', path: '/api/reports/summary', query }, ReportSummary);
+      if (!r.ok) return r;
+      const { ok: _ok, ...summary } = r;
+      return { ok: true as const, summary };
+    },
+    'reports.orders': async (query) => {
+      const r = await admin.json({ method: 'GET', path: '/api/reports/orders', query }, ReportOrders);
+      if (!r.ok) return r;
+      return { ok: true as const, orders: { total: r.total, rows: r.rows } };
+    },
+    'reports.export': (query) => admin.file({ method: 'GET', path: '/api/reports/export', query }),
+    'reports.printPdf': async ({ filename }, ctx) => {
+      if (!ctx.printToPdf) return { printed: false, filename, base64: '' };
+      const pdf = await ctx.printToPdf();
+      return { printed: true, filename, base64: pdf.toString('base64') };
+    },
   };
 }

@@ -291,6 +291,7 @@ export async function seedServer(db: Db, opts: SeedServerOptions): Promise<SeedS
     };
 
     let batch: SeedCase[] = [];
+    let chunks = 0;
     // the next chunk is generated while the database writes the previous one
     let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
@@ -330,6 +331,9 @@ export async function seedServer(db: Db, opts: SeedServerOptions): Promise<SeedS
         jsonInsert('contacts', CONTACT_COLUMNS, rows, [RECEIVED_AT]),
         ...(orderRows.length > 0 ? [jsonInsert('work_orders', ORDER_COLUMNS, orderRows)] : []),
         ...(entries.length > 0 ? [jsonInsert('order_history', HISTORY_COLUMNS, entries)] : []),
+        // statistics for the planner as the tables grow inside this one transaction (without them it
+        // reads order_history in full for each case of the facts' lateral join)
+        ...((++chunks & (chunks - 1)) === 0 ? [{ sql: 'ANALYZE cases, work_orders, order_history', params: [] }] : []),
         // the report facts and rollup of the chunk (src/server/reports/facts.ts)
         { sql: insertFactsSql('c.id BETWEEN $1 AND $2'), params: [rows[0]!.id, rows.at(-1)!.id] },
       ];

@@ -1,4 +1,5 @@
 import type { Messages } from './zh-CN';
+import { reportsEn } from './reports';
 
 export const en: Messages = {
   app: {
@@ -264,6 +265,8 @@ export const en: Messages = {
     ordersKey: 'Alt+G',
     admin: 'Administration',
     adminKey: 'Alt+M',
+    reports: 'Reports',
+    reportsKey: 'Alt+T',
     callWaiting: 'Call',
   },
   orders: {
@@ -500,6 +503,7 @@ export const en: Messages = {
       ['Alt+S', 'Go to Intake (what you typed stays)'],
       ['Alt+G', 'Go to Work orders: pending dispatch, review, returned, extensions, overdue board'],
       ['Alt+M', 'Go to Administration (admins): accounts, audit trail'],
+      ['Alt+T', reportsEn.shortcut],
       ['Enter / double-click (work-order lists)', 'Open the row: dispatch, review, dispatch again or decide an extension'],
       ['Enter / Ctrl+Enter (Dispatch dialog)', 'Dispatch (in the note, Enter is a new line and Ctrl+Enter dispatches)'],
       ['Tab / Shift+Tab', 'Move between fields in the order of the call: number → request type → category → region → request → urgency → handling → caller name → address'],
@@ -577,4 +581,5 @@ export const en: Messages = {
       very_unsatisfied: 'Very unsatisfied',
     },
   },
+  reports: reportsEn,
 };

@@ -74,6 +74,8 @@ export function createHandlers(
 
   // 系统管理: the server's admin routes as the signed-in account (src/main/sync/admin.ts)
   const admin = createAdminClient({ serverUrl: config.serverUrl, auth: sync.auth, workstation: config.workstation });
+  // 统计分析: the same client for the centre's supervisors and admins
+  const centre = createAdminClient({ serverUrl: config.serverUrl, auth: sync.auth, workstation: config.workstation, roles: ['supervisor', 'admin'] });
   const accountAt = (path: string, body?: unknown) => admin.json({ method: 'POST', path, body }, AdminAccountResponse);
   const AuditPage = AdminAuditResult.options[0].omit({ ok: true });
 
@@ -189,17 +191,17 @@ export function createHandlers(
     'admin.auditExport': (query) => admin.file({ method: 'GET', path: '/api/audit/export', query }),
     // 统计分析: the server's report routes as the signed-in supervisor / admin (src/server/reports/routes.ts)
     'reports.summary': async (query) => {
-      const r = await admin.json({ method: 'GET', path: '/api/reports/summary', query }, ReportSummary);
+      const r = await centre.json({ method: 'GET', path: '/api/reports/summary', query }, ReportSummary);
       if (!r.ok) return r;
       const { ok: _ok, ...summary } = r;
       return { ok: true as const, summary };
     },
     'reports.orders': async (query) => {
-      const r = await admin.json({ method: 'GET', path: '/api/reports/orders', query }, ReportOrders);
+      const r = await centre.json({ method: 'GET', path: '/api/reports/orders', query }, ReportOrders);
       if (!r.ok) return r;
       return { ok: true as const, orders: { total: r.total, rows: r.rows } };
     },
-    'reports.export': (query) => admin.file({ method: 'GET', path: '/api/reports/export', query }),
+    'reports.export': (query) => centre.file({ method: 'GET', path: '/api/reports/export', query }),
     'reports.printPdf': async ({ filename }, ctx) => {
       if (!ctx.printToPdf) return { printed: false, filename, base64: '' };
       const pdf = await ctx.printToPdf();

@@ -19,6 +19,8 @@ export interface AdminClientOptions {
   workstation: string;
   fetch?: FetchFn;
   timeoutMs?: number;
+  /** the roles the client acts for (default admin only; 统计分析 also supervisors) */
+  roles?: readonly string[];
 }
 
 export interface AdminRequest {
@@ -113,7 +115,8 @@ export function createAdminClient(opts: AdminClientOptions): AdminClient {
     if (!baseUrl) return refusal('standalone', 'account administration needs the central server: this workstation is standalone');
     const user = opts.auth.current();
     if (!user) return refusal('signed_out', 'sign in as an admin first');
-    if (user.role !== 'admin') return refusal('forbidden', 'only an admin account may do this');
+    const roles = opts.roles ?? ['admin'];
+    if (!roles.includes(user.role)) return refusal('forbidden', `only an account of role ${roles.join(' or ')} may do this`);
     try {
       let res: Response;
       try {

@@ -27,6 +27,7 @@ import { BoardDrillDialog } from './features/orders/BoardRegion';
 import { DispatchDialog } from './features/orders/DispatchDialog';
 import { OrdersScreen } from './features/orders/OrdersScreen';
 import { AdminScreen, useAdminVisible } from './features/admin/AdminScreen';
+import { ReportsScreen, useReportsVisible } from './features/reports/ReportsScreen';
 import { ExtensionDialog, ReviewDialog } from './features/orders/ReviewDialog';
 import { useOrders } from './features/orders/ordersStore';
 import { useNav } from './state/nav';
@@ -123,6 +124,8 @@ function Workstation() {
   const onOrders = screen === 'orders' && ordersVisible;
   const adminVisible = useAdminVisible();
   const onAdmin = screen === 'admin' && adminVisible;
+  const reportsVisible = useReportsVisible();
+  const onReports = screen === 'reports' && reportsVisible;
 
   return (
     <div className="shell">
@@ -142,7 +145,7 @@ function Workstation() {
       <NavBar />
       {/* both screens stay mounted: the hidden one keeps its state (the intake draft, the dialogs) */}
       <main className="screens">
-      <div className="workspace" hidden={onOrders || onAdmin}>
+      <div className="workspace" hidden={onOrders || onAdmin || onReports}>
         <section className="intake" aria-labelledby="intake-title">
           <div className="intake__head">
             <h2 id="intake-title" className="panel-title">
@@ -158,6 +161,11 @@ function Workstation() {
       {ordersVisible && (
         <div className="workspace workspace--orders" hidden={!onOrders}>
           <OrdersScreen active={onOrders} />
+        </div>
+      )}
+      {reportsVisible && (
+        <div className="workspace workspace--orders" hidden={!onReports}>
+          <ReportsScreen active={onReports} />
         </div>
       )}
       {adminVisible && (

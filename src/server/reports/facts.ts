@@ -117,10 +117,22 @@ export function contributionsSql(f: string, sign: '+' | '-' = '+'): string {
   GROUP BY ${KEY.join(', ')}`;
 }
 
-const upsertRollup = (contribs: string) => `
-  INSERT INTO report_daily (${KEY.join(', ')}, ${STORED.join(', ')})
-  SELECT * FROM (${contribs}) c ORDER BY ${KEY.join(', ')}
-  ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET ${STORED.map((s) => `${s} = report_daily.${s} + excluded.${s}`).join(', ')}`;
+/**
+ * Adds contributions to both rollups: report_daily (every dimension) and report_channel_daily
+ * (day × channel only: the totals and the channel split of a period read a few hundred rows).
+ * `prefix` is the WITH list the contributions' source comes from ('' or "WITH n AS (…),").
+ */
+const upsertRollup = (contribs: string, prefix = 'WITH') => `
+  ${prefix} c AS (${contribs}),
+  d AS (
+    INSERT INTO report_daily (${KEY.join(', ')}, ${STORED.join(', ')})
+    SELECT * FROM c ORDER BY ${KEY.join(', ')}
+    ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET ${STORED.map((s) => `${s} = report_daily.${s} + excluded.${s}`).join(', ')}
+    RETURNING 1
+  )
+  INSERT INTO report_channel_daily (day, channel, ${STORED.join(', ')})
+  SELECT day, channel, ${STORED.map((s) => `sum(${s})`).join(', ')} FROM c GROUP BY day, channel ORDER BY day, channel
+  ON CONFLICT (day, channel) DO UPDATE SET ${STORED.map((s) => `${s} = report_channel_daily.${s} + excluded.${s}`).join(', ')}`;
 
 /**
  * Re-counts the given cases: takes their previous facts out of the rollup, stores their current
@@ -143,12 +155,11 @@ export async function insertFacts(tx: Queryable, where: string, params: unknown[
 }
 
 export const insertFactsSql = (where: string): string =>
-  `WITH n AS (INSERT INTO report_facts (${FACT_COLUMNS.join(', ')}) ${factsSql(where)} RETURNING *)
-   ${upsertRollup(contributionsSql('SELECT * FROM n'))}`;
+  upsertRollup(contributionsSql('SELECT * FROM n'), `WITH n AS (INSERT INTO report_facts (${FACT_COLUMNS.join(', ')}) ${factsSql(where)} RETURNING *),`);
 
 /** Rebuilds facts and rollups from scratch (repair, or after a bulk load that skipped them). */
 export async function rebuildReport(tx: Queryable): Promise<void> {
-  await tx.exec('TRUNCATE report_facts, report_daily');
+  await tx.exec('TRUNCATE report_facts, report_daily, report_channel_daily');
   await insertFacts(tx, 'true', []);
 }
 
@@ -195,5 +206,12 @@ export const REPORT_TABLES_SQL = `
     unit text NOT NULL,
     ${STORED.map((s) => `${s} bigint NOT NULL DEFAULT 0`).join(',\n    ')},
     PRIMARY KEY (day, channel, category, region, unit)
+  );
+  -- the same sums by day × channel alone (a period's totals and channel split)
+  CREATE TABLE report_channel_daily (
+    day integer NOT NULL,
+    channel text NOT NULL,
+    ${STORED.map((s) => `${s} bigint NOT NULL DEFAULT 0`).join(',\n    ')},
+    PRIMARY KEY (day, channel)
   );
 `;

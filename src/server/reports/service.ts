@@ -46,8 +46,8 @@ export function parseRange(r: Range): { from: number; to: number } {
 }
 
 /** The relation summed: the rollup table, or the same rows computed from the live tables. */
-function source(src: Source, toDay: number): { sql: string; params: unknown[] } {
-  if (src === 'rollup') return { sql: 'report_daily', params: [] };
+function source(src: Source, toDay: number, by: Dimension | null): { sql: string; params: unknown[] } {
+  if (src === 'rollup') return { sql: by === null || by === 'channel' || by === 'day' ? 'report_channel_daily' : 'report_daily', params: [] };
   // nothing logged after the period's end can be received, due or completed in it
   const endMs = (toDay + 1) * DAY_MS - 28_800_000;
   return { sql: `(${contributionsSql(factsSql(`c.created_at < ${endMs}`))})`, params: [] };
@@ -78,7 +78,7 @@ export interface QueryOptions {
 export async function counters(db: Queryable, range: Range, by: Dimension | null, opts: QueryOptions = {}): Promise<{ key: string; c: Counters }[]> {
   const { from, to } = parseRange(range);
   const today = dayOfInstant(opts.now ?? Date.now());
-  const src = source(opts.source ?? 'rollup', to);
+  const src = source(opts.source ?? 'rollup', to, by);
   const key = by ? `${by}::text` : `''`;
   const rows = await db.query<Row>(
     `SELECT ${key} AS key, ${sums(today)} FROM ${src.sql} r WHERE day BETWEEN ${from} AND ${to} GROUP BY 1 ORDER BY 1`,

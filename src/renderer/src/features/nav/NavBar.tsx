@@ -1,5 +1,6 @@
 /**
- * The workstation's navigation (工作区): 受理登记 (Alt+S) and 工单 (Alt+G). 工单 shows for
+ * The workstation's navigation (工作区): 受理登记 (Alt+S), 工单 (Alt+G), 统计分析 (Alt+T, supervisors
+ * and admins) and 系统管理 (Alt+M, admins). 工单 shows for
  * supervisors and admins, for operators when the server lets them dispatch, and standalone
  * (where the screen explains that work orders need the central server).
  */
@@ -10,6 +11,7 @@ import { useCall } from '../telephony/callStore';
 import { ordersVisible } from '../orders/orderText';
 import { useOrders } from '../orders/ordersStore';
 import { useAdminVisible } from '../admin/AdminScreen';
+import { useReportsVisible } from '../reports/ReportsScreen';
 
 export function useOrdersVisible(): boolean {
   const session = useSession((s) => s.session);
@@ -23,6 +25,7 @@ export function NavBar() {
   const show = useNav((s) => s.show);
   const visible = useOrdersVisible();
   const adminVisible = useAdminVisible();
+  const reportsVisible = useReportsVisible();
   const callWaiting = useCall((s) => s.waiting !== null);
   const item = (target: Screen, label: string, key: string, badge?: string) => (
     <li>
@@ -50,6 +53,7 @@ export function NavBar() {
       <ul className="nav__list">
         {item('intake', t.nav.intake, t.nav.intakeKey, callWaiting && screen !== 'intake' ? t.nav.callWaiting : undefined)}
         {visible && item('orders', t.nav.orders, t.nav.ordersKey)}
+        {reportsVisible && item('reports', t.nav.reports, t.nav.reportsKey)}
         {adminVisible && item('admin', t.nav.admin, t.nav.adminKey)}
       </ul>
     </nav>

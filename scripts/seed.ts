@@ -6,6 +6,9 @@
  * npm run seed -- --cases N --server-data DIR [--seed 12345] [--now EPOCH_MS] [--per-day 2100]
  *                 [--password hotline-demo] [--calendar-dir DIR] [--deadline-rules FILE.json]
  * DATABASE_URL=postgres://… npm run seed -- --cases N --server [same options]
+ * npm run seed -- --profile jining-2019 --server-data DIR | --server
+ *   The seed article's centre, 2019-01-01 … 2019-10-15, with the article's exact figures
+ *   (src/main/seed/jining-2019.ts): `npm run report` then prints them.
  *   Writes a living floor into an empty CENTRAL SERVER database (the embedded one in DIR, created
  *   if missing, or PostgreSQL): units, dispatch catalogue, accounts, cases with their work orders
  *   and histories (src/server/seed). Prints one JSON line: counts, queues, on-time %, seconds and

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/server/config';
 import { refreshReport, rebuildReport } from '../../../src/server/reports/facts';
-import { counters, indicators, ordersBehind, trend, unitRanking, hotspots, type Range } from '../../../src/server/reports/service';
+import { counters, indicators, ordersBehind, seasonalProfile, trend, unitRanking, hotspots, type Range } from '../../../src/server/reports/service';
 import { lockHead } from '../../../src/server/sync/versions';
 import { actOnOrders, type ActionRequest } from '../../../src/server/workorders/service';
 import { COUNTERS, dayOfInstant, SATISFIED_LEVELS, zeroCounters, type Counters } from '../../../src/shared/reports/indicators';
@@ -250,6 +250,12 @@ for (const backend of BACKENDS) {
       expect(spots.length).toBeGreaterThan(0);
       expect(spots[0]!.complaints).toBeGreaterThanOrEqual(spots.at(-1)!.complaints);
       expect(COUNTERS.length).toBeGreaterThan(10);
+      // the seasonal profile of a first-level category: its valid orders per calendar month
+      const year = Number(whole.to.slice(0, 4));
+      const profile = await seasonalProfile(t.db, 'C07', year - 1, year);
+      expect(profile).toHaveLength(12);
+      const [direct] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM cases WHERE valid AND category_code LIKE 'C07%'");
+      expect(profile.reduce((a, m) => a + m.valid, 0)).toBe(direct!.n);
     });
   });
 }

@@ -295,6 +295,7 @@ export interface DrillFilter {
   channel?: string;
   category?: string;
   region?: string;
+  street?: string;
   unit?: string;
 }
 
@@ -323,8 +324,12 @@ export async function ordersBehind(db: Queryable, range: Range, f: DrillFilter, 
     params.push(v);
     conds.push(`${k === 'unit' && d.unit ? 'f.returned_unit' : `f.${k}`} = $${params.length}`);
   }
+  if (f.street !== undefined) {
+    params.push(f.street);
+    conds.push(`c.region_code = $${params.length}`);
+  }
   const where = conds.join(' AND ');
-  const [count] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM report_facts f WHERE ${where}`, params);
+  const [count] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM report_facts f JOIN cases c ON c.id = f.case_id WHERE ${where}`, params);
   params.push(limit);
   const rows = await db.query<DrillRow>(
     `SELECT c.uuid::text AS id, c.official_no, c.created_at, f.channel, f.category, c.region_code AS region, f.unit, w.state, c.content

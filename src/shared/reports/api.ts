@@ -103,6 +103,8 @@ export const ReportOrdersQuery = z
     channel: z.string().max(40).optional(),
     category: z.string().max(40).optional(),
     region: z.string().max(40).optional(),
+    /** a street (所属区域 code), for the hot spots */
+    street: z.string().max(40).optional(),
     unit: z.string().max(40).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
   })

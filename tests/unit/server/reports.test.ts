@@ -253,6 +253,7 @@ for (const backend of BACKENDS) {
       for (const r of tr.risers) expect(r.now).toBeGreaterThan(r.previous);
       const spots = await hotspots(t.db, week, 5);
       expect(spots.length).toBeGreaterThan(0);
+      expect((await ordersBehind(t.db, week, { counter: 'valid', street: spots[0]!.region }, NOW)).total).toBe(spots[0]!.valid);
       expect(spots[0]!.complaints).toBeGreaterThanOrEqual(spots.at(-1)!.complaints);
       expect(COUNTERS.length).toBeGreaterThan(10);
       // the seasonal profile of a first-level category: its valid orders per calendar month

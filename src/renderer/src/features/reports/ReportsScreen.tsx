@@ -55,7 +55,7 @@ const DRILL_OF: Partial<Record<string, Counter>> = {
 interface Drill {
   title: string;
   counter: Counter;
-  filter: { channel?: string; category?: string; region?: string; unit?: string };
+  filter: { channel?: string; category?: string; region?: string; street?: string; unit?: string };
 }
 
 const fmt = (v: number | null | undefined, t: ReturnType<typeof useT>, unit?: string) =>
@@ -408,7 +408,9 @@ export function ReportsScreen({ active }: { active: boolean }) {
                   {summary.risers.map((c) => (
                     <tr key={c.key}>
                       <th scope="row">{name(c.key)}</th>
-                      <td>{c.now}</td>
+                      <td>
+                        <NumberButton n={c.now} label={`${name(c.key)} ${t.reports.risers}`} onOpen={() => setDrill({ title: name(c.key), counter: 'valid', filter: { category: c.key } })} />
+                      </td>
                       <td>{c.previous}</td>
                       <td>+{c.growth}</td>
                     </tr>
@@ -428,7 +430,9 @@ export function ReportsScreen({ active }: { active: boolean }) {
                   {summary.hotspots.map((h) => (
                     <tr key={h.region}>
                       <th scope="row">{name(h.region)}</th>
-                      <td>{h.valid}</td>
+                      <td>
+                        <NumberButton n={h.valid} label={`${name(h.region)} ${t.reports.valid}`} onOpen={() => setDrill({ title: `${name(h.region)} ${t.reports.valid}`, counter: 'valid', filter: { street: h.region } })} />
+                      </td>
                       <td>{h.complaints}</td>
                     </tr>
                   ))}

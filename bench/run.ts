@@ -8,6 +8,8 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<vo
   orders: () => import('./orders'),
   /** server_load: N workstations against two server processes on PostgreSQL (DATABASE_URL) */
   load: () => import('./load'),
+  /** the month report: daily rollup vs full scan */
+  reports: () => import('./reports'),
   /** screen_pop alone, on a store `store` built */
   'screen-pop': () => import('./screen-pop'),
 };

@@ -10,7 +10,12 @@ import { readTaxonomyFiles } from '../src/main/store/taxonomy-file';
 import type { ServerConfigOverrides } from '../src/server/config';
 import type { Db } from '../src/server/db/adapter';
 import { DEMO_CENTRE_ACCOUNTS, seedServer, type SeedSummary } from '../src/server/seed/load';
-import type { LifecycleProfile } from '../src/server/seed/lifecycle';
+import { DEFAULT_LIFECYCLE, lateQuota, type LifecycleProfile } from '../src/server/seed/lifecycle';
+import { jining2019Plan, JINING_2019 } from '../src/main/seed/jining-2019';
+
+/** Calibrated profiles (`npm run seed -- --profile NAME`). */
+export const SEED_PROFILES = ['jining-2019'] as const;
+export type SeedProfileName = (typeof SEED_PROFILES)[number];
 
 /** The demo password of every seeded account unless --password gives another. */
 export const DEMO_PASSWORD = 'hotline-demo';
@@ -28,6 +33,8 @@ export interface SeedCentralOptions {
   config?: ServerConfigOverrides;
   profile?: LifecycleProfile;
   taxonomyDir?: string;
+  /** a calibrated profile: its own span, volumes and quotas (cases, now and perDay are then ignored) */
+  named?: SeedProfileName;
 }
 
 export interface SeedCentralResult extends SeedSummary {
@@ -36,12 +43,14 @@ export interface SeedCentralResult extends SeedSummary {
 }
 
 export async function seedCentral(opts: SeedCentralOptions): Promise<SeedCentralResult> {
-  if (!Number.isInteger(opts.cases) || opts.cases < 1) throw new Error(`--cases must be a positive integer, got ${opts.cases}`);
+  const plan = opts.named === 'jining-2019' ? jining2019Plan(opts.seed ?? 12345) : undefined;
+  if (!plan && (!Number.isInteger(opts.cases) || opts.cases < 1)) throw new Error(`--cases must be a positive integer, got ${opts.cases}`);
   const started = performance.now();
-  const now = opts.now ?? Date.now();
+  const now = plan?.now ?? opts.now ?? Date.now();
   const { categories, regions } = readTaxonomyFiles(opts.taxonomyDir ?? DEFAULT_TAXONOMY_DIR);
   const rng = new Rng(opts.seed ?? 12345);
-  const model = new CaseModel({ total: opts.cases, now, workstation: 'W001', categories, regions, rng, contactsPerDay: opts.perDay });
+  const model = new CaseModel({ total: plan?.total ?? opts.cases, now, workstation: 'W001', categories, regions, rng, contactsPerDay: opts.perDay, plan });
+  const profile = plan ? { ...DEFAULT_LIFECYCLE, showcasePerQueue: 0, ...lateQuota(JINING_2019.lateShare), ...opts.profile } : opts.profile;
   const summary = await seedServer(opts.db, {
     cases: model.cases(),
     now,
@@ -51,7 +60,7 @@ export async function seedCentral(opts: SeedCentralOptions): Promise<SeedCentral
     operators: SEED_OPERATORS,
     password: opts.password ?? DEMO_PASSWORD,
     config: opts.config,
-    profile: opts.profile,
+    profile,
   });
   return { ...summary, now, seconds: (performance.now() - started) / 1000 };
 }

@@ -6,6 +6,9 @@
  * npm run seed -- --cases N --server-data DIR [--seed 12345] [--now EPOCH_MS] [--per-day 2100]
  *                 [--password hotline-demo] [--calendar-dir DIR] [--deadline-rules FILE.json]
  * DATABASE_URL=postgres://… npm run seed -- --cases N --server [same options]
+ * npm run seed -- --profile jining-2019 --server-data DIR | --server
+ *   The seed article's centre, 2019-01-01 … 2019-10-15, with the article's exact figures
+ *   (src/main/seed/jining-2019.ts): `npm run report` then prints them.
  *   Writes a living floor into an empty CENTRAL SERVER database (the embedded one in DIR, created
  *   if missing, or PostgreSQL): units, dispatch catalogue, accounts, cases with their work orders
  *   and histories (src/server/seed). Prints one JSON line: counts, queues, on-time %, seconds and
@@ -19,13 +22,14 @@ import { openDatabase } from '../src/server/db/open';
 import { restrictNewFiles } from '../src/server/db/private-dir';
 import { readCalendarDir } from '../src/server/workorders/calendar-dir';
 import { DeadlineRules } from '../src/shared/workorders';
-import { DEMO_PASSWORD, demoAccounts, seedCentral } from './seed-server';
+import { DEMO_PASSWORD, demoAccounts, seedCentral, SEED_PROFILES, type SeedProfileName } from './seed-server';
 
 const USAGE = `usage:
   npm run seed -- --cases N --data DIR [--workstation W001] [--seed 12345] [--now EPOCH_MS] [--replace]
   npm run seed -- --cases N --server-data DIR [--seed 12345] [--now EPOCH_MS] [--per-day 2100] [--password P]
                   [--calendar-dir DIR] [--deadline-rules FILE.json]
-  DATABASE_URL=postgres://… npm run seed -- --cases N --server [same options as --server-data]`;
+  DATABASE_URL=postgres://… npm run seed -- --cases N --server [same options as --server-data]
+  npm run seed -- --profile jining-2019 --server-data DIR | --server   (the article's centre, 2019-01-01 … 2019-10-15)`;
 
 class UsageError extends Error {}
 
@@ -50,13 +54,17 @@ async function main(): Promise<void> {
       password: { type: 'string', default: DEMO_PASSWORD },
       'calendar-dir': { type: 'string' },
       'deadline-rules': { type: 'string' },
+      profile: { type: 'string' },
     },
   });
-  const cases = int('cases', values.cases);
+  const named = values.profile as SeedProfileName | undefined;
+  if (named !== undefined && !SEED_PROFILES.includes(named)) throw new UsageError(`--profile: one of ${SEED_PROFILES.join(', ')}, got "${named}"`);
+  const cases = named ? 1 : int('cases', values.cases);
   const targets = [values.data, values['server-data'], values.server || undefined].filter((v) => v !== undefined);
   if (cases === undefined || cases < 1 || targets.length !== 1) {
     throw new UsageError(targets.length > 1 ? 'give one of --data, --server-data and --server' : 'give --cases N and a target');
   }
+  if (named && values.data) throw new UsageError('--profile seeds a central server: use --server-data DIR or --server');
   const seed = int('seed', values.seed)!;
   const now = int('now', values.now);
 
@@ -82,7 +90,7 @@ async function main(): Promise<void> {
     dataDir: values['server-data'],
   });
   try {
-    const r = await seedCentral({ db, cases, seed, now, perDay: int('per-day', values['per-day']), password: values.password, config });
+    const r = await seedCentral({ db, cases, seed, now, named, perDay: int('per-day', values['per-day']), password: values.password, config });
     console.log(
       JSON.stringify({
         name: 'seed_server',

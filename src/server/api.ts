@@ -39,6 +39,7 @@ import {
 } from '../shared/admin';
 import { UnitsImportRequest, UnitsImportResponse, UnitsResponse } from '../shared/units';
 import { OverdueBoard } from '../shared/desk-orders';
+import { ReportOrders, ReportOrdersQuery, ReportQuery, ReportSummary } from '../shared/reports/api';
 import { OrderActionRequest, OrderActionResponse, OrderDetailResponse, OrderQueue, OrderQueueResponse } from '../shared/portal';
 import {
   CreateLeaderSessionRequest,
@@ -240,6 +241,37 @@ export const API = {
     auth: ['admin'],
     query: AuditExportQuery,
     produces: 'text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    response: z.string(),
+    errors: ['forbidden'],
+  },
+  reportSummary: {
+    method: 'GET',
+    path: '/api/reports/summary',
+    summary:
+      '统计分析 of a period (from, to: centre days, both included): the indicators of src/shared/reports/indicators.ts with their ' +
+      '环比 (previous period) and 同比 (a year earlier), the trend with last year, top and rising categories, breakdowns by category and ' +
+      'region, 单位考核, the streets where complaints concentrate and rising content words. From the daily rollup. Supervisors and admins.',
+    auth: ['supervisor', 'admin'],
+    query: ReportQuery,
+    response: ReportSummary,
+    errors: ['forbidden'],
+  },
+  reportOrders: {
+    method: 'GET',
+    path: '/api/reports/orders',
+    summary: 'The orders behind a number of the report: counter (received, dispatched, due, on_time, overdue …) and optional channel, category, region, unit; newest first, at most limit (200), with the total.',
+    auth: ['supervisor', 'admin'],
+    query: ReportOrdersQuery,
+    response: ReportOrders,
+    errors: ['forbidden'],
+  },
+  reportExport: {
+    method: 'GET',
+    path: '/api/reports/export',
+    summary: 'The report of a period as an Excel workbook: one sheet per table (核心指标, 热点问题, 分类统计, 区域统计, 单位考核 …) and 指标说明 with every formula.',
+    auth: ['supervisor', 'admin'],
+    query: ReportQuery,
+    produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     response: z.string(),
     errors: ['forbidden'],
   },

@@ -25,6 +25,7 @@ import { registerUnitRoutes } from './units/routes';
 import { readTaxonomyDir, registerTaxonomyRoute, SHIPPED_TAXONOMY_DIR } from './taxonomy';
 import { registerWorkOrderRoutes } from './workorders/routes';
 import { registerLeaderRoutes } from './leader/routes';
+import { registerReportRoutes } from './reports/routes';
 
 export interface BuildServerOptions {
   /** the caller opens and closes it (src/server/db/open.ts) */
@@ -92,6 +93,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   registerTaxonomyRoute(app, { auth, taxonomy });
   registerWorkOrderRoutes(app, { db, config, now, auth });
   registerLeaderRoutes(app, { db, config, now, auth });
+  registerReportRoutes(app, { db, auth, taxonomy, now });
   if (opts.portalDir) registerPortalStatic(app, opts.portalDir);
   return app;
 }

@@ -6,6 +6,7 @@
  * same names over a WebSocket; main validates every input against `input` before a handler
  * runs (src/main/services/dispatch.ts). Adding a method: see src/main/services/README.md.
  */
+import { ReportsExportInput, ReportsExportResult, ReportsOrdersInput, ReportsOrdersResult, ReportsPrintInput, ReportsPrintResult, ReportsSummaryInput, ReportsSummaryResult } from './reports/desk';
 import { z } from 'zod';
 import type { TaxonomyNode } from './domain';
 import { CallerHistory, CaseDetail, IntakeDraft, IntakeSave, SearchQuery, SearchResult } from './schemas';
@@ -354,6 +355,26 @@ export const contract = {
   },
   /** 领导接听 and 面对面 (src/shared/desk-leader.ts): online calls to the server */
   ...DESK_LEADER_CHANNELS,
+  /** 统计分析 (supervisor, admin; src/shared/reports): the period's report from the central server */
+  'reports.summary': {
+    input: ReportsSummaryInput,
+    output: ReportsSummaryResult,
+  },
+  /** the orders behind a number of the report */
+  'reports.orders': {
+    input: ReportsOrdersInput,
+    output: ReportsOrdersResult,
+  },
+  /** 导出Excel: the server's workbook */
+  'reports.export': {
+    input: ReportsExportInput,
+    output: ReportsExportResult,
+  },
+  /** 打印月报: the window printed to PDF (Electron); a browser prints the page itself */
+  'reports.printPdf': {
+    input: ReportsPrintInput,
+    output: ReportsPrintResult,
+  },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -161,7 +161,8 @@ function registerIpc(ctx: AppContext): void {
     if (!frame || frame.parent !== null || !isAppUrl(frame.url, rendererDir, launch.rendererUrl)) {
       return { ok: false, error: { code: 'unauthorized', message: 'caller is not the application window' } };
     }
-    return dispatch(ctx.handlers, method, input, { transport: 'electron' }, {
+    const printToPdf = () => event.sender.printToPDF({ printBackground: true, pageSize: 'A4', generateTaggedPDF: true });
+    return dispatch(ctx.handlers, method, input, { transport: 'electron', printToPdf }, {
       onInternalError: (m, e) => ctx.log.error(`internal error in ${m}`, { err: e }),
     });
   });

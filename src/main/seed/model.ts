@@ -200,6 +200,23 @@ export interface CaseModelOptions {
   rng: Rng;
   /** contacts on an average day (default CONTACTS_PER_DAY): fewer spread a small demo over more days */
   contactsPerDay?: number;
+  /**
+   * A fixed plan (a calibrated profile such as jining-2019): the days with their counts, and
+   * per case, in order, its channel, validity and 转办 decision instead of the random draws.
+   */
+  plan?: CasePlan;
+}
+
+export interface PlannedCase {
+  channel: Channel;
+  valid: boolean;
+  /** 转办 (valid cases only) */
+  dispatch: boolean;
+}
+
+export interface CasePlan {
+  days: DayPlan[];
+  next(): PlannedCase;
 }
 
 /** Produces the cases of one day after another, oldest first, without holding them. */
@@ -255,7 +272,8 @@ export class CaseModel {
 
   /** All cases, oldest first. */
   *cases(): Generator<GeneratedCase> {
-    for (const day of planDays(this.opts.total, this.opts.now, this.rng, this.opts.contactsPerDay)) {
+    const days = this.opts.plan?.days ?? planDays(this.opts.total, this.opts.now, this.rng, this.opts.contactsPerDay);
+    for (const day of days) {
       const dayNo = new Date(day.start + CHINA_OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '');
       const month = new Date(day.start + CHINA_OFFSET_MS).getUTCMonth();
       for (let j = 0; j < day.count; j++) {
@@ -326,8 +344,9 @@ export class CaseModel {
     const k = this.callerIndex();
     const phone = callerPhone(k);
     const name = r.chance(0.15) ? '' : callerName(k);
-    const channel = this.channel.pick(r);
-    const valid = r.chance(VALID_SHARE);
+    const planned = this.opts.plan?.next();
+    const channel = planned ? planned.channel : this.channel.pick(r);
+    const valid = planned ? planned.valid : r.chance(VALID_SHARE);
     const regionCode = this.region.pick(r);
     const operatorNo = 1 + r.int(40);
     const workstation = operatorNo === 1 ? this.opts.workstation : `W${pad(operatorNo, 3)}`;
@@ -354,7 +373,7 @@ export class CaseModel {
       const place = this.place(categoryCode, regionCode);
       address = place.address;
       content = this.content(requestType, r.pick(ISSUES[categoryCode]!), requestType === 'consult' ? '' : place.mention, written);
-      handlingMode = r.chance(REQUEST_TYPES[requestType].dispatch) ? 'dispatch' : 'direct';
+      handlingMode = (planned ? planned.dispatch : r.chance(REQUEST_TYPES[requestType].dispatch)) ? 'dispatch' : 'direct';
     } else {
       categoryCode = 'C1603';
       requestType = 'other';

@@ -31,6 +31,8 @@ export class ContractRefusal extends Error {
 
 export interface CallContext {
   transport: 'electron' | 'browser';
+  /** Electron: the calling window's page as PDF (webContents.printToPDF) */
+  printToPdf?: () => Promise<Buffer>;
 }
 
 export type Handler<M extends Method> = (

@@ -8,6 +8,7 @@ import { SETTING_KEYS, type SessionState, type UpdateStatus } from '../../shared
 import { UPDATES_NOT_CONFIGURED } from '../updates/service';
 import { AccountListResponse, AdminAccountResponse } from '../../shared/admin';
 import { AdminAuditResult } from '../../shared/desk-admin';
+import { ReportOrders, ReportSummary } from '../../shared/reports/api';
 import { CreateAccountResponse } from '../../shared/sync';
 import { createAdminClient } from '../sync/admin';
 import {
@@ -113,6 +114,14 @@ export function createHandlers(
     workstation: config.workstation,
     fetch: serverFetch(config),
     roles: ['operator', 'supervisor', 'admin'],
+  });
+  // 统计分析: the centre's supervisors and admins
+  const reports = createAdminClient({
+    serverUrl: config.serverUrl,
+    auth: sync.auth,
+    workstation: config.workstation,
+    fetch: serverFetch(config),
+    roles: ['supervisor', 'admin'],
   });
   const accountAt = (path: string, body?: unknown) => admin.json({ method: 'POST', path, body }, AdminAccountResponse);
   const AuditPage = AdminAuditResult.options[0].omit({ ok: true });
@@ -265,5 +274,23 @@ export function createHandlers(
     'meetings.create': (body) => centre.json({ method: 'POST', path: '/api/meetings', body }, MeetingResponse),
     'meetings.outcome': ({ id, ...body }) => centre.json({ method: 'POST', path: `/api/meetings/${id}/outcome`, body }, MeetingResponse),
     'meetings.forPhone': ({ phone }) => centre.json({ method: 'GET', path: '/api/meetings', query: { phone } }, MeetingList),
+    // 统计分析: the server's report routes as the signed-in supervisor / admin (src/server/reports/routes.ts)
+    'reports.summary': async (query) => {
+      const r = await reports.json({ method: 'GET', path: '/api/reports/summary', query }, ReportSummary);
+      if (!r.ok) return r;
+      const { ok: _ok, ...summary } = r;
+      return { ok: true as const, summary };
+    },
+    'reports.orders': async (query) => {
+      const r = await reports.json({ method: 'GET', path: '/api/reports/orders', query }, ReportOrders);
+      if (!r.ok) return r;
+      return { ok: true as const, orders: { total: r.total, rows: r.rows } };
+    },
+    'reports.export': (query) => reports.file({ method: 'GET', path: '/api/reports/export', query }),
+    'reports.printPdf': async ({ filename }, ctx) => {
+      if (!ctx.printToPdf) return { printed: false, filename, base64: '' };
+      const pdf = await ctx.printToPdf();
+      return { printed: true, filename, base64: pdf.toString('base64') };
+    },
   };
 }

@@ -12,17 +12,8 @@
  * three bigrams at consecutive positions, i.e. the substring (see GAP_TOKEN). The MATCH string is built only
  * from these tokens, each quoted: user text never reaches FTS5's query syntax.
  */
+import { isHan } from '../../shared/text/han';
 
-/**
- * Han characters: the CJK unified ideographs (basic block, extension A, compatibility forms,
- * and extensions B–H in planes 2–3), plus 〇 and 々, which read as ideographs. Code units, so
- * the hot loop needs no regular expression.
- */
-function isHan(c: number): boolean {
-  return (
-    (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || c === 0x3007 || c === 0x3005
-  );
-}
 /** high surrogates of planes 2 and 3 (U+20000–U+3FFFF): CJK extensions B–H */
 const isHanHigh = (c: number): boolean => c >= 0xd840 && c <= 0xd8bf;
 const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;

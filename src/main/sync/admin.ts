@@ -19,7 +19,7 @@ export interface AdminClientOptions {
   workstation: string;
   fetch?: FetchFn;
   timeoutMs?: number;
-  /** the roles this client calls for (default admin); the server checks each route's own roles */
+  /** the roles the client acts for (default admin only; 统计分析 also supervisors) */
   roles?: readonly string[];
 }
 
@@ -115,7 +115,8 @@ export function createAdminClient(opts: AdminClientOptions): AdminClient {
     if (!baseUrl) return refusal('standalone', 'account administration needs the central server: this workstation is standalone');
     const user = opts.auth.current();
     if (!user) return refusal('signed_out', 'sign in as an admin first');
-    if (!(opts.roles ?? ['admin']).includes(user.role)) return refusal('forbidden', `only ${(opts.roles ?? ['admin']).join(' or ')} accounts may do this`);
+    const roles = opts.roles ?? ['admin'];
+    if (!roles.includes(user.role)) return refusal('forbidden', `only an account of role ${roles.join(' or ')} may do this`);
     try {
       let res: Response;
       try {

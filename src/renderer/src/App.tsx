@@ -30,6 +30,7 @@ import { OrdersScreen } from './features/orders/OrdersScreen';
 import { AdminScreen, useAdminVisible } from './features/admin/AdminScreen';
 import { LeaderNotice, LeaderScreen, useLeaderVisible } from './features/leader/LeaderScreen';
 import { useLeader } from './features/leader/leaderStore';
+import { ReportsScreen, useReportsVisible } from './features/reports/ReportsScreen';
 import { ExtensionDialog, ReviewDialog } from './features/orders/ReviewDialog';
 import { useOrders } from './features/orders/ordersStore';
 import { useNav } from './state/nav';
@@ -140,6 +141,8 @@ function Workstation() {
     const timer = setInterval(() => void refreshLeader(), 30_000);
     return () => clearInterval(timer);
   }, [leaderVisible, signedIn, refreshLeader]);
+  const reportsVisible = useReportsVisible();
+  const onReports = screen === 'reports' && reportsVisible;
 
   return (
     <div className="shell">
@@ -159,7 +162,7 @@ function Workstation() {
       <NavBar />
       {/* both screens stay mounted: the hidden one keeps its state (the intake draft, the dialogs) */}
       <main className="screens">
-      <div className="workspace" hidden={onOrders || onAdmin || onLeader}>
+      <div className="workspace" hidden={onOrders || onAdmin || onLeader || onReports}>
         <section className="intake" aria-labelledby="intake-title">
           <div className="intake__head">
             <h2 id="intake-title" className="panel-title">
@@ -181,6 +184,11 @@ function Workstation() {
       {leaderVisible && (
         <div className="workspace workspace--orders" hidden={!onLeader}>
           <LeaderScreen active={onLeader} />
+        </div>
+      )}
+      {reportsVisible && (
+        <div className="workspace workspace--orders" hidden={!onReports}>
+          <ReportsScreen active={onReports} />
         </div>
       )}
       {adminVisible && (

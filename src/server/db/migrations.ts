@@ -8,6 +8,7 @@
  * tests/unit/server/migrations.test.ts that builds version N, inserts data, migrates, asserts.
  */
 import type { Db, Queryable } from './adapter';
+import { insertFacts, REPORT_TABLES_SQL } from '../reports/facts';
 
 export interface Migration {
   version: number;
@@ -375,6 +376,18 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE cases ADD COLUMN repeat_of uuid;
         CREATE INDEX cases_by_repeat_of ON cases (repeat_of) WHERE repeat_of IS NOT NULL;
       `);
+    },
+  },
+  {
+    version: 11,
+    name: 'reports: valid cases, per-case report facts and the daily rollup',
+    async up(tx) {
+      await tx.exec(REPORT_TABLES_SQL);
+      // cases seeded before this release: the generator's invalid contacts are exactly the
+      // 其他事项 / other / direct cases without an answer (a real answer is never empty)
+      await tx.exec(`UPDATE cases SET valid = false
+        WHERE category_code = 'C1603' AND request_type = 'other' AND handling_mode = 'direct' AND answer = ''`);
+      await insertFacts(tx, 'true', []);
     },
   },
 ];

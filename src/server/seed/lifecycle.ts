@@ -59,6 +59,37 @@ export interface LifecycleProfile {
   lateShare: number;
   /** orders held per queue so that every queue has some at `now` (0: none) */
   showcasePerQueue: number;
+  /**
+   * Instead of drawing `lateShare`: is the order whose (final) 办理时限 is `deadline` replied
+   * late? A calibrated profile keeps exact quotas per due month with it (jining-2019).
+   */
+  decideLate?: (deadline: number) => boolean;
+  /** told every simulated order (a quota keeper counts what actually happened) */
+  observe?: (order: WorkOrder) => void;
+}
+
+/**
+ * Late replies by quota: of the orders due in each centre month, exactly ⌊share × due⌋ are
+ * replied late (what actually happened is counted back through `observe`), so a month's
+ * 按时办结率 is exact rather than a draw.
+ */
+export function lateQuota(share: number): Pick<LifecycleProfile, 'decideLate' | 'observe'> {
+  const month = (at: number) => new Date(at + CHINA_OFFSET_MS).toISOString().slice(0, 7);
+  const due = new Map<string, number>();
+  const late = new Map<string, number>();
+  return {
+    decideLate(deadline) {
+      const m = month(deadline);
+      return (late.get(m) ?? 0) + 1 <= Math.floor(share * ((due.get(m) ?? 0) + 1));
+    },
+    observe(order) {
+      const at = order.completion?.deadlineAtReply ?? order.assignments[0]?.deadline.at;
+      if (at === undefined) return;
+      const m = month(at);
+      due.set(m, (due.get(m) ?? 0) + 1);
+      if (!order.completion?.onTime) late.set(m, (late.get(m) ?? 0) + 1);
+    },
+  };
 }
 
 export const DEFAULT_LIFECYCLE: LifecycleProfile = {
@@ -192,6 +223,7 @@ export class OrderSimulator {
     } catch (e) {
       if (e !== HALT) throw e;
     }
+    this.profile.observe?.(order);
     const reached = this.held ?? force;
     if (reached && this.standsFor(order, reached)) {
       this.quota.set(reached, this.quota.get(reached)! - 1);
@@ -316,6 +348,7 @@ export class OrderSimulator {
       t = tDecide;
     }
 
+    if (held === null && p.decideLate) late = p.decideLate(deadline);
     let target: number;
     if (held === 'overdue') target = hold;
     else if (held === 'due_soon') target = now + this.between(0.1, 0.9) * (deadline - now);

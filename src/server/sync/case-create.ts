@@ -14,6 +14,7 @@
  */
 import type { CaseCreateArgs } from '../../shared/sync';
 import { talkSeconds } from '../../shared/telephony';
+import { refreshReport } from '../reports/facts';
 import { createOrders } from '../workorders/service';
 import { allocateOfficialNos, centreDay } from './official-no';
 import type { ApplyContext, MutationHandler, PendingMutation, RejectionDraft } from './mutations';
@@ -176,6 +177,9 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
        JOIN cases c ON c.uuid = u.case_uuid`,
       contactCols.map(([, , get]) => rows.map(get)),
     );
+    // the report rollup counts the new cases in this transaction (src/server/reports/facts.ts)
+    const ids = await ctx.tx.query<{ id: number }>('SELECT id FROM cases WHERE uuid = ANY($1::uuid[])', [fresh.map((m) => m.args.case.uuid)]);
+    await refreshReport(ctx.tx, ids.map((r) => r.id));
     return rejections;
   },
 };

@@ -16,6 +16,7 @@
  *      a new sync version and the case status that matches the order's state, so pull carries it.
  * A refusal changes nothing and is returned with its code and zh/en text.
  */
+import { refreshReport } from '../reports/facts';
 import {
   applyAction,
   createWorkingCalendar,
@@ -308,7 +309,9 @@ export async function actOnOrders(tx: Queryable, caller: Caller, reqs: ActionReq
      FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS u(id, version, status) WHERE c.id = u.id`,
     [changed.map((c) => c.caseId), changed.map((_, i) => first + i), changed.map((c) => CASE_STATUS_OF[c.order.state])],
   );
-  await unlinkedBecomeOrders(tx, reqs, results, opts);
+  const unlinkedCaseIds = await unlinkedBecomeOrders(tx, reqs, results, opts);
+  // the report rollup moves these orders' counts in the same transaction (src/server/reports/facts.ts)
+  await refreshReport(tx, [...changed.map((c) => c.caseId), ...unlinkedCaseIds]);
   return results;
 }
 
@@ -318,22 +321,23 @@ export async function actOnOrders(tx: Queryable, caller: Caller, reqs: ActionReq
  * 待派单 (repeat_of cleared, a new case version so every workstation pulls it). Left a closed
  * recorded call, the caller's matter would be handled by nobody.
  */
-async function unlinkedBecomeOrders(tx: Queryable, reqs: ActionRequest[], results: ActResult[], opts: ActOptions): Promise<void> {
+async function unlinkedBecomeOrders(tx: Queryable, reqs: ActionRequest[], results: ActResult[], opts: ActOptions): Promise<number[]> {
   const unlinked = reqs
     .map((req, i) => ({ req, r: results[i]! }))
     .filter(({ req, r }) => r.ok && req.action === 'unlink_call')
     .map(({ req }) => ({ caseId: String((req.args as { caseId?: unknown }).caseId ?? '').toLowerCase(), orderId: req.orderId.toLowerCase() }))
     .filter((u) => UUID_RE.test(u.caseId));
-  if (unlinked.length === 0) return;
+  if (unlinked.length === 0) return [];
   const first = opts.versions.take(unlinked.length);
-  const cases = await tx.query<{ uuid: string; urgency: Urgency; categoryCode: string }>(
+  const cases = await tx.query<{ id: number; uuid: string; urgency: Urgency; categoryCode: string }>(
     `UPDATE cases c SET repeat_of = NULL, status = 'pending_dispatch', version = u.version
      FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS u(uuid, order_id, version)
      WHERE c.uuid = u.uuid AND c.repeat_of = u.order_id
-     RETURNING c.uuid::text AS uuid, c.urgency, c.category_code AS "categoryCode"`,
+     RETURNING c.id::int AS id, c.uuid::text AS uuid, c.urgency, c.category_code AS "categoryCode"`,
     [unlinked.map((u) => u.caseId), unlinked.map((u) => u.orderId), unlinked.map((_, i) => first + i)],
   );
-  await createOrders(tx, cases.map((c) => ({ ...c, handlingMode: 'dispatch' })));
+  await createOrders(tx, cases.map(({ uuid, urgency, categoryCode }) => ({ uuid, urgency, categoryCode, handlingMode: 'dispatch' })));
+  return cases.map((c) => c.id);
 }
 
 /** One action on one order (the HTTP route). */

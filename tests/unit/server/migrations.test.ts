@@ -65,6 +65,37 @@ describe.each(BACKENDS)('migrations on $name', (backend) => {
     expect(await t.db.query("SELECT key FROM login_attempts WHERE at > 1")).toEqual([{ key: 'ip:1.2.3.4' }]);
   });
 
+  it('8: marks the seed generator’s invalid contacts, and counts existing cases into the report rollups', async () => {
+    t = await backend.open();
+    await migrate(t.db, 7);
+    await t.db.exec("INSERT INTO accounts (username, display_name, role, password_hash) VALUES ('op', 'op', 'operator', 'x')");
+    const db = t.db;
+    const add = (n: number, category: string, requestType: string, answer: string, at: number) =>
+      db.exec(`
+        INSERT INTO cases (uuid, official_no, local_no, workstation, phone, phone_ext, caller_name, channel, request_type,
+          category_code, region_code, address, content, answer, urgency, handling_mode, status, confidential, operator,
+          created_at, account_id, origin_client_id, origin_mutation_id, version)
+        SELECT '6f0c8b1e-0000-4000-8000-00000000000${n}', 'JN${n}', 'W001-${n}', 'W001', '13905371234', '', '', 'hotline', '${requestType}',
+          '${category}', '370811001', '', '内容', '${answer}', 'normal', 'direct', 'closed', false, 'op', ${at}, id, 'c1', ${n}, ${n} FROM accounts`);
+    const sept = Date.parse('2019-09-10T10:00:00+08:00');
+    await add(1, 'C1603', 'other', '', sept); // the generator's invalid contact
+    await add(2, 'C1603', 'consult', '已答复', sept); // 其他事项, answered: valid
+    await add(3, 'C0501', 'complaint', '已答复', Date.parse('2019-08-31T23:59:00+08:00'));
+    expect(await migrate(t.db, 8)).toEqual({ from: 7, to: 8 });
+    expect(await t.db.query('SELECT official_no, valid FROM cases ORDER BY id')).toEqual([
+      { official_no: 'JN1', valid: false },
+      { official_no: 'JN2', valid: true },
+      { official_no: 'JN3', valid: true },
+    ]);
+    const days = await t.db.query<{ day: number; received: number; valid: number }>(
+      'SELECT day, received::int, valid::int FROM report_channel_daily ORDER BY day',
+    );
+    expect(days).toEqual([
+      { day: Date.UTC(2019, 7, 31) / 86_400_000, received: 1, valid: 1 },
+      { day: Date.UTC(2019, 8, 10) / 86_400_000, received: 2, valid: 1 },
+    ]);
+  });
+
   it('migrates concurrently started servers one after the other', async () => {
     t = await backend.open();
     const results = await Promise.all([migrate(t.db), migrate(t.db)]);

@@ -1,4 +1,5 @@
 import type { Messages } from './zh-CN';
+import { reportsEn } from './reports';
 
 export const en: Messages = {
   app: {
@@ -365,6 +366,8 @@ export const en: Messages = {
     adminKey: 'Alt+M',
     leader: 'Leader on duty',
     leaderKey: 'Alt+B',
+    reports: 'Reports',
+    reportsKey: 'Alt+T',
     callWaiting: 'Call',
   },
   orders: {
@@ -615,6 +618,7 @@ export const en: Messages = {
       ['Alt+G', 'Go to Work orders: pending dispatch, review, returned, extensions, overdue board'],
       ['Alt+B', 'Go to Leader on duty: sessions, rota, completion and satisfaction, face-to-face (supervisors)'],
       ['Alt+M', 'Go to Administration (admins): accounts, audit trail'],
+      ['Alt+T', reportsEn.shortcut],
       ['Enter / double-click (work-order lists)', 'Open the row: dispatch, review, dispatch again or decide an extension'],
       ['Enter / Ctrl+Enter (Dispatch dialog)', 'Dispatch (in the note, Enter is a new line and Ctrl+Enter dispatches)'],
       ['Tab / Shift+Tab', 'Move between fields in the order of the call: number → request type → category → region → request → urgency → handling → caller name → address'],
@@ -692,4 +696,5 @@ export const en: Messages = {
       very_unsatisfied: 'Very unsatisfied',
     },
   },
+  reports: reportsEn,
 };

@@ -2,6 +2,7 @@
  * Chinese (zh-CN), the default language. This object defines the shape every other language
  * must fill (see en.ts); a missing key breaks the compile, not the screen.
  */
+import { reportsZh } from './reports';
 import type { CaseStatus, Channel, HandlingMode, RequestType, Satisfaction, Urgency } from '../../../shared/domain';
 import type { RejectionCode } from '../../../shared/sync';
 
@@ -386,6 +387,8 @@ export const zhCN = {
     adminKey: 'Alt+M',
     leader: '领导接听',
     leaderKey: 'Alt+B',
+    reports: '统计分析',
+    reportsKey: 'Alt+T',
     callWaiting: '来电',
   },
   orders: {
@@ -636,6 +639,7 @@ export const zhCN = {
       ['Alt+G', '切换到工单：待派单、待审核、已退回、延期申请、超期预警'],
       ['Alt+B', '切换到领导接听：接听安排、值班表、办结率和回访满意率、面对面（班长）'],
       ['Alt+M', '切换到系统管理（管理员）：账号管理、操作日志'],
+      ['Alt+T', reportsZh.shortcut],
       ['Enter / 双击（工单列表中）', '打开该行：派单、审核、重新派单或延期审批'],
       ['Enter / Ctrl+Enter（派单窗口中）', '派单（在派单意见中 Enter 换行，Ctrl+Enter 派单）'],
       ['Tab / Shift+Tab', '按通话顺序切换字段：来电号码 → 诉求类型 → 问题分类 → 所属区域 → 诉求内容 → 紧急程度 → 办理方式 → 来电人 → 详细地址'],
@@ -714,6 +718,7 @@ export const zhCN = {
       very_unsatisfied: '非常不满意',
     } as Record<Satisfaction, string>,
   },
+  reports: reportsZh,
 };
 
 export type Messages = typeof zhCN;

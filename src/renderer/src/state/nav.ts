@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 
-export type Screen = 'intake' | 'orders' | 'admin' | 'leader';
+export type Screen = 'intake' | 'orders' | 'admin' | 'leader' | 'reports';
 
 interface NavState {
   screen: Screen;

@@ -1,6 +1,6 @@
 /**
- * The workstation's navigation (工作区): 受理登记 (Alt+S), 工单 (Alt+G), 领导接听 (Alt+B, the centre's
- * signed-in staff) and 系统管理 (Alt+M). 工单 shows for
+ * The workstation's navigation (工作区): 受理登记 (Alt+S), 工单 (Alt+G), 回访 (Alt+V), 领导接听 (Alt+B, the
+ * centre's signed-in staff), 统计分析 (Alt+T, supervisors and admins) and 系统管理 (Alt+M, admins). 工单 shows for
  * supervisors and admins, for operators when the server lets them dispatch, and standalone
  * (where the screen explains that work orders need the central server).
  */
@@ -12,6 +12,7 @@ import { ordersVisible } from '../orders/orderText';
 import { useOrders } from '../orders/ordersStore';
 import { useAdminVisible } from '../admin/AdminScreen';
 import { useLeaderVisible } from '../leader/LeaderScreen';
+import { useReportsVisible } from '../reports/ReportsScreen';
 
 export function useOrdersVisible(): boolean {
   const session = useSession((s) => s.session);
@@ -26,6 +27,7 @@ export function NavBar() {
   const visible = useOrdersVisible();
   const adminVisible = useAdminVisible();
   const leaderVisible = useLeaderVisible();
+  const reportsVisible = useReportsVisible();
   const callWaiting = useCall((s) => s.waiting !== null);
   const item = (target: Screen, label: string, key: string, badge?: string) => (
     <li>
@@ -54,6 +56,7 @@ export function NavBar() {
         {item('intake', t.nav.intake, t.nav.intakeKey, callWaiting && screen !== 'intake' ? t.nav.callWaiting : undefined)}
         {visible && item('orders', t.nav.orders, t.nav.ordersKey)}
         {leaderVisible && item('leader', t.nav.leader, t.nav.leaderKey)}
+        {reportsVisible && item('reports', t.nav.reports, t.nav.reportsKey)}
         {adminVisible && item('admin', t.nav.admin, t.nav.adminKey)}
       </ul>
     </nav>

@@ -22,7 +22,8 @@ import { SyncStatusBar } from './features/sync/SyncStatusBar';
 import { IncomingCallBanner } from './features/telephony/IncomingCallBanner';
 import { useSyncPolling } from './features/sync/useSyncPolling';
 import { useLang, useT } from './i18n';
-import { NavBar, useOrdersVisible } from './features/nav/NavBar';
+import { NavBar, useFollowUpVisible, useOrdersVisible } from './features/nav/NavBar';
+import { FollowUpScreen } from './features/follow-up/FollowUpScreen';
 import { BoardDrillDialog } from './features/orders/BoardRegion';
 import { DispatchDialog } from './features/orders/DispatchDialog';
 import { OrdersScreen } from './features/orders/OrdersScreen';
@@ -123,6 +124,8 @@ function Workstation() {
   const onOrders = screen === 'orders' && ordersVisible;
   const adminVisible = useAdminVisible();
   const onAdmin = screen === 'admin' && adminVisible;
+  const followUpVisible = useFollowUpVisible();
+  const onFollowUp = screen === 'follow_up' && followUpVisible;
 
   return (
     <div className="shell">
@@ -142,7 +145,7 @@ function Workstation() {
       <NavBar />
       {/* both screens stay mounted: the hidden one keeps its state (the intake draft, the dialogs) */}
       <main className="screens">
-      <div className="workspace" hidden={onOrders || onAdmin}>
+      <div className="workspace" hidden={onOrders || onAdmin || onFollowUp}>
         <section className="intake" aria-labelledby="intake-title">
           <div className="intake__head">
             <h2 id="intake-title" className="panel-title">
@@ -158,6 +161,11 @@ function Workstation() {
       {ordersVisible && (
         <div className="workspace workspace--orders" hidden={!onOrders}>
           <OrdersScreen active={onOrders} />
+        </div>
+      )}
+      {followUpVisible && (
+        <div className="workspace workspace--orders" hidden={!onFollowUp}>
+          <FollowUpScreen active={onFollowUp} />
         </div>
       )}
       {adminVisible && (

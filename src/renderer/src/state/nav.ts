@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 
-export type Screen = 'intake' | 'orders' | 'admin';
+export type Screen = 'intake' | 'orders' | 'admin' | 'follow_up';
 
 interface NavState {
   screen: Screen;

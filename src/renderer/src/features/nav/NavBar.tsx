@@ -1,5 +1,5 @@
 /**
- * The workstation's navigation (工作区): 受理登记 (Alt+S) and 工单 (Alt+G). 工单 shows for
+ * The workstation's navigation (工作区): 受理登记 (Alt+S), 工单 (Alt+G) and 回访 (Alt+V, every centre account signed in). 工单 shows for
  * supervisors and admins, for operators when the server lets them dispatch, and standalone
  * (where the screen explains that work orders need the central server).
  */
@@ -17,12 +17,21 @@ export function useOrdersVisible(): boolean {
   return ordersVisible(session, units);
 }
 
+/** 回访: the centre's accounts signed in to a server (operators make the calls). */
+export function useFollowUpVisible(): boolean {
+  return useSession((s) => {
+    const role = s.session?.loginRequired ? s.session.user?.role : undefined;
+    return role === 'operator' || role === 'supervisor' || role === 'admin';
+  });
+}
+
 export function NavBar() {
   const t = useT();
   const screen = useNav((s) => s.screen);
   const show = useNav((s) => s.show);
   const visible = useOrdersVisible();
   const adminVisible = useAdminVisible();
+  const followUpVisible = useFollowUpVisible();
   const callWaiting = useCall((s) => s.waiting !== null);
   const item = (target: Screen, label: string, key: string, badge?: string) => (
     <li>
@@ -50,6 +59,7 @@ export function NavBar() {
       <ul className="nav__list">
         {item('intake', t.nav.intake, t.nav.intakeKey, callWaiting && screen !== 'intake' ? t.nav.callWaiting : undefined)}
         {visible && item('orders', t.nav.orders, t.nav.ordersKey)}
+        {followUpVisible && item('follow_up', t.nav.followUp, t.nav.followUpKey)}
         {adminVisible && item('admin', t.nav.admin, t.nav.adminKey)}
       </ul>
     </nav>

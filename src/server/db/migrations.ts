@@ -333,6 +333,8 @@ export const MIGRATIONS: readonly Migration[] = [
         UPDATE work_orders SET supervision = CASE snapshot #>> '{supervision,level}' WHEN 'key' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END
           WHERE snapshot #>> '{supervision,level}' IS NOT NULL;
         CREATE INDEX work_orders_follow_up ON work_orders (follow_up_due, case_id) WHERE state = 'pending_follow_up';
+        CREATE INDEX work_orders_supervised_unit ON work_orders (unit_code, state, deadline) WHERE supervision > 0;
+        CREATE INDEX work_orders_supervised_lead ON work_orders (lead_unit_code, state, deadline) INCLUDE (unit_code) WHERE supervision > 0;
       `);
     },
   },

@@ -122,15 +122,24 @@ const OPEN = `w.state IN ('pending_sign', 'in_progress')`;
  * 待回访 when the call is due.
  */
 const CENTRE_KEY = { r: '0', k: 'w.deadline' };
-const UNIT_KEY = { r: 'w.supervision', k: 'w.deadline' };
 const FOLLOW_UP_KEY = { r: '0', k: 'w.follow_up_due' };
 type Key = typeof CENTRE_KEY;
 const ORDER = 'ORDER BY r DESC, k NULLS LAST, case_id';
-/** One page from the rows matching `where`: index-only on the covering indexes for the centre's queues. */
+/** One page from the rows matching `where`: index-only on the covering indexes. */
 const page = (where: string, key: Key = CENTRE_KEY) =>
   `SELECT w.case_id, ${key.r} AS r, ${key.k} AS k FROM work_orders w WHERE ${where} ${ORDER} LIMIT $1`;
+/**
+ * A unit's page: its supervised orders (a small partial index) before the rest by deadline (the
+ * covering index, as before 督办 existed), one row per order.
+ */
+const unitPage = (where: string) =>
+  `SELECT case_id, max(r) AS r, min(k) AS k FROM (
+     (SELECT w.case_id, w.supervision AS r, w.deadline AS k FROM work_orders w WHERE ${where} AND w.supervision > 0
+      ORDER BY w.supervision DESC, w.deadline NULLS LAST, w.case_id LIMIT $1)
+     UNION ALL (${page(where)})
+   ) x GROUP BY case_id ${ORDER} LIMIT $1`;
 /** Two disjoint sets, each paged from its own index, merged (an OR would read every row's heap page). */
-const either = (a: string, b: string, key: Key) => `SELECT * FROM ((${page(a, key)}) UNION ALL (${page(b, key)})) w ${ORDER} LIMIT $1`;
+const either = (a: string, b: string) => `SELECT * FROM ((${unitPage(a)}) UNION ALL (${unitPage(b)})) w ${ORDER} LIMIT $1`;
 
 /** The SQL choosing a queue's page for the viewer ($1 = the limit), and its parameters from $2 on. */
 function queuePage(queue: OrderQueue, viewer: Actor, now: number): { sql: string; params: unknown[] } {
@@ -151,21 +160,20 @@ function queuePage(queue: OrderQueue, viewer: Actor, now: number): { sql: string
   const unit = viewer.unitId;
   switch (queue) {
     case 'pending_sign':
-      return { sql: page(`w.unit_code = $2 AND w.state = 'pending_sign'`, UNIT_KEY), params: [unit] };
+      return { sql: unitPage(`w.unit_code = $2 AND w.state = 'pending_sign'`), params: [unit] };
     case 'in_progress':
       // what it holds, and what it passed on to a sub-unit (it stays answerable for it)
       return {
-        sql: either(`w.unit_code = $2 AND w.state = 'in_progress'`, `w.lead_unit_code = $2 AND ${OPEN} AND w.unit_code <> $2`, UNIT_KEY),
+        sql: either(`w.unit_code = $2 AND w.state = 'in_progress'`, `w.lead_unit_code = $2 AND ${OPEN} AND w.unit_code <> $2`),
         params: [unit],
       };
     case 'pending_review':
-      return { sql: page(`w.lead_unit_code = $2 AND w.state = 'pending_review'`, UNIT_KEY), params: [unit] };
+      return { sql: unitPage(`w.lead_unit_code = $2 AND w.state = 'pending_review'`), params: [unit] };
     case 'overdue':
       return {
         sql: either(
           `w.unit_code = $2 AND ${OPEN} AND w.warn_at < $3`,
           `w.lead_unit_code = $2 AND ${OPEN} AND w.unit_code <> $2 AND w.warn_at < $3`,
-          UNIT_KEY,
         ),
         params: [unit, now],
       };

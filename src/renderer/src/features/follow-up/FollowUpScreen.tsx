@@ -311,6 +311,8 @@ function FollowUpForm({ order, detail, onSaved }: { order: DeskOrderSummary; det
 export function FollowUpScreen({ active }: { active: boolean }) {
   const t = useT();
   const tick = useOrders((s) => s.tick);
+  // a pull brings orders accepted meanwhile: the queue asks again after every sync
+  const lastSync = useSync((s) => s.status?.lastSuccessAt ?? null);
   const changed = useOrders((s) => s.changed);
   const [queue, setQueue] = useState<{ due: DeskOrderSummary[]; later: number } | null>(null);
   const [detail, setDetail] = useState<DeskOrderDetail | null>(null);
@@ -332,7 +334,7 @@ export function FollowUpScreen({ active }: { active: boolean }) {
 
   useEffect(() => {
     if (active) void load();
-  }, [active, tick, load]);
+  }, [active, tick, lastSync, load]);
 
   const currentId = current?.id ?? null;
   const currentVersion = current?.version ?? null;

@@ -40,10 +40,18 @@ export function focusGroup(id: string): void {
   (group?.querySelector<HTMLElement>('[role="radio"][aria-checked="true"]') ?? group?.querySelector<HTMLElement>('[role="radio"]'))?.focus();
 }
 
-/** On 回访: the first group of the order shown, else the region. */
+/** Alt+V before the queue has loaded: the first group takes the focus when its order shows. */
+let focusWhenShown = false;
+
+/** On 回访: the first group of the order shown, else the region (and the group once it shows). */
 export function focusFollowUp(): void {
-  if (document.getElementById(ID.outcome)) focusGroup(ID.outcome);
-  else document.getElementById('follow-up-title')?.closest<HTMLElement>('section')?.focus();
+  if (document.getElementById(ID.outcome)) {
+    focusWhenShown = false;
+    focusGroup(ID.outcome);
+  } else {
+    focusWhenShown = true;
+    document.getElementById('follow-up-title')?.closest<HTMLElement>('section')?.focus();
+  }
 }
 
 interface Choice<V> {
@@ -97,7 +105,9 @@ function ChoiceGroup<V extends string | boolean>(props: {
         aria-describedby={error ? `${id}-error` : undefined}
         aria-disabled={disabled ? true : undefined}
         className="follow-up__choices"
-        onKeyDown={disabled ? undefined : onKeyDown}
+        onKeyDown={(e) => {
+          if (!disabled) onKeyDown(e);
+        }}
       >
         {choices.map((c, i) => (
           <button
@@ -105,11 +115,11 @@ function ChoiceGroup<V extends string | boolean>(props: {
             type="button"
             role="radio"
             aria-checked={i === checked}
-            disabled={disabled}
-            tabIndex={i === checked || (checked < 0 && i === 0) ? 0 : -1}
+            aria-disabled={disabled ? true : undefined}
+            tabIndex={!disabled && (i === checked || (checked < 0 && i === 0)) ? 0 : -1}
             className={`follow-up__choice${i === checked ? ' follow-up__choice--on' : ''}`}
             onClick={() => {
-              onChange(c.value);
+              if (!disabled) onChange(c.value);
             }}
           >
             <kbd aria-hidden="true">{i + 1}</kbd> {c.label}
@@ -253,7 +263,7 @@ function FollowUpForm({ order, detail, onSaved }: { order: DeskOrderSummary; det
             setSatisfaction(null);
           }
         }}
-        onPicked={(v) => requestAnimationFrame(() => (v === 'reached' ? focusGroup(ID.solved) : document.getElementById(ID.note)?.focus()))}
+        onPicked={(v) => (v === 'reached' ? focusGroup(ID.solved) : document.getElementById(ID.note)?.focus())}
         error={errorOf('outcome')}
       />
       <ChoiceGroup<boolean>
@@ -265,7 +275,7 @@ function FollowUpForm({ order, detail, onSaved }: { order: DeskOrderSummary; det
         ]}
         value={solved}
         onChange={setSolved}
-        onPicked={() => requestAnimationFrame(() => focusGroup(ID.satisfaction))}
+        onPicked={() => focusGroup(ID.satisfaction)}
         error={errorOf('solved')}
         disabled={!reached}
       />
@@ -275,7 +285,7 @@ function FollowUpForm({ order, detail, onSaved }: { order: DeskOrderSummary; det
         choices={scale.map((s) => ({ value: s, label: labels[s] }))}
         value={satisfaction}
         onChange={setSatisfaction}
-        onPicked={() => requestAnimationFrame(() => document.getElementById(ID.note)?.focus())}
+        onPicked={() => document.getElementById(ID.note)?.focus()}
         error={errorOf('satisfaction')}
         disabled={!reached}
       />
@@ -351,8 +361,9 @@ export function FollowUpScreen({ active }: { active: boolean }) {
   }, [currentId, currentVersion]);
 
   useEffect(() => {
-    if (focusNext.current && active) {
+    if ((focusNext.current || focusWhenShown) && active && currentId !== null) {
       focusNext.current = false;
+      focusWhenShown = false;
       requestAnimationFrame(() => focusFollowUp());
     }
   }, [currentId, active]);
@@ -362,8 +373,8 @@ export function FollowUpScreen({ active }: { active: boolean }) {
       <div className="orders__head">
         <h2 id="follow-up-title" className="panel-title">
           {t.followUp.region}
-          {queue && current && <span className="muted"> · {t.followUp.position(1, queue.due.length)}</span>}
         </h2>
+        {queue && current && <span className="muted">{t.followUp.position(1, queue.due.length)}</span>}
         <StatusLine />
       </div>
       {failed && <Alert type="error" showIcon title={t.followUp.failed} />}

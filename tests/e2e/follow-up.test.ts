@@ -158,6 +158,13 @@ describe('回访 on the desktop', () => {
       '审核（通过）',
       '回访（接通，已解决，满意，→ 办结）',
     ]);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+
+    // 来电历史 of the caller shows the order's last follow-up (result, satisfaction, when)
+    await page.keyboard.press('Alt+S');
+    await page.getByRole('textbox', { name: '来电号码', exact: true }).fill('13905371234');
+    await page.getByRole('region', { name: '来电历史' }).getByText(/回访：接通 · 满意 · \d{4}-\d{2}-\d{2}/).waitFor();
     expect(errors).toEqual([]);
   }, 240_000);
 });

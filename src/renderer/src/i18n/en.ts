@@ -190,6 +190,7 @@ export const en: Messages = {
     suggestionHint: (value: string) => `Press → to use from caller history: ${value}`,
   },
   history: {
+    followUpOutcome: { reached: 'reached', not_reached: 'not reached', refused: 'refused' } as Record<string, string>,
     title: 'Caller history',
     empty: 'Type the caller number to see its history.',
     incomplete: 'Keep typing the number…',

@@ -211,6 +211,7 @@ export const zhCN = {
     suggestionHint: (value: string) => `按 → 采用来电历史中的：${value}`,
   },
   history: {
+    followUpOutcome: { reached: '接通', not_reached: '未接通', refused: '拒绝回访' } as Record<string, string>,
     title: '来电历史',
     empty: '输入来电号码后显示该号码的来电历史。',
     incomplete: '继续输入号码…',

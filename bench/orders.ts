@@ -2,6 +2,8 @@
  * Work-order benchmarks on the central server, `npm run bench -- orders [options]`. JSON lines:
  *   {"name":"overdue_board","db","orders":1000000,"open":50000,"p95_ms"}   临期/超期 per unit (target ≤ 50 ms on PostgreSQL)
  *   {"name":"unit_queue","db","orders","open","p95_ms"}                    a unit's 办理中 queue, 100 rows (target ≤ 20 ms)
+ *   {"name":"follow_up_queue","db","orders","follow_ups","p95_ms"}        the centre's 待回访 queue, 50 rows, due first
+ *                                                                          (an operator's view; target ≤ 20 ms)
  *   {"name":"transition_push","db","n":10000,"total_ms"}                   10,000 'order.action' dispatches pushed in
  *                                                                          batches of 1,000 through the real push (target ≤ 5 s)
  * The orders are generated with SQL (generate_series) straight into cases and work_orders, not
@@ -9,6 +11,7 @@
  * days ahead over `units` units), `n` waiting in 待派单 for transition_push, the rest closed.
  *
  * Options: --orders N (1,000,000), --open N (50,000), --units N (200), --transitions N (10,000),
+ * --follow-ups N (20,000 in 待回访),
  * --runs N (queries timed per line, 100), --pglite (also on the embedded database; by default
  * PostgreSQL when DATABASE_URL is set, else PGlite alone), --keep-schema (leave the PostgreSQL
  * schema for EXPLAIN).
@@ -35,6 +38,8 @@ interface Options {
   units: number;
   transitions: number;
   runs: number;
+  /** orders waiting in 待回访 (taken from the closed ones) */
+  followUps: number;
 }
 
 /** 2026-11-27 10:00 in Jining: inside chinese-days' data, whatever day the benchmark runs. */
@@ -97,6 +102,14 @@ async function generate(db: Db, o: Options): Promise<void> {
      ) g`,
     [o.open, o.transitions, o.units, NOW],
   );
+  // 待回访: `followUps` of the closed orders accepted in the last days, one in ten not reached
+  // once and due again tomorrow (follow_up_due as service.ts derives it)
+  await db.query(
+    `UPDATE work_orders w SET state = 'pending_follow_up', deadline = NULL, warn_at = NULL,
+       follow_up_due = CASE WHEN w.case_id % 10 = 0 THEN $3::bigint + ${DAY}::bigint ELSE $3::bigint - (w.case_id % 5000) * 60000 END
+     WHERE w.case_id IN (SELECT id FROM cases WHERE id > $1 ORDER BY id DESC LIMIT $2)`,
+    [o.open + o.transitions, o.followUps, NOW],
+  );
   await db.query('UPDATE sync_head SET version = $1', [o.orders]);
   // as autovacuum would have: statistics, and the visibility map for index-only scans
   await db.exec('VACUUM ANALYZE cases');
@@ -132,6 +145,14 @@ async function measure(db: Db, o: Options): Promise<void> {
   const sample = await readQueue(db, { username: 'bench-unit', role: 'unit', unitId: unitCode(1) }, 'in_progress', 100, config.workOrders, NOW);
   if (o.open > 3 * o.units && sample.orders.length === 0) throw new Error('unit_queue: the queue is empty: the data is wrong');
   printLine({ name: 'unit_queue', db: db.kind, orders: o.orders, open: o.open, p95_ms: percentiles(queue).p95_ms });
+
+  const operator = { username: 'bench-op', role: 'operator', unitId: null } as const;
+  const followUps = await timeRuns(o.runs, (i) => readQueue(db, operator, 'pending_follow_up', 50, config.workOrders, NOW + i * 60_000));
+  const fu = await readQueue(db, operator, 'pending_follow_up', 50, config.workOrders, NOW);
+  if (o.followUps > 0 && (fu.orders.length === 0 || fu.orders.some((r) => (r.followUpDue ?? Infinity) > NOW))) {
+    throw new Error('follow_up_queue: the first page should be orders due now: the data or the ordering is wrong');
+  }
+  printLine({ name: 'follow_up_queue', db: db.kind, orders: o.orders, follow_ups: o.followUps, p95_ms: percentiles(followUps).p95_ms });
 
   // transition_push: a supervisor's workstation pushes n dispatches, 1,000 per request
   const app = await buildServer({ db, config: { scrypt: { N: 1024 } }, now: () => NOW });
@@ -216,6 +237,7 @@ export async function run(args: string[]): Promise<void> {
       open: { type: 'string' },
       units: { type: 'string' },
       transitions: { type: 'string' },
+      'follow-ups': { type: 'string' },
       runs: { type: 'string' },
       pglite: { type: 'boolean', default: false },
       'keep-schema': { type: 'boolean', default: false },
@@ -233,8 +255,10 @@ export async function run(args: string[]): Promise<void> {
     units: Math.max(1, num('units', values.units, 200)),
     transitions: 0,
     runs: Math.max(1, num('runs', values.runs, 100)),
+    followUps: 0,
   };
   o.transitions = Math.min(num('transitions', values.transitions, 10_000), orders - o.open);
+  o.followUps = Math.min(num('follow-ups', values['follow-ups'], 20_000), orders - o.open - o.transitions);
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl || values.pglite) await onPglite(o);
   if (databaseUrl) await onPostgres(databaseUrl, o, values['keep-schema']);

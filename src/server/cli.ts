@@ -22,7 +22,7 @@ import { restrictNewFiles } from './db/private-dir';
 import { loadTokenSecret, SecretError } from './auth/secret';
 import { replaceDirectory } from './units/service';
 import { readDirectoryFile, SheetError } from './units/spreadsheet';
-import { checkDirectory } from '../shared/units';
+import { checkDirectory, parseFollowUpSettings } from '../shared/units';
 import { DeadlineRules } from '../shared/workorders';
 import { readCalendarDir } from './workorders/calendar-dir';
 import { logDestination } from './log';
@@ -34,6 +34,7 @@ const USAGE = `usage:
   npm run server -- --data DIR [--port N] [--host H] [--official-prefix JN] [--time-zone Asia/Shanghai]
                     [--window-days 365] [--offline-days 7] [--trust-proxy] [--secret-file FILE]
                     [--calendar-dir DIR] [--taxonomy-dir DIR] [--deadline-rules FILE.json] [--operator-may-dispatch]
+                    [--follow-up FILE.json]
                     [--log-file FILE] [--log-max-mb 50] [--log-keep 10] [--tls-cert FILE --tls-key FILE]
                     [--db-pool 10] [--snapshot-dir DIR [--snapshot-every-hours 24 (PostgreSQL)]]
   npm run server -- create-admin --data DIR --username NAME [--display-name TEXT]
@@ -213,6 +214,7 @@ async function serve(args: string[]): Promise<void> {
       'taxonomy-dir': { type: 'string' },
       'deadline-rules': { type: 'string' },
       'operator-may-dispatch': { type: 'boolean', default: false },
+      'follow-up': { type: 'string' },
       'log-file': { type: 'string' },
       'log-max-mb': { type: 'string' },
       'log-keep': { type: 'string' },
@@ -272,6 +274,14 @@ async function serve(args: string[]): Promise<void> {
       throw new UsageError(`${values['deadline-rules']}: ${rules.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
     config.workOrders.deadlineRules = rules.data;
+  }
+  if (values['follow-up']) {
+    // 回访: {"scale": 3, "maxAttempts": 3, "retryAfterWorkingDays": 1, "directAnswerSample": 0.1, …}
+    const fu = parseFollowUpSettings(readJson(values['follow-up']));
+    if (!fu.success) {
+      throw new UsageError(`${values['follow-up']}: ${fu.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    config.workOrders.settings = { ...config.workOrders.settings!, followUp: fu.data };
   }
 
   const secretFile = values['secret-file'] ?? (values.data ? join(values.data, 'token-secret') : undefined);

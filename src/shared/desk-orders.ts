@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { OrderQueue, OrderSummary, OrderDetailResponse, ActionRefusal, DeadlineStatus } from './portal';
 import { ActionName } from './workorders/actions';
 import { HistoryEntry, WorkOrder } from './workorders/model';
-import { Unit } from './units';
+import { FollowUpSettingsSchema, Unit } from './units';
 
 export const DeskOrderSummary = OrderSummary.extend({
   /** the case's id in this workstation's store (case.get) */
@@ -114,6 +114,8 @@ export const DeskUnits = z.object({
   fetchedAt: z.number().int().nullable(),
   /** whether the signed-in account may dispatch here (supervisor, admin; operator when the server allows it) */
   mayDispatch: z.boolean(),
+  /** 回访 settings from the server (the defaults before the first fetch): the 满意度 scale … */
+  followUp: FollowUpSettingsSchema,
 });
 export type DeskUnits = z.infer<typeof DeskUnits>;
 

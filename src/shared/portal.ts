@@ -26,6 +26,7 @@ export const ORDER_QUEUES = [
   'returned', // 已退回 (centre)
   'extension_requested', // 延期申请 (centre)
   'overdue', // 超期 and 临期, open orders (centre: all; unit: its own)
+  'pending_follow_up', // 待回访 (centre, operators included): due now first, longest waiting first
 ] as const;
 export const OrderQueue = z.enum(ORDER_QUEUES);
 export type OrderQueue = z.infer<typeof OrderQueue>;
@@ -67,6 +68,12 @@ export const OrderSummary = z.object({
   extensionRequested: z.boolean(),
   confidential: z.boolean(),
   version: z.number().int(),
+  /** 待回访: when the call is due (the retry's nextAfter, else the acceptance); absent/null otherwise */
+  followUpDue: z.number().int().nullable().optional(),
+  /** 督办 level, null/absent when not supervised */
+  supervision: z.enum(['normal', 'key']).nullable().optional(),
+  /** 催办 so far (absent = 0) */
+  reminders: z.number().int().min(0).optional(),
 });
 export type OrderSummary = z.infer<typeof OrderSummary>;
 

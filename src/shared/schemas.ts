@@ -152,6 +152,11 @@ export const CaseSummary = z.object({
   createdAt: z.number().int(),
   lastFollowUp: Satisfaction.nullable(),
   confidential: z.boolean(),
+  /** the work order's last 回访 (result, satisfaction when reached, when), null when none yet */
+  followUp: z
+    .object({ outcome: z.enum(['reached', 'not_reached', 'refused']), satisfaction: Satisfaction.nullable(), at: z.number().int() })
+    .nullable()
+    .optional(),
 });
 export type CaseSummary = z.infer<typeof CaseSummary>;
 

@@ -11,6 +11,8 @@
  */
 import { z } from 'zod';
 import { DeadlineRules } from './workorders/deadlines';
+import { Satisfaction } from './domain';
+import { DEFAULT_FOLLOW_UP_SETTINGS, type FollowUpSettings } from './workorders/table';
 
 export const UNIT_KINDS = ['department', 'district', 'street', 'utility', 'other'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
@@ -280,6 +282,23 @@ export const UnitsImportResponse = z.object({
   deactivated: z.number().int(),
 });
 
+/**
+ * 回访 settings (src/shared/workorders/table.ts FollowUpSettings) as the server's --follow-up file
+ * and GET /api/units carry them; a file may give only some keys (the rest are the defaults).
+ */
+export const FollowUpSettingsSchema = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(10),
+    retryAfterWorkingDays: z.number().int().min(1).max(30),
+    scale: z.union([z.literal(5), z.literal(3)]),
+    satisfiedLevels: z.array(Satisfaction).min(1).max(5),
+    directAnswerSample: z.number().min(0).max(1),
+    faceToFaceAfter: z.number().int().min(1).max(20),
+  })
+  .strict();
+export const parseFollowUpSettings = (raw: unknown): z.ZodSafeParseResult<FollowUpSettings> =>
+  FollowUpSettingsSchema.safeParse({ ...DEFAULT_FOLLOW_UP_SETTINGS, ...(raw && typeof raw === 'object' ? raw : {}) });
+
 export const UnitsResponse = z.object({
   units: z.array(Unit),
   rules: z.array(DispatchRule),
@@ -293,6 +312,8 @@ export const UnitsResponse = z.object({
     .object({
       operatorMayDispatch: z.boolean(),
       deadlineRules: DeadlineRules,
+      /** 回访: scale, attempts, retry interval … (absent from older servers: the defaults) */
+      followUp: FollowUpSettingsSchema.optional(),
     })
     .optional(),
 });

@@ -26,6 +26,8 @@
 import {
   applyAction,
   availableActions,
+  DEFAULT_FOLLOW_UP_SETTINGS,
+  type FollowUpSettings,
   currentAssignment,
   defaultWorkingCalendar,
   DEFAULT_DEADLINE_RULES,
@@ -53,7 +55,7 @@ import type {
 } from '../../shared/desk-orders';
 import type { OrderQueue } from '../../shared/portal';
 import type { CaseChange, Role } from '../../shared/sync';
-import { suggestUnit, type DispatchRule, type Unit, type UnitsResponse } from '../../shared/units';
+import { FollowUpSettingsSchema, suggestUnit, type DispatchRule, type Unit, type UnitsResponse } from '../../shared/units';
 import type { z } from 'zod';
 import type { Db } from './db';
 import { createOutbox } from './outbox';
@@ -72,6 +74,8 @@ const META_WORKFLOW = 'units_workflow';
 export interface Workflow {
   operatorMayDispatch: boolean;
   rules: DeadlineRules;
+  /** 回访 settings of the server (scale, attempts, retry interval), applied to local follow-ups */
+  followUp: FollowUpSettings;
 }
 
 /** The directory and settings as cached here, read once per change of the cache. */
@@ -100,13 +104,18 @@ function readCache(db: Db): Cached {
     )
     .all();
   const meta = (key: string) => db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value ?? null;
-  let workflow: Workflow = { operatorMayDispatch: false, rules: DEFAULT_DEADLINE_RULES };
+  let workflow: Workflow = { operatorMayDispatch: false, rules: DEFAULT_DEADLINE_RULES, followUp: DEFAULT_FOLLOW_UP_SETTINGS };
   const saved = meta(META_WORKFLOW);
   if (saved) {
     try {
-      const w = JSON.parse(saved) as { operatorMayDispatch?: unknown; deadlineRules?: unknown };
+      const w = JSON.parse(saved) as { operatorMayDispatch?: unknown; deadlineRules?: unknown; followUp?: unknown };
       const parsed = DeadlineRules.safeParse(w.deadlineRules);
-      workflow = { operatorMayDispatch: w.operatorMayDispatch === true, rules: parsed.success ? parsed.data : DEFAULT_DEADLINE_RULES };
+      const followUp = FollowUpSettingsSchema.safeParse(w.followUp);
+      workflow = {
+        operatorMayDispatch: w.operatorMayDispatch === true,
+        rules: parsed.success ? parsed.data : DEFAULT_DEADLINE_RULES,
+        followUp: followUp.success ? followUp.data : DEFAULT_FOLLOW_UP_SETTINGS,
+      };
     } catch {
       // unreadable: the defaults until the next fetch
     }
@@ -256,6 +265,16 @@ export function createPulledOrders(db: Db, now: () => number) {
   };
 }
 
+/**
+ * 待回访 order: when its call is due — the retry's nextAfter, else the acceptance, else (a sampled
+ * 直接答复) the case's creation; as the server's follow_up_due. Due orders (≤ now) come first.
+ */
+export function followUpDueOf(order: WorkOrder, createdAt: number): number | null {
+  if (order.state !== 'pending_follow_up') return null;
+  return order.followUp?.nextAfter ?? order.completion?.acceptedAt ?? createdAt;
+}
+const FOLLOW_UP_DUE_SQL = `COALESCE(json_extract(o.snapshot, '$.followUp.nextAfter'), json_extract(o.snapshot, '$.completion.acceptedAt'), c.created_at)`;
+
 /** The signed-in account, as the handlers know it (sync/auth.ts SessionUser). */
 export interface DeskUser {
   username: string;
@@ -375,7 +394,7 @@ export function createOrders(db: Db, opts: OrdersOptions) {
       calendar,
       rules: c.workflow.rules,
       units: c.byCode,
-      settings: { operatorMayDispatch: c.workflow.operatorMayDispatch },
+      settings: { operatorMayDispatch: c.workflow.operatorMayDispatch, followUp: c.workflow.followUp },
     };
   };
 
@@ -470,6 +489,9 @@ export function createOrders(db: Db, opts: OrdersOptions) {
       suggestedUnitCode: suggested,
       suggestedUnitName: suggested === null ? null : (c.byCode.get(suggested)?.name ?? null),
       pendingSync,
+      followUpDue: followUpDueOf(order, row.createdAt),
+      supervision: order.supervision?.level ?? null,
+      reminders: order.reminders?.count ?? 0,
     };
   }
 
@@ -524,6 +546,7 @@ export function createOrders(db: Db, opts: OrdersOptions) {
     return { sql: parts.join(' AND '), params, test: (d) => tests.every((t) => t(d)) };
   }
 
+  const byFollowUpDue = (a: DeskOrderSummary, b: DeskOrderSummary) => (a.followUpDue ?? 0) - (b.followUpDue ?? 0) || a.caseId - b.caseId;
   const byDeadline = (a: DeskOrderSummary, b: DeskOrderSummary) =>
     (a.deadline ?? Infinity) - (b.deadline ?? Infinity) || a.receivedAt - b.receivedAt || a.caseId - b.caseId;
 
@@ -537,7 +560,12 @@ export function createOrders(db: Db, opts: OrdersOptions) {
 
     units(user: { role: Role } | null): DeskUnits {
       const c = readCache(db);
-      return { units: c.units, fetchedAt: c.fetchedAt, mayDispatch: this.mayDispatch(user) };
+      return {
+        units: c.units,
+        fetchedAt: c.fetchedAt,
+        mayDispatch: this.mayDispatch(user),
+        followUp: { ...c.workflow.followUp, satisfiedLevels: [...c.workflow.followUp.satisfiedLevels] },
+      };
     },
 
     unitsEtag: (): string | null => readCache(db).etag,
@@ -587,11 +615,12 @@ export function createOrders(db: Db, opts: OrdersOptions) {
       const localIds = JSON.stringify([...local.keys()]);
       const p = predicate(input, at);
       const notLocal = 'o.order_id NOT IN (SELECT value FROM json_each(?))';
+      const followUp = input.queue === 'pending_follow_up';
       const rows = db
         .prepare<unknown[], CaseRow>(
           `SELECT ${CASE_COLUMNS} FROM orders o JOIN cases c ON c.id = o.case_id
            WHERE ${p.sql} AND ${notLocal}
-           ORDER BY o.deadline IS NULL, o.deadline, c.created_at, o.case_id LIMIT ?`,
+           ORDER BY ${followUp ? `${FOLLOW_UP_DUE_SQL}, o.case_id` : 'o.deadline IS NULL, o.deadline, c.created_at, o.case_id'} LIMIT ?`,
         )
         .all(...p.params, localIds, input.limit);
       const count = db
@@ -608,7 +637,7 @@ export function createOrders(db: Db, opts: OrdersOptions) {
         localMatches++;
         orders.push(summaryOf(row, v.order, true, at));
       }
-      orders.sort(byDeadline);
+      orders.sort(followUp ? byFollowUpDue : byDeadline);
       return { queue: input.queue as OrderQueue, orders: orders.slice(0, input.limit), total: count + localMatches };
     },
 

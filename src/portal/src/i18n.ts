@@ -40,6 +40,8 @@ const zhCN = {
     deadline: '办理时限',
     confidential: '保密',
     extension: '延期申请中',
+    supervised: (level: string) => `督办·${level}`,
+    reminded: (n: number) => `催办 ×${n}`,
   },
   detail: {
     region: '工单详情',
@@ -168,6 +170,8 @@ const en: Messages = {
     deadline: 'Deadline',
     confidential: 'Confidential',
     extension: 'Extension requested',
+    supervised: (level: string) => `Supervised · ${level}`,
+    reminded: (n: number) => `Reminded ×${n}`,
   },
   detail: {
     region: 'Order',

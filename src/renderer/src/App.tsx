@@ -23,7 +23,8 @@ import { SyncStatusBar } from './features/sync/SyncStatusBar';
 import { IncomingCallBanner } from './features/telephony/IncomingCallBanner';
 import { useSyncPolling } from './features/sync/useSyncPolling';
 import { useLang, useT } from './i18n';
-import { NavBar, useOrdersVisible } from './features/nav/NavBar';
+import { NavBar, useFollowUpVisible, useOrdersVisible } from './features/nav/NavBar';
+import { FollowUpScreen } from './features/follow-up/FollowUpScreen';
 import { BoardDrillDialog } from './features/orders/BoardRegion';
 import { DispatchDialog } from './features/orders/DispatchDialog';
 import { OrdersScreen } from './features/orders/OrdersScreen';
@@ -143,6 +144,8 @@ function Workstation() {
   }, [leaderVisible, signedIn, refreshLeader]);
   const reportsVisible = useReportsVisible();
   const onReports = screen === 'reports' && reportsVisible;
+  const followUpVisible = useFollowUpVisible();
+  const onFollowUp = screen === 'follow_up' && followUpVisible;
 
   return (
     <div className="shell">
@@ -162,7 +165,7 @@ function Workstation() {
       <NavBar />
       {/* both screens stay mounted: the hidden one keeps its state (the intake draft, the dialogs) */}
       <main className="screens">
-      <div className="workspace" hidden={onOrders || onAdmin || onLeader || onReports}>
+      <div className="workspace" hidden={onOrders || onAdmin || onLeader || onReports || onFollowUp}>
         <section className="intake" aria-labelledby="intake-title">
           <div className="intake__head">
             <h2 id="intake-title" className="panel-title">
@@ -179,6 +182,11 @@ function Workstation() {
       {ordersVisible && (
         <div className="workspace workspace--orders" hidden={!onOrders}>
           <OrdersScreen active={onOrders} />
+        </div>
+      )}
+      {followUpVisible && (
+        <div className="workspace workspace--orders" hidden={!onFollowUp}>
+          <FollowUpScreen active={onFollowUp} />
         </div>
       )}
       {leaderVisible && (

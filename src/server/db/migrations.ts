@@ -390,6 +390,26 @@ export const MIGRATIONS: readonly Migration[] = [
       await insertFacts(tx, 'true', []);
     },
   },
+  {
+    version: 12,
+    name: 'work orders: the 待回访 queue (follow_up_due) and 督办 first in the unit queues (supervision)',
+    async up(tx) {
+      // follow_up_due: when the order is due for 回访 (the retry's nextAfter, else the acceptance,
+      // else the case's creation for a sampled 直接答复); the queue reads it from a partial index.
+      // supervision: 2 重点, 1 一般, 0 none — the unit queues list supervised orders first.
+      await tx.exec(`
+        ALTER TABLE work_orders ADD COLUMN follow_up_due bigint, ADD COLUMN supervision smallint NOT NULL DEFAULT 0;
+        UPDATE work_orders w SET follow_up_due = COALESCE((w.snapshot #>> '{followUp,nextAfter}')::bigint,
+            (w.snapshot #>> '{completion,acceptedAt}')::bigint, (SELECT c.created_at FROM cases c WHERE c.id = w.case_id))
+          WHERE w.state = 'pending_follow_up';
+        UPDATE work_orders SET supervision = CASE snapshot #>> '{supervision,level}' WHEN 'key' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END
+          WHERE snapshot #>> '{supervision,level}' IS NOT NULL;
+        CREATE INDEX work_orders_follow_up ON work_orders (follow_up_due, case_id) WHERE state = 'pending_follow_up';
+        CREATE INDEX work_orders_supervised_unit ON work_orders (unit_code, state, deadline) WHERE supervision > 0;
+        CREATE INDEX work_orders_supervised_lead ON work_orders (lead_unit_code, state, deadline) INCLUDE (unit_code) WHERE supervision > 0;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -17,6 +17,7 @@
  * at the step that leaves it there. With realistic volumes the natural flow fills them anyway.
  */
 import {
+  followUpSettings,
   applyAction,
   currentAssignment,
   newWorkOrder,
@@ -123,6 +124,7 @@ const RETURN_REASONS = [
   '诉求涉及其他部门职能，建议转相关部门办理。',
 ];
 const EXTENSION_REASONS = ['需协调多个部门现场处置，申请延期办理。', '涉及工程维修，材料采购需要时间，申请延期。', '需等待相关检测结果，申请延期。'];
+const REHANDLE_NOTES = ['来电人表示问题仍未解决，要求重新办理。', '来电人对处理结果不满意，希望上门核实。', '噪音问题反复出现，来电人不满意。'];
 const REFUSE_REASONS = ['诉求较为简单，请在原时限内办结。', '延期理由不充分，请按期办理。'];
 const SEND_BACK_REASONS = ['答复内容不完整，请补充具体处理结果。', '未联系来电人，请与来电人沟通后重新答复。'];
 const REPLY_TEXTS = [
@@ -382,6 +384,26 @@ export class OrderSimulator {
     // 回访: the next office hours after the review; now and then the caller is not reached the
     // first time, or refuses
     let tFollow = this.nextOfficeHours(tReview + this.between(HOUR, 20 * HOUR), 20);
+    if (r.chance(0.03)) {
+      // 重办: the caller is unsatisfied; back to the same unit, signed, answered again, accepted,
+      // then followed up once more (below)
+      act('follow_up', this.supervisor(), { outcome: 'reached', solved: r.chance(0.4), satisfaction: 'unsatisfied', note: r.pick(REHANDLE_NOTES) }, tFollow);
+      const unit = this.unitActor(get().assignments[0]!.unitId);
+      const tSign2 = tFollow + this.between(30 * MIN, 6 * HOUR);
+      act('sign', unit, { note: '' }, tSign2);
+      const tReply2 = tSign2 + this.between(2 * HOUR, 3 * DAY);
+      act('reply', unit, this.replyArgs(), tReply2);
+      const tAccept2 = tReply2 + this.between(30 * MIN, 20 * HOUR);
+      act('review', this.supervisor(), { decision: 'accept', note: '' }, tAccept2);
+      tFollow = this.nextOfficeHours(tAccept2 + this.between(HOUR, 20 * HOUR), 20);
+    } else if (r.chance(0.01)) {
+      // 无法回访: never reached, the order closes after the allowed attempts
+      for (let i = 0; i < followUpSettings(this.o.context.settings).maxAttempts; i++) {
+        act('follow_up', this.supervisor(), { outcome: 'not_reached', note: '无人接听' }, tFollow);
+        tFollow = this.nextOfficeHours(tFollow + this.between(DAY, 2 * DAY), 20);
+      }
+      return;
+    }
     if (r.chance(0.06)) {
       act('follow_up', this.supervisor(), { outcome: 'not_reached', note: '' }, tFollow);
       tFollow = this.nextOfficeHours(tFollow + this.between(DAY, 2 * DAY), 20);

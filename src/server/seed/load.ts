@@ -221,6 +221,8 @@ const ORDER_COLUMNS: readonly [string, string, (r: OrderRow) => unknown][] = [
   ['warn_at', 'bigint', (r) => r.cols.warnAt],
   ['sign_by', 'bigint', (r) => r.cols.signBy],
   ['extension_requested', 'boolean', (r) => r.cols.extensionRequested],
+  ['follow_up_due', 'bigint', (r) => r.cols.followUpDue],
+  ['supervision', 'smallint', (r) => r.cols.supervision],
   ['updated_version', 'bigint', (r) => r.version],
 ];
 

@@ -166,8 +166,9 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
 
     const insertCases = unnestInsert('cases', caseColumns(ctx), rows);
     await ctx.tx.query(insertCases.sql, insertCases.params);
-    // a 转办 case gets its work order, waiting in 待派单 (src/server/workorders/service.ts)
-    await createOrders(ctx.tx, fresh.map((m) => m.args.case));
+    // a 转办 case gets its work order, waiting in 待派单; a sampled 直接答复 one waiting in 待回访
+    // (src/server/workorders/service.ts)
+    await createOrders(ctx.tx, fresh.map((m) => m.args.case), ctx.config.workOrders);
     const contactCols = contactColumns(ctx);
     const contactArrays = contactCols.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
     await ctx.tx.query(

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { followUpSettings } from '../../shared/workorders';
 import { checkDirectory, MAX_IMPORT_BYTES } from '../../shared/units';
 import { API } from '../api';
 import type { AuthService } from '../auth/service';
@@ -15,6 +16,7 @@ export function registerUnitRoutes(app: FastifyInstance, deps: { db: Db; auth: A
   const workflow = {
     operatorMayDispatch: deps.config.workOrders.settings.operatorMayDispatch,
     deadlineRules: deps.config.workOrders.deadlineRules,
+    followUp: (({ satisfiedLevels, ...rest }) => ({ ...rest, satisfiedLevels: [...satisfiedLevels] }))(followUpSettings(deps.config.workOrders.settings)),
   };
   route(app, API.units, deps.auth, async () => ({ units: await listUnits(deps.db), rules: await listRules(deps.db), workflow }));
   // GET /api/units carries an ETag (a hash of the body): a workstation that asks after every sync

@@ -16,9 +16,12 @@
  *      a new sync version and the case status that matches the order's state, so pull carries it.
  * A refusal changes nothing and is returned with its code and zh/en text.
  */
+import { createHash } from 'node:crypto';
 import { refreshReport } from '../reports/facts';
 import {
   applyAction,
+  followUpSettings,
+  newFollowUpOrder,
   createWorkingCalendar,
   currentAssignment,
   deadlineStatus,
@@ -158,27 +161,78 @@ export function derivedColumns(order: WorkOrder, cfg: WorkOrderConfig) {
     warnAt,
     signBy: cur?.signBy ?? null,
     extensionRequested: order.extensionRequest !== null,
+    followUpDue: followUpDue(order),
+    supervision: SUPERVISION_RANK[order.supervision?.level ?? 'none'],
   };
 }
 
-/** New 转办 cases get their order, waiting in 待派单 (version 0, no history yet); a repeat call does not. */
+/** 督办 first in the unit queues: 重点 2, 一般 1, none 0 (the column work_orders.supervision). */
+export const SUPERVISION_RANK = { key: 2, normal: 1, none: 0 } as const;
+
+/**
+ * When an order in 待回访 is due for a call: the retry's nextAfter (not reached before), else the
+ * acceptance of the reply; null outside 待回访 — and for a sampled 直接答复 (no acceptance), whose
+ * row keeps the case's creation time written when the order was made.
+ */
+export function followUpDue(order: WorkOrder): number | null {
+  if (order.state !== 'pending_follow_up') return null;
+  return order.followUp?.nextAfter ?? order.completion?.acceptedAt ?? null;
+}
+
+/**
+ * Is this 直接答复 case sampled for 回访? Deterministic from its uuid (the first 32 bits of its
+ * SHA-256 as a share of 2^32, below `share`), so a retried push decides the same way.
+ */
+export function sampledForFollowUp(uuid: string, share: number): boolean {
+  if (share <= 0) return false;
+  if (share >= 1) return true;
+  const h = createHash('sha256').update(uuid.toLowerCase()).digest().readUInt32BE(0);
+  return h / 2 ** 32 < share;
+}
+
+/**
+ * New 转办 cases get their order, waiting in 待派单 (version 0, no history yet); a 直接答复 case
+ * sampled for 回访 (sampledForFollowUp, share `directAnswerSample` of the settings) gets one that
+ * starts in 待回访, due from the case's creation, and the case's status becomes 回访. Run once
+ * per new case (case-create skips cases already stored), and ON CONFLICT keeps a retry harmless.
+ */
 export async function createOrders(
   tx: Queryable,
-  cases: { uuid: string; urgency: Urgency; categoryCode: string; handlingMode: string; repeatOf?: string | null }[],
+  cases: { uuid: string; urgency: Urgency; categoryCode: string; handlingMode: string; createdAt?: number; repeatOf?: string | null }[],
+  cfg?: WorkOrderConfig,
 ): Promise<void> {
   // a repeat call (重复件) joined an open order: no order of its own
   const dispatch = cases.filter((c) => c.handlingMode === 'dispatch' && !c.repeatOf);
-  if (dispatch.length === 0) return;
-  await tx.query(
-    `INSERT INTO work_orders (case_id, snapshot, state, version, updated_version)
-     SELECT c.id, u.snapshot::jsonb, 'pending_dispatch', 0, c.version
-     FROM unnest($1::uuid[], $2::text[]) AS u(uuid, snapshot) JOIN cases c ON c.uuid = u.uuid
-     ON CONFLICT (case_id) DO NOTHING`,
-    [
-      dispatch.map((c) => c.uuid),
-      dispatch.map((c) => jsonbText(newWorkOrder({ id: c.uuid, urgency: c.urgency, categoryCode: c.categoryCode }))),
-    ],
-  );
+  const share = cfg ? followUpSettings(cfg.settings).directAnswerSample : 0;
+  const sampled = cases.filter((c) => c.handlingMode === 'direct' && sampledForFollowUp(c.uuid, share));
+  if (dispatch.length > 0) {
+    await tx.query(
+      `INSERT INTO work_orders (case_id, snapshot, state, version, updated_version)
+       SELECT c.id, u.snapshot::jsonb, 'pending_dispatch', 0, c.version
+       FROM unnest($1::uuid[], $2::text[]) AS u(uuid, snapshot) JOIN cases c ON c.uuid = u.uuid
+       ON CONFLICT (case_id) DO NOTHING`,
+      [
+        dispatch.map((c) => c.uuid),
+        dispatch.map((c) => jsonbText(newWorkOrder({ id: c.uuid, urgency: c.urgency, categoryCode: c.categoryCode }))),
+      ],
+    );
+  }
+  if (sampled.length > 0) {
+    const inserted = await tx.query<{ id: number }>(
+      `INSERT INTO work_orders (case_id, snapshot, state, version, updated_version, follow_up_due)
+       SELECT c.id, u.snapshot::jsonb, 'pending_follow_up', 0, c.version, c.created_at
+       FROM unnest($1::uuid[], $2::text[]) AS u(uuid, snapshot) JOIN cases c ON c.uuid = u.uuid
+       ON CONFLICT (case_id) DO NOTHING
+       RETURNING case_id AS id`,
+      [
+        sampled.map((c) => c.uuid),
+        sampled.map((c) => jsonbText(newFollowUpOrder({ id: c.uuid, urgency: c.urgency, categoryCode: c.categoryCode }))),
+      ],
+    );
+    if (inserted.length > 0) {
+      await tx.query(`UPDATE cases SET status = 'follow_up' WHERE id = ANY($1::bigint[])`, [inserted.map((r) => r.id)]);
+    }
+  }
 }
 
 export interface ActionRequest {
@@ -280,10 +334,13 @@ export async function actOnOrders(tx: Queryable, caller: Caller, reqs: ActionReq
   await tx.query(
     `UPDATE work_orders w SET snapshot = u.snapshot::jsonb, state = u.state, version = u.version, unit_code = u.unit_code,
        lead_unit_code = u.lead_unit_code, deadline = u.deadline, warn_at = u.warn_at, sign_by = u.sign_by,
-       extension_requested = u.extension_requested, updated_version = u.sync_version
+       extension_requested = u.extension_requested, updated_version = u.sync_version,
+       follow_up_due = CASE WHEN u.state = 'pending_follow_up' THEN COALESCE(u.follow_up_due, w.follow_up_due) END,
+       supervision = u.supervision
      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::bigint[], $8::bigint[],
-                 $9::bigint[], $10::boolean[], $11::bigint[])
-       AS u(case_id, snapshot, state, version, unit_code, lead_unit_code, deadline, warn_at, sign_by, extension_requested, sync_version)
+                 $9::bigint[], $10::boolean[], $11::bigint[], $12::bigint[], $13::smallint[])
+       AS u(case_id, snapshot, state, version, unit_code, lead_unit_code, deadline, warn_at, sign_by, extension_requested, sync_version,
+            follow_up_due, supervision)
      WHERE w.case_id = u.case_id`,
     [
       changed.map((c) => c.caseId),
@@ -297,6 +354,8 @@ export async function actOnOrders(tx: Queryable, caller: Caller, reqs: ActionReq
       cols.map((c) => c.signBy),
       cols.map((c) => c.extensionRequested),
       changed.map((_, i) => first + i),
+      cols.map((c) => c.followUpDue),
+      cols.map((c) => c.supervision),
     ],
   );
   await tx.query(

@@ -61,6 +61,9 @@ interface SummaryRow {
   version: number;
   phone: string;
   callerName: string;
+  followUpDue: number | null;
+  supervision: number;
+  reminders: number | null;
 }
 
 const SUMMARY_COLUMNS = `w.case_id AS "caseId", c.uuid::text AS id, c.official_no AS "officialNo", w.state,
@@ -68,7 +71,8 @@ const SUMMARY_COLUMNS = `w.case_id AS "caseId", c.uuid::text AS id, c.official_n
   w.unit_code AS "unitCode", u.name AS "unitName", c.created_at AS "receivedAt",
   w.snapshot #>> '{assignments,-1,dispatchedAt}' AS "dispatchedAt", w.sign_by AS "signBy", w.deadline,
   w.snapshot #>> '{assignments,-1,deadline,basis}' AS basis, w.extension_requested AS "extensionRequested",
-  c.confidential, w.version, c.phone, c.caller_name AS "callerName"`;
+  c.confidential, w.version, c.phone, c.caller_name AS "callerName", w.follow_up_due AS "followUpDue", w.supervision,
+  (w.snapshot #>> '{reminders,count}')::int AS reminders`;
 const SUMMARY_FROM = 'work_orders w JOIN cases c ON c.id = w.case_id LEFT JOIN units u ON u.code = w.unit_code';
 
 function toSummary(r: SummaryRow, viewer: Actor, cfg: WorkOrderConfig, now: number): OrderSummary {
@@ -102,6 +106,9 @@ function toSummary(r: SummaryRow, viewer: Actor, cfg: WorkOrderConfig, now: numb
     extensionRequested: r.extensionRequested,
     confidential: r.confidential,
     version: r.version,
+    followUpDue: r.followUpDue === null ? null : Number(r.followUpDue),
+    supervision: r.supervision === 2 ? 'key' : r.supervision === 1 ? 'normal' : null,
+    reminders: r.reminders ?? 0,
   };
 }
 
@@ -109,12 +116,30 @@ function toSummary(r: SummaryRow, viewer: Actor, cfg: WorkOrderConfig, now: numb
 export const UNIT_QUEUES: readonly OrderQueue[] = ['pending_sign', 'in_progress', 'pending_review', 'overdue'];
 
 const OPEN = `w.state IN ('pending_sign', 'in_progress')`;
-const ORDER = 'ORDER BY w.deadline NULLS LAST, w.case_id';
-/** One page of (case_id, deadline) from the rows matching `where`: index-only on the covering indexes. */
-const page = (where: string) => `SELECT w.case_id, w.deadline FROM work_orders w WHERE ${where} ${ORDER} LIMIT $1`;
+/**
+ * A page is (case_id, r, k) ordered by r DESC, k, case_id: r is the 督办 rank for a unit's queues
+ * (supervised orders first, 重点 before 一般) and 0 for the centre's; k the deadline, or for
+ * 待回访 when the call is due.
+ */
+const CENTRE_KEY = { r: '0', k: 'w.deadline' };
+const FOLLOW_UP_KEY = { r: '0', k: 'w.follow_up_due' };
+type Key = typeof CENTRE_KEY;
+const ORDER = 'ORDER BY r DESC, k NULLS LAST, case_id';
+/** One page from the rows matching `where`: index-only on the covering indexes. */
+const page = (where: string, key: Key = CENTRE_KEY) =>
+  `SELECT w.case_id, ${key.r} AS r, ${key.k} AS k FROM work_orders w WHERE ${where} ${ORDER} LIMIT $1`;
+/**
+ * A unit's page: its supervised orders (a small partial index) before the rest by deadline (the
+ * covering index, as before 督办 existed), one row per order.
+ */
+const unitPage = (where: string) =>
+  `SELECT case_id, max(r) AS r, min(k) AS k FROM (
+     (SELECT w.case_id, w.supervision AS r, w.deadline AS k FROM work_orders w WHERE ${where} AND w.supervision > 0
+      ORDER BY w.supervision DESC, w.deadline NULLS LAST, w.case_id LIMIT $1)
+     UNION ALL (${page(where)})
+   ) x GROUP BY case_id ${ORDER} LIMIT $1`;
 /** Two disjoint sets, each paged from its own index, merged (an OR would read every row's heap page). */
-const either = (a: string, b: string) =>
-  `SELECT w.case_id, w.deadline FROM ((${page(a)}) UNION ALL (${page(b)})) w ${ORDER} LIMIT $1`;
+const either = (a: string, b: string) => `SELECT * FROM ((${unitPage(a)}) UNION ALL (${unitPage(b)})) w ${ORDER} LIMIT $1`;
 
 /** The SQL choosing a queue's page for the viewer ($1 = the limit), and its parameters from $2 on. */
 function queuePage(queue: OrderQueue, viewer: Actor, now: number): { sql: string; params: unknown[] } {
@@ -124,6 +149,10 @@ function queuePage(queue: OrderQueue, viewer: Actor, now: number): { sql: string
         return { sql: page(`w.extension_requested AND ${OPEN}`), params: [] };
       case 'overdue':
         return { sql: page(`${OPEN} AND w.warn_at < $2`), params: [now] };
+      case 'pending_follow_up':
+        // due now first (the retry time passed, or never tried), longest waiting first; the
+        // retries not yet due follow, soonest first: one ordered walk of the partial index
+        return { sql: page(`w.state = 'pending_follow_up'`, FOLLOW_UP_KEY), params: [] };
       default:
         return { sql: page('w.state = $2'), params: [queue] };
     }
@@ -131,7 +160,7 @@ function queuePage(queue: OrderQueue, viewer: Actor, now: number): { sql: string
   const unit = viewer.unitId;
   switch (queue) {
     case 'pending_sign':
-      return { sql: page(`w.unit_code = $2 AND w.state = 'pending_sign'`), params: [unit] };
+      return { sql: unitPage(`w.unit_code = $2 AND w.state = 'pending_sign'`), params: [unit] };
     case 'in_progress':
       // what it holds, and what it passed on to a sub-unit (it stays answerable for it)
       return {
@@ -139,7 +168,7 @@ function queuePage(queue: OrderQueue, viewer: Actor, now: number): { sql: string
         params: [unit],
       };
     case 'pending_review':
-      return { sql: page(`w.lead_unit_code = $2 AND w.state = 'pending_review'`), params: [unit] };
+      return { sql: unitPage(`w.lead_unit_code = $2 AND w.state = 'pending_review'`), params: [unit] };
     case 'overdue':
       return {
         sql: either(
@@ -168,7 +197,7 @@ export async function readQueue(
      FROM (${q.sql}) p
        JOIN work_orders w ON w.case_id = p.case_id
        JOIN cases c ON c.id = w.case_id LEFT JOIN units u ON u.code = w.unit_code
-     ORDER BY p.deadline NULLS LAST, p.case_id`,
+     ORDER BY p.r DESC, p.k NULLS LAST, p.case_id`,
     [limit + 1, ...q.params],
   );
   const more = rows.length > limit;

@@ -85,4 +85,31 @@ describe('the order simulator', () => {
       expect(o.order.state).toBe(o.history.at(-1)?.toState ?? 'pending_dispatch');
     }
   });
+
+  it('follows up: mostly 办结, some 重办 (unsatisfied, back to the same unit, answered again, then satisfied), a few 无法回访, and recent ones waiting in 待回访 at now', () => {
+    const all = orders(5);
+    const results = new Map<string, number>();
+    for (const o of all) {
+      for (const e of o.history) if (e.action === 'follow_up') results.set(String(e.details.result), (results.get(String(e.details.result)) ?? 0) + 1);
+    }
+    expect(results.get('closed') ?? 0).toBeGreaterThan(100);
+    expect(results.get('rehandle') ?? 0).toBeGreaterThan(0);
+    const rehandled = all.filter((o) => o.history.some((e) => e.details.result === 'rehandle'));
+    expect(rehandled.length).toBeGreaterThan(0);
+    for (const o of rehandled) {
+      const i = o.history.findIndex((e) => e.details.result === 'rehandle');
+      // the same unit signs and answers again after 重办 (unless now came first)
+      if (o.history[i + 1]) expect(o.history[i + 1]).toMatchObject({ action: 'sign', actor: { unitId: o.history[i]!.details.unitId } });
+      expect(o.order.rehandleCount).toBe(1);
+    }
+    // 无法回访: never reached; those whose attempts all lie before now end closed as unreachable
+    const unreached = all.filter((o) => o.history.some((e) => e.note === '无人接听'));
+    expect(unreached.length).toBeGreaterThan(0);
+    for (const o of unreached) {
+      const tries = o.history.filter((e) => e.action === 'follow_up');
+      if (tries.length === 3) expect(o.order.state).toBe('closed');
+      expect(tries.map((e) => e.details.result)).toEqual(['retry', 'retry', 'unreachable'].slice(0, tries.length));
+    }
+    expect(all.filter((o) => o.order.state === 'pending_follow_up').length).toBeGreaterThan(0);
+  });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../../src/main/sync/http';
 import { createAccount } from '../../../src/server/accounts/service';
-import type { WorkOrder } from '../../../src/shared/workorders';
+import { DEFAULT_FOLLOW_UP_SETTINGS, type WorkOrder } from '../../../src/shared/workorders';
 import { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy';
 import { Clock, openWorkstation, startTestServer, syncUntilQuiet, tempDir, type TestServer, type TestWorkstation } from './helpers';
 
@@ -377,6 +377,78 @@ describe('work-order actions under network faults', () => {
   });
 });
 
+describe('回访 under network faults', () => {
+  it('follow-ups taken offline-ish through lost, duplicated, replayed and cut requests: each applied once, 重办 and 办结 as decided, the workstation converges', async () => {
+    // a unit account answers through the server's API (what its portal sends)
+    const username = `rc-fu-${randomBytes(3).toString('hex')}`;
+    const password = `pw-${randomBytes(6).toString('hex')}`;
+    await createAccount(server.db, { username, displayName: '任城区', role: 'unit', unitCode: 'RC', password }, { N: 1024, r: 8, p: 1, keyLength: 32 });
+    const call = async (token: string | null, method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      expect(res.status, `${method} ${path}`).toBe(200);
+      return (await res.json()) as { accessToken: string; order: WorkOrder };
+    };
+    const unit = (await call(null, 'POST', '/api/login', { username, password })).accessToken;
+
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await op.log());
+    await syncUntilQuiet(op);
+    await syncUntilQuiet(a);
+    for (const id of ids) expect((await a.call('orders.act', { orderId: id, ...dispatchTo('RC') })).ok).toBe(true);
+    await syncUntilQuiet(a);
+    for (const id of ids) {
+      await call(unit, 'POST', `/api/orders/${id}/actions`, { action: 'sign', args: {}, expectedVersion: 1 });
+      await call(unit, 'POST', `/api/orders/${id}/actions`, { action: 'reply', args: { content: '已处理完毕并答复来电人。', result: 'solved', contactedCaller: true }, expectedVersion: 2 });
+    }
+    await syncUntilQuiet(a);
+    for (const id of ids) expect((await a.call('orders.act', { orderId: id, action: 'review', args: { decision: 'accept' }, expectedVersion: 3 })).ok).toBe(true);
+    await syncUntilQuiet(a);
+    expect((await a.call('orders.queue', { queue: 'pending_follow_up' })).orders.map((o) => o.id).filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+
+    const faults: Fault[] = ['drop_response', 'duplicate', 'replay_later', 'cut_response', 'drop_request', 'delay'];
+    proxy.schedule([...faults, ...faults]);
+    const outcomes = [
+      { outcome: 'reached', solved: true, satisfaction: 'satisfied', note: '' }, // 办结
+      { outcome: 'reached', solved: false, satisfaction: 'unsatisfied', note: '问题仍在' }, // 重办
+      { outcome: 'not_reached', note: '无人接听' }, // retried later
+    ];
+    try {
+      for (const [i, id] of ids.entries()) {
+        const r = await a.call('orders.act', { orderId: id, action: 'follow_up', args: outcomes[i]!, expectedVersion: 4 });
+        expect(r.ok, JSON.stringify(r)).toBe(true);
+      }
+      // the local view at once: the order left the due queue (closed, 重办, or due again later)
+      const due = (await a.call('orders.queue', { queue: 'pending_follow_up' })).orders.filter((o) => ids.includes(o.id) && (o.followUpDue ?? 0) <= clock.now());
+      expect(due).toEqual([]);
+      for (let i = 0; i < 10 && proxy.totalInjected() < faults.length; i++) {
+        a.timers.fireAll();
+        await a.sync.job!.syncNow();
+      }
+      await syncUntilQuiet(a);
+    } finally {
+      proxy.schedule([]);
+    }
+    expect(proxy.totalInjected()).toBeGreaterThan(0);
+    const states = [];
+    for (const id of ids) {
+      const onServer = await serverOrder(id);
+      expect(onServer.history, id).toBe(5);
+      expect(onServer.order.version).toBe(5);
+      states.push(onServer.order.state);
+      const local = (await a.call('orders.get', { orderId: id }))!;
+      expect(local.order).toEqual(onServer.order);
+      expect(local.history.filter((h) => h.action === 'follow_up')).toHaveLength(1);
+      expect(local.pending).toEqual([]);
+    }
+    expect(states).toEqual(['closed', 'pending_sign', 'pending_follow_up']);
+    expect((await serverOrder(ids[2]!)).order.followUp).toMatchObject({ attempts: 1, lastOutcome: 'not_reached' });
+  });
+});
+
 describe('work orders when the server lets operators dispatch', () => {
   it('tells the workstation (GET /api/units workflow), and the operator may dispatch', async () => {
     const own = new Clock();
@@ -385,7 +457,7 @@ describe('work orders when the server lets operators dispatch', () => {
     const ws = openWorkstation({ file: join(d2, 'op.sqlite'), serverUrl: s.url, clock: own });
     try {
       await s.db.query(`INSERT INTO units (code, name, kind, parent_code) VALUES ('RC', '任城区人民政府', 'district', NULL)`);
-      expect(await ws.call('units.list', {})).toEqual({ units: [], fetchedAt: null, mayDispatch: false }); // nobody signed in, nothing fetched
+      expect(await ws.call('units.list', {})).toEqual({ units: [], fetchedAt: null, mayDispatch: false, followUp: { ...DEFAULT_FOLLOW_UP_SETTINGS, satisfiedLevels: [...DEFAULT_FOLLOW_UP_SETTINGS.satisfiedLevels] } }); // nobody signed in, nothing fetched
       expect((await ws.call('auth.login', await s.account())).ok).toBe(true);
       const uuid = await ws.log();
       await syncUntilQuiet(ws);

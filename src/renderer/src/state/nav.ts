@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 
-export type Screen = 'intake' | 'orders' | 'admin' | 'leader' | 'reports';
+export type Screen = 'intake' | 'orders' | 'follow_up' | 'leader' | 'reports' | 'admin';
 
 interface NavState {
   screen: Screen;

@@ -7,6 +7,7 @@ import { Alert, App as AntApp, Button, Descriptions } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import type { OrderDetailResponse } from '../../../../shared/portal';
 import { ACTION_LABELS, type ActionName } from '../../../../shared/workorders/actions';
+import { entryDetail } from '../../../../shared/workorders/describe';
 import { STATE_LABELS, type WorkOrderState } from '../../../../shared/workorders/states';
 import { ApiError } from '../../api/client';
 import { formatShanghai, isoShanghai } from '../../format';
@@ -56,6 +57,7 @@ function History({ detail }: { detail: OrderDetailResponse }) {
                 <div className="timeline__meta">
                   {[unit, t.detail.by(h.actor.username)].filter(Boolean).join(' · ')} · {stateLabel(h.fromState, lang)} → {stateLabel(h.toState, lang)}
                 </div>
+                {entryDetail(h, lang === 'en' ? 'en' : 'zh') && <p className="timeline__detail">{entryDetail(h, lang === 'en' ? 'en' : 'zh')}</p>}
                 {h.note && <p className="timeline__note">{h.note}</p>}
               </li>
             );

@@ -7,7 +7,8 @@ import { Alert, Button } from 'antd';
 import { useEffect } from 'react';
 import type { OrderSummary } from '../../../../shared/portal';
 import { formatShanghai, isoShanghai } from '../../format';
-import { errorMessage, useLang, useT } from '../../i18n';
+import { SUPERVISION_LEVEL_LABELS } from '../../../../shared/workorders/model';
+import { errorMessage, label, useLang, useT } from '../../i18n';
 import { POLL_MS, UNIT_QUEUES, useQueues, type UnitQueue } from '../../state/queues';
 import { orderHref, useRoute } from '../../state/route';
 import { DeadlineMark } from './DeadlineMark';
@@ -45,6 +46,10 @@ function OrderRow({ order, queue }: { order: OrderSummary; queue: UnitQueue }) {
           <DeadlineMark status={order.deadlineStatus} lang={lang} />
           {order.confidential && <span className="mark mark--plain">{t.queues.confidential}</span>}
           {order.extensionRequested && <span className="mark mark--plain">{t.queues.extension}</span>}
+          {order.supervision && (
+            <span className={`mark mark--supervised-${order.supervision}`}>{t.queues.supervised(label(SUPERVISION_LEVEL_LABELS[order.supervision], lang))}</span>
+          )}
+          {(order.reminders ?? 0) > 0 && <span className="mark mark--plain">{t.queues.reminded(order.reminders ?? 0)}</span>}
         </span>
         <span className="order-row__summary">{order.summary}</span>
         {due !== null && (

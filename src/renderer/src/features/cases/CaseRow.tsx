@@ -65,7 +65,11 @@ export function CaseRow({ item, onOpen, showCaller = false }: CaseRowProps) {
     t.labels.channel[item.channel],
     t.labels.requestType[item.requestType],
     item.categoryName,
-    item.lastFollowUp ? `${t.history.lastFollowUp}：${t.labels.satisfaction[item.lastFollowUp]}` : null,
+    item.followUp
+      ? `${t.history.lastFollowUp}：${[t.history.followUpOutcome[item.followUp.outcome], item.followUp.satisfaction ? t.labels.satisfaction[item.followUp.satisfaction] : null, formatDateTime(item.followUp.at)].filter(Boolean).join(' · ')}`
+      : item.lastFollowUp
+        ? `${t.history.lastFollowUp}：${t.labels.satisfaction[item.lastFollowUp]}`
+        : null,
   ].filter(Boolean);
   return (
     <button type="button" className="case-row" data-case-id={item.id} onClick={() => onOpen(item.id)}>

@@ -20,12 +20,21 @@ export function useOrdersVisible(): boolean {
   return ordersVisible(session, units);
 }
 
+/** 回访: the centre's accounts signed in to a server (operators make the calls). */
+export function useFollowUpVisible(): boolean {
+  return useSession((s) => {
+    const role = s.session?.loginRequired ? s.session.user?.role : undefined;
+    return role === 'operator' || role === 'supervisor' || role === 'admin';
+  });
+}
+
 export function NavBar() {
   const t = useT();
   const screen = useNav((s) => s.screen);
   const show = useNav((s) => s.show);
   const visible = useOrdersVisible();
   const adminVisible = useAdminVisible();
+  const followUpVisible = useFollowUpVisible();
   const leaderVisible = useLeaderVisible();
   const reportsVisible = useReportsVisible();
   const callWaiting = useCall((s) => s.waiting !== null);
@@ -55,6 +64,7 @@ export function NavBar() {
       <ul className="nav__list">
         {item('intake', t.nav.intake, t.nav.intakeKey, callWaiting && screen !== 'intake' ? t.nav.callWaiting : undefined)}
         {visible && item('orders', t.nav.orders, t.nav.ordersKey)}
+        {followUpVisible && item('follow_up', t.nav.followUp, t.nav.followUpKey)}
         {leaderVisible && item('leader', t.nav.leader, t.nav.leaderKey)}
         {reportsVisible && item('reports', t.nav.reports, t.nav.reportsKey)}
         {adminVisible && item('admin', t.nav.admin, t.nav.adminKey)}

@@ -6,6 +6,7 @@ import type { SessionState } from '../../../../shared/contract';
 import type { DeskOrderDetail, DeskUnits } from '../../../../shared/desk-orders';
 import { ACTION_LABELS, type ActionName } from '../../../../shared/workorders/actions';
 import type { TimeLimit } from '../../../../shared/workorders/deadlines';
+import { entryDetail } from '../../../../shared/workorders/describe';
 import type { Unit } from '../../../../shared/units';
 
 export type LangKey = 'zh' | 'en';
@@ -96,6 +97,9 @@ export function timelineLines(detail: Pick<DeskOrderDetail, 'history' | 'pending
     if (h.action === 'review' && (h.details.decision === 'accept' || h.details.decision === 'send_back')) {
       label += lang === 'zh' ? (h.details.decision === 'accept' ? '（通过）' : '（退回重办）') : h.details.decision === 'accept' ? ' (accepted)' : ' (sent back)';
     }
+    // 回访: outcome, solved, satisfaction → what came of it; 催办: which one; 督办: level, deadline
+    const more = entryDetail(h, lang);
+    if (more) label += lang === 'zh' ? `（${more}）` : ` (${more})`;
     return {
       key: `h${h.seq}`,
       action: h.action,

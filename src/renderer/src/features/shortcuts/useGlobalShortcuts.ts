@@ -1,9 +1,10 @@
 /**
  * Shortcuts that work from anywhere: F1 help, Ctrl+K / F3 search (previous query selected), Alt+H history, Alt+N back to
- * the number, F5 立即同步, Alt+S 受理登记, Alt+G 工单, Alt+B 领导接听, Alt+T 统计分析 and Alt+M 系统管理 (the screens; Alt+H and Alt+N go back to 受理登记 first). Intake's own keys (Ctrl+Enter, Esc) live with the form. Capture
+ * the number, F5 立即同步, Alt+S 受理登记, Alt+G 工单, Alt+V 回访, Alt+B 领导接听, Alt+T 统计分析 and Alt+M 系统管理 (the screens; Alt+H and Alt+N go back to 受理登记 first). Intake's own keys (Ctrl+Enter, Esc) live with the form. Capture
  * phase, so a focused control cannot swallow them; the browser's own meaning of F1/F3/F5/Ctrl+K
  * is suppressed (F5 "reload" in the harness would only cost the operator a few seconds).
  */
+import { focusFollowUp } from '../follow-up/FollowUpScreen';
 import { useEffect } from 'react';
 import { IDS, focusById, isComposing } from '../../ui/focus';
 import { showScreen } from '../../state/nav';
@@ -78,6 +79,11 @@ export function useGlobalShortcuts(): void {
         // 统计分析 is mounted for a signed-in supervisor or admin only
         if (document.querySelector('.reports') === null) return;
         action = () => showScreen('reports', () => document.querySelector<HTMLElement>('#reports-kind')?.focus());
+      }
+      else if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyV') {
+        // 回访 is mounted for the centre's accounts signed in to a server
+        if (document.querySelector('.follow-up') === null) return;
+        action = () => showScreen('follow_up', focusFollowUp);
       }
       else if (e.key === 'F5' && plain) action = () => void useSync.getState().syncNow();
       if (!action) return;

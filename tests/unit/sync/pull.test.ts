@@ -129,7 +129,7 @@ describe('cases pulled from the centre', () => {
       const onServer = await server.cases();
       expect(onServer.has(loggedDuringLoad!)).toBe(true);
       expect(c.cases()).toEqual(onServer);
-      const reference = ['callers_by_phone_rev', 'cases_by_local_no', 'cases_by_official_no', 'cases_by_phone', 'cases_by_uuid', 'cases_open_by_phone', 'contacts_by_case', 'contacts_by_phone', 'contacts_by_uuid'];
+      const reference = ['callers_by_phone_rev', 'cases_by_local_no', 'cases_by_official_no', 'cases_by_phone', 'cases_by_uuid', 'cases_open_by_phone', 'cases_repeat_by_address', 'contacts_by_case', 'contacts_by_phone', 'contacts_by_uuid'];
       const indexes = c.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('cases', 'contacts', 'callers') AND sql IS NOT NULL ORDER BY name").pluck().all();
       expect(indexes).toEqual(reference);
       expect(c.store.db.prepare("SELECT count(*) FROM temp.sqlite_master WHERE name LIKE 'load_%'").pluck().get()).toBe(0);

@@ -60,6 +60,13 @@ describe.each(BACKENDS)('hostile input on $name', (backend) => {
           ]),
           ws.token,
         );
+        if (res.status === 400 && res.body.error === 'invalid_json') {
+          // a "__proto__" key anywhere in the body: the JSON parser refuses the whole request
+          // (prototype poisoning), before any mutation; nothing was processed
+          expect(JSON.stringify(value)).toContain('"__proto__"');
+          ws.nextId -= 2;
+          return;
+        }
         expect(res.status, JSON.stringify(res.body)).toBe(200);
         expect(res.body.lastMutationId).toBe(ws.nextId - 1);
         const stored = await t.db.query('SELECT 1 FROM cases WHERE uuid = $1', [good.case.uuid]);

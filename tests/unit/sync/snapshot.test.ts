@@ -17,6 +17,7 @@ import { buildSnapshot } from '../../../src/main/sync/snapshot-build';
 import { downloadSnapshot } from '../../../src/main/sync/snapshot';
 import { createHttpClient } from '../../../src/main/sync/http';
 import { openStore } from '../../../src/main/store/store';
+import { LATEST_VERSION as STORE_SCHEMA_VERSION } from '../../../src/main/store/migrations';
 import { createAccount } from '../../../src/server/accounts/service';
 import { DEMO_PASSWORD, seedCentral } from '../../../scripts/seed-server';
 import type { SnapshotManifest } from '../../../src/shared/sync';
@@ -99,7 +100,7 @@ describe('first sync from a snapshot', () => {
   });
 
   it('is built 0600 in a 0700 folder, without workstation state, at the cursor of the last page', () => {
-    expect(manifest).toMatchObject({ cases: CASES, serverId, storeSchemaVersion: 7, protocolVersion: 2 });
+    expect(manifest).toMatchObject({ cases: CASES, serverId, storeSchemaVersion: STORE_SCHEMA_VERSION, protocolVersion: 2 });
     expect(manifest.orders).toBeGreaterThan(100);
     expect(manifest.history).toBeGreaterThan(manifest.orders);
     expect(manifest.cursor.startsWith(`${serverId}.`)).toBe(true);

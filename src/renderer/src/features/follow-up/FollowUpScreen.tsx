@@ -375,7 +375,7 @@ export function FollowUpScreen({ active }: { active: boolean }) {
           {t.followUp.region}
         </h2>
         {queue && current && <span className="muted">{t.followUp.position(1, queue.due.length)}</span>}
-        <StatusLine />
+        {active && <StatusLine />}
       </div>
       {failed && <Alert type="error" showIcon title={t.followUp.failed} />}
       {!queue && !failed && <p className="muted">{t.followUp.loading}</p>}

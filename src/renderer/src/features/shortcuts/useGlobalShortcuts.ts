@@ -38,9 +38,12 @@ function focusOrders(): void {
   target?.focus();
 }
 
+/** 系统管理's screen (统计分析 borrows the `admin` layout class, so it is told apart) */
+const ADMIN_SCREEN = '.admin:not(.reports)';
+
 /** On 系统管理: the first field of the new-account form (Tab and Shift+Tab reach the rest). */
 function focusAdmin(): void {
-  const screen = document.querySelector<HTMLElement>('.admin');
+  const screen = document.querySelector<HTMLElement>(ADMIN_SCREEN);
   (screen?.querySelector<HTMLElement>('#admin-new-username') ?? screen)?.focus();
 }
 
@@ -72,7 +75,7 @@ export function useGlobalShortcuts(): void {
       }
       else if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyM') {
         // 系统管理 is mounted for a signed-in admin only
-        if (document.querySelector('.admin') === null) return;
+        if (document.querySelector(ADMIN_SCREEN) === null) return;
         action = () => showScreen('admin', focusAdmin);
       }
       else if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyT') {

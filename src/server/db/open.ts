@@ -46,7 +46,15 @@ export function lockDataDir(dir: string): () => void {
       return () => rmSync(file, { force: true });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(readFileSync(file, 'utf8').trim());
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (r) {
+        // its owner removed it between our two calls (a server that just stopped): try again
+        if ((r as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw r;
+      }
+      const pid = Number(text.trim());
       if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) {
         throw new DatabaseOpenError(
           `the data folder ${dir} is in use by process ${pid} (a running server?): stop it first`,

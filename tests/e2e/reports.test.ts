@@ -81,9 +81,14 @@ describe('统计分析 (supervisor)', () => {
 
     // 打印月报: in a browser the page prints itself; Chromium's print to PDF of that page
     await page.evaluate(() => {
-      window.print = () => undefined; // headless: nothing to show a print dialog in
+      // headless: nothing to show a print dialog in; remember that the page asked to print
+      window.print = () => {
+        (window as unknown as { printed: boolean }).printed = true;
+      };
     });
     await page.getByRole('button', { name: '打印月报' }).click();
+    // the screen takes its print class off right after window.print() returns: put it back after that
+    await page.waitForFunction(() => (window as unknown as { printed?: boolean }).printed === true);
     await page.evaluate(() => document.body.classList.add('printing-report'));
     await page.emulateMedia({ media: 'print' });
     await page.locator('.report-print h1').filter({ hasText: '运行情况通报' }).waitFor();

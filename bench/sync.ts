@@ -1,7 +1,7 @@
 /**
  * npm run bench -- sync [--cases 1000000] [--push 10000] [--no-ingest]
  * npm run bench -- sync --orders [--cases 100000,200000] [--cpu-prof-pull]
- * npm run bench -- sync --snapshot [--orders] [--cases 200000,1000000] [--db pglite|postgres]
+ * npm run bench -- sync --snapshot [--orders] [--cases 200000,1000000] [--db pglite|postgres] [--mode snapshot|pages]
  *
  * The workstation's side of sync against a real server running in its own process, over HTTP
  * on 127.0.0.1:
@@ -430,14 +430,14 @@ async function pullBench(kind: DbKind, n: number, opts: { orders?: boolean; cpuP
  * sha256, quick_check, install, then the pull after its cursor). The snapshot's build is its own
  * line (`snapshot_build`, server side, offline).
  */
-async function snapshotBench(kind: DbKind, n: number, withOrders: boolean): Promise<void> {
+async function snapshotBench(kind: DbKind, n: number, withOrders: boolean, modes: readonly ('pages' | 'snapshot')[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sync-snapshot-'));
   const setupStarted = performance.now();
   const server = await startServerProcess(kind, dir, n, withOrders, join(dir, 'snapshots'));
   const setupMs = Math.round(performance.now() - setupStarted);
   try {
     printLine({ name: 'snapshot_build', db: kind, cases: n, orders: server.orders, history: server.history, seconds: server.snapshot!.seconds, bytes: server.snapshot!.bytes });
-    for (const mode of ['pages', 'snapshot'] as const) {
+    for (const mode of modes) {
       const logs: { message: string; fields: Record<string, unknown> }[] = [];
       const started = performance.now();
       const fresh = await workstation(join(dir, `ws-${mode}`), server, undefined, {
@@ -510,6 +510,8 @@ export async function run(args: string[]): Promise<void> {
       snapshot: { type: 'boolean', default: false },
       /** --snapshot only: one database instead of both */
       db: { type: 'string' },
+      /** --snapshot only: "snapshot" or "pages" to time one way only (default both, side by side) */
+      mode: { type: 'string' },
     },
   });
   const count = (name: string, v: string) => {
@@ -519,10 +521,12 @@ export async function run(args: string[]): Promise<void> {
   const kinds: DbKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
   if (!process.env.DATABASE_URL) console.error('sync: PostgreSQL skipped because DATABASE_URL is not set (the embedded server runs)');
   if (values.snapshot) {
+    if (values.mode !== undefined && values.mode !== 'snapshot' && values.mode !== 'pages') throw new Error(`--mode must be snapshot or pages, got "${values.mode}"`);
+    const modes = values.mode ? [values.mode as 'pages' | 'snapshot'] : (['pages', 'snapshot'] as const);
     for (const n of values.cases.split(',').map((v) => count('cases', v))) {
       // the floor: the workstation's own bulk build of n cases (no orders), in the same run
       localBulkBuild(n);
-      for (const kind of kinds.filter((k) => !values.db || k === values.db)) await snapshotBench(kind, n, values.orders);
+      for (const kind of kinds.filter((k) => !values.db || k === values.db)) await snapshotBench(kind, n, values.orders, modes);
     }
     return;
   }

@@ -518,8 +518,10 @@ export class SyncJob {
         throw e;
       }
       if (this.stopped) return false;
+      const downloadedAt = this.now();
       try {
         const check = checkSnapshotFile(file, manifest);
+        const checkMs = this.now() - downloadedAt;
         if (!check.ok) return fallback(`the snapshot file fails its check: ${check.reason}`);
         const installed = this.store.installSnapshot(file, clientId, manifest.cursor);
         log('first sync: snapshot installed', {
@@ -528,6 +530,8 @@ export class SyncJob {
           cursor: manifest.cursor,
           bytes: manifest.bytes,
           downloadAndInstallMs: this.now() - startedAt,
+          downloadMs: downloadedAt - startedAt,
+          checkMs,
           installMs: installed.ms,
         });
         return true;

@@ -16,6 +16,8 @@ import { SnapshotManifest } from '../../shared/sync';
 import { HttpError } from '../errors';
 
 export const SNAPSHOT_MANIFEST = 'manifest.json';
+/** the file is read in 1 MiB pieces (64 KiB by default: four times the system calls and stream turns for a gigabyte) */
+const READ_CHUNK = 1 << 20;
 
 export interface ServedSnapshot {
   manifest: SnapshotManifest;
@@ -67,7 +69,7 @@ export function snapshotFileAnswer(snap: ServedSnapshot, range: string | undefin
   // If-Range names another (older) snapshot: the whole current file instead of a piece of it
   const useRange = range !== undefined && (ifRange === undefined || ifRange === etag);
   if (!useRange) {
-    return { status: 200, headers: { ...headers, 'content-length': String(size) }, body: createReadStream(snap.file) };
+    return { status: 200, headers: { ...headers, 'content-length': String(size) }, body: createReadStream(snap.file, { highWaterMark: READ_CHUNK }) };
   }
   const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
   if (!m || (m[1] === '' && m[2] === '')) {
@@ -89,6 +91,6 @@ export function snapshotFileAnswer(snap: ServedSnapshot, range: string | undefin
   return {
     status: 206,
     headers: { ...headers, 'content-range': `bytes ${first}-${last}/${size}`, 'content-length': String(last - first + 1) },
-    body: createReadStream(snap.file, { start: first, end: last }),
+    body: createReadStream(snap.file, { start: first, end: last, highWaterMark: READ_CHUNK }),
   };
 }

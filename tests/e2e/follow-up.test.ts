@@ -11,10 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
 import { launchBrowser, saveScreenshot } from './browser';
 import { callHarness } from './harness';
-import { ADMIN, logDispatchCase, signInDesk, startFloor, SUPERVISOR, UNITS, type Floor, type Loose } from './orders-floor';
+import { ADMIN, logDispatchCase, signInDesk, startFloor, SUPERVISOR, UNITS, type Floor, type Loose, syncUntil } from './orders-floor';
 
 const OPERATOR = { username: 'op1', password: 'op1-password-1' };
-const SYNC_WAIT = { timeout: 30_000, interval: 1_000 };
 
 let floor: Floor;
 let browser: Browser;
@@ -34,16 +33,6 @@ afterAll(async () => {
   await floor?.stop();
 });
 
-/** F5 (立即同步) until the condition holds. */
-async function syncUntil(check: () => Promise<boolean>): Promise<void> {
-  await expect
-    .poll(async () => {
-      if (await check()) return true;
-      await page.keyboard.press('F5');
-      return false;
-    }, SYNC_WAIT)
-    .toBe(true);
-}
 
 /** The unit signs and replies (what its portal sends), the centre accepts: the order is 待回访. */
 async function unitRepliesAndCentreAccepts(id: string, content: string): Promise<void> {
@@ -68,7 +57,7 @@ describe('回访 on the desktop', () => {
     const sup = await floor.login(SUPERVISOR);
     // the case reaches the server (the operator's workstation pushes it)
     let id = '';
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const q = await floor.api('GET', '/api/orders?queue=pending_dispatch&limit=500', undefined, sup);
       id = q.orders.find((o: Loose) => String(o.summary).includes(marker))?.id ?? '';
       return id !== '';
@@ -80,7 +69,7 @@ describe('回访 on the desktop', () => {
     await page.getByRole('navigation').getByRole('button', { name: '回访' }).waitFor();
     await page.keyboard.press('Alt+V');
     await followUp().waitFor();
-    await syncUntil(async () => (await followUp().getByText(marker).count()) > 0);
+    await syncUntil(page, async () => (await followUp().getByText(marker).count()) > 0);
     await followUp().getByText('已派人检修路灯').waitFor();
     await followUp().getByText('13905371234').waitFor();
     await followUp().getByRole('button', { name: '复制号码' }).waitFor();
@@ -100,14 +89,14 @@ describe('回访 on the desktop', () => {
     await page.keyboard.press('Control+Enter');
     await followUp().getByText('没有到期的待回访工单。').waitFor();
     // 重办: back at 任城区 as a fresh dispatch, once the action is pushed
-    await syncUntil(async () => (await floor.api('GET', `/api/orders/${id}`, undefined, sup)).order.state === 'pending_sign');
+    await syncUntil(page, async () => (await floor.api('GET', `/api/orders/${id}`, undefined, sup)).order.state === 'pending_sign');
     const rehandled = await floor.api('GET', `/api/orders/${id}`, undefined, sup);
     expect(rehandled.order).toMatchObject({ rehandleCount: 1, assignments: [{ unitId: 'RC', level: 0 }] });
     expect(rehandled.history.at(-1)).toMatchObject({ action: 'follow_up', note: '路灯又坏了，仍然不亮', details: { result: 'rehandle', satisfaction: 'unsatisfied' } });
 
     await unitRepliesAndCentreAccepts(id, '已更换灯具和线路，经回访确认照明正常。');
     await page.keyboard.press('Alt+S');
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const d = (await callHarness(floor.harness.url, 'orders.get', { caseId: c.id })) as Loose;
       return d?.summary.state === 'pending_follow_up';
     });
@@ -129,12 +118,12 @@ describe('回访 on the desktop', () => {
     console.log(`follow-up keystrokes (reached, solved, satisfied): ${keys}`);
     expect(keys).toBeLessThanOrEqual(8);
 
-    await syncUntil(async () => (await floor.api('GET', `/api/orders/${id}`, undefined, sup)).order.state === 'closed');
+    await syncUntil(page, async () => (await floor.api('GET', `/api/orders/${id}`, undefined, sup)).order.state === 'closed');
     const closed = await floor.api('GET', `/api/orders/${id}`, undefined, sup);
     expect(closed.history.map((e: Loose) => e.action)).toEqual(['dispatch', 'sign', 'reply', 'review', 'follow_up', 'sign', 'reply', 'review', 'follow_up']);
 
     // 流转记录 on the desktop: the whole loop, the follow-ups with what came of them
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const d = (await callHarness(floor.harness.url, 'orders.get', { caseId: c.id })) as Loose;
       return d?.summary.state === 'closed' && d.pending.length === 0 && d.history.length === 9;
     });

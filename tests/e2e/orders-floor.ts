@@ -114,6 +114,23 @@ export async function signInDesk(browser: Browser, url: string, errors: string[]
   return page;
 }
 
+/**
+ * F5 (立即同步) on the page until the condition holds: pushes the workstation's actions and pulls
+ * what the server (a unit, another supervisor) did meanwhile.
+ */
+export async function syncUntil(page: Page, check: () => Promise<boolean>): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        if (await check()) return true;
+        await page.keyboard.press('F5');
+        return false;
+      },
+      { timeout: 30_000, interval: 1_000 },
+    )
+    .toBe(true);
+}
+
 /** A 转办 case logged on the workstation (建筑工地噪音, 古槐街道: the catalogue suggests 市住建局). */
 export async function logDispatchCase(url: string, content: string): Promise<{ id: number; localNo: string }> {
   const saved = (await callHarness(url, 'intake.save', {

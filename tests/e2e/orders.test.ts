@@ -12,14 +12,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, saveScreenshot } from './browser';
 import { callHarness } from './harness';
-import { logDispatchCase, signInDesk, startFloor, UNITS, type Floor, type Loose } from './orders-floor';
+import { logDispatchCase, signInDesk, startFloor, UNITS, type Floor, type Loose, syncUntil } from './orders-floor';
 
 let floor: Floor;
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 /** a sync against a server that may have just started, and a pull after the unit acted */
-const SYNC_WAIT = { timeout: 30_000, interval: 1_000 };
 /** the screen after a local action: main answers from its own store, but a sync may be running */
 const SCREEN_WAIT = { timeout: 10_000 };
 
@@ -27,20 +26,10 @@ const region = (name: string) => page.getByRole('region', { name, exact: true })
 const rowWith = (regionName: string, text: string) => region(regionName).getByRole('row').filter({ hasText: text });
 const detailOf = async (caseId: number): Promise<Loose> => callHarness(floor.harness.url, 'orders.get', { caseId });
 
-/** F5 (立即同步) until the condition holds: pushes our actions, pulls the unit's. */
-async function syncUntil(check: () => Promise<boolean>): Promise<void> {
-  await expect
-    .poll(async () => {
-      if (await check()) return true;
-      await page.keyboard.press('F5');
-      return false;
-    }, SYNC_WAIT)
-    .toBe(true);
-}
 
 /** Opens 派单 for the row holding `text` in `regionName` with the keyboard (focus the row, Enter). */
 async function openDispatch(regionName: string, text: string) {
-  await syncUntil(async () => (await rowWith(regionName, text).count()) === 1);
+  await syncUntil(page, async () => (await rowWith(regionName, text).count()) === 1);
   await rowWith(regionName, text).focus();
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: '派单' });
@@ -117,7 +106,7 @@ describe('work orders on the desktop', () => {
 
     // the dispatch reaches the server
     let officialNo = '';
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const d = await detailOf(c.id);
       officialNo = d?.summary.officialNo ?? '';
       return d !== null && d.summary.state === 'pending_sign' && d.pending.length === 0;
@@ -143,7 +132,7 @@ describe('work orders on the desktop', () => {
     await portal.close();
 
     // back on the desktop: 待审核 shows the reply; 通过
-    await syncUntil(async () => (await rowWith('待审核', marker).count()) === 1);
+    await syncUntil(page, async () => (await rowWith('待审核', marker).count()) === 1);
     await rowWith('待审核', marker).focus();
     await page.keyboard.press('Enter');
     const review = page.getByRole('dialog', { name: '审核' });
@@ -153,7 +142,7 @@ describe('work orders on the desktop', () => {
     await review.getByRole('button', { name: '通过' }).click();
     await review.waitFor({ state: 'hidden' });
     await expect.poll(() => rowWith('待审核', marker).count(), SCREEN_WAIT).toBe(0);
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const d = await detailOf(c.id);
       return d.summary.state === 'pending_follow_up' && d.pending.length === 0;
     });
@@ -181,7 +170,7 @@ describe('work orders on the desktop', () => {
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'hidden' });
     let id = '';
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const d = await detailOf(c.id);
       id = d.order.id;
       return d.summary.state === 'pending_sign' && d.pending.length === 0;
@@ -191,7 +180,7 @@ describe('work orders on the desktop', () => {
     const now = await floor.api('GET', `/api/orders/${id}`, undefined, unit);
     await floor.api('POST', `/api/orders/${id}/actions`, { action: 'return', args: { reason: '路灯归城市管理局管理，不属于本单位职责' }, expectedVersion: now.order.version }, unit);
 
-    await syncUntil(async () => (await rowWith('已退回', marker).count()) === 1);
+    await syncUntil(page, async () => (await rowWith('已退回', marker).count()) === 1);
     await expect.poll(() => rowWith('已退回', marker).innerText(), SCREEN_WAIT).toContain('不属于本单位职责');
     await rowWith('已退回', marker).getByRole('button', { name: /^重新派单/ }).click();
     const again = page.getByRole('dialog', { name: '派单' });
@@ -205,7 +194,7 @@ describe('work orders on the desktop', () => {
     await expect.poll(() => again.getByRole('combobox', { name: '承办单位' }).getAttribute('aria-expanded'), SCREEN_WAIT).toBe('false');
     await page.keyboard.press('Enter');
     await again.waitFor({ state: 'hidden' });
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const d = await detailOf(c.id);
       return d.summary.state === 'pending_sign' && d.summary.unitCode === 'RC' && d.pending.length === 0;
     });
@@ -221,7 +210,7 @@ describe('work orders on the desktop', () => {
     await openDispatch('待派单', marker);
     await page.keyboard.press('Control+Enter');
     let id = '';
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const d = await detailOf(c.id);
       id = d.order.id;
       return d.summary.state === 'pending_sign' && d.pending.length === 0;
@@ -232,7 +221,7 @@ describe('work orders on the desktop', () => {
     now = await floor.api('GET', `/api/orders/${id}`, undefined, unit);
     await floor.api('POST', `/api/orders/${id}/actions`, { action: 'request_extension', args: { days: 3, reason: '需要协调多个部门现场核查' }, expectedVersion: now.order.version }, unit);
 
-    await syncUntil(async () => (await rowWith('延期申请', marker).count()) === 1);
+    await syncUntil(page, async () => (await rowWith('延期申请', marker).count()) === 1);
     await rowWith('延期申请', marker).focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: '延期审批' });
@@ -241,7 +230,7 @@ describe('work orders on the desktop', () => {
     await dialog.getByRole('spinbutton', { name: '批准天数' }).fill('2');
     await dialog.getByRole('button', { name: '批准延期' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const d = await detailOf(c.id);
       return d.order.extensionRequest === null && d.pending.length === 0 && d.history.some((h: Loose) => h.action === 'approve_extension');
     });
@@ -266,7 +255,7 @@ describe('work orders on the desktop', () => {
     await dialog.getByTitle('1 小时', { exact: true }).waitFor();
     await page.keyboard.press('Control+Enter');
     await dialog.waitFor({ state: 'hidden' });
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const d = await detailOf(c.id);
       return d.summary.state === 'pending_sign' && d.pending.length === 0;
     });
@@ -275,7 +264,7 @@ describe('work orders on the desktop', () => {
 
     const board = region('超期预警');
     const count = board.getByRole('button', { name: new RegExp(`^${UNITS.ZJJ.name} 临期 \\d+ 件$`) });
-    await syncUntil(async () => (await count.count()) === 1);
+    await syncUntil(page, async () => (await count.count()) === 1);
     await count.click();
     const drill = page.getByRole('dialog', { name: `${UNITS.ZJJ.name} · 临期` });
     const row = drill.getByRole('row').filter({ hasText: marker });
@@ -293,7 +282,7 @@ describe('work orders on the desktop', () => {
     const c = await logDispatchCase(floor.harness.url, `${marker}，影响通行。`);
     await page.keyboard.press('Alt+G');
     let id = '';
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const d = await detailOf(c.id);
       id = d?.order.id ?? '';
       return (await rowWith('待派单', marker).count()) === 1 && d !== null && d.pending.length === 0 && d.summary.officialNo !== '';
@@ -306,7 +295,7 @@ describe('work orders on the desktop', () => {
     const now = await floor.api('GET', `/api/orders/${id}`, undefined, other);
     await floor.api('POST', `/api/orders/${id}/actions`, { action: 'dispatch', args: { leadUnitId: 'RC' }, expectedVersion: now.order.version }, other);
     // this workstation pulls it (F5 works over the dialog)
-    await syncUntil(async () => (await detailOf(c.id)).summary.state === 'pending_sign');
+    await syncUntil(page, async () => (await detailOf(c.id)).summary.state === 'pending_sign');
 
     await page.keyboard.press('Control+Enter');
     const alert = dialog.getByRole('alert');
@@ -325,7 +314,7 @@ describe('work orders on the desktop', () => {
     const marker = '离线派单：广场舞噪音扰民';
     const c = await logDispatchCase(floor.harness.url, `${marker}，影响休息。`);
     await page.keyboard.press('Alt+G');
-    await syncUntil(async () => (await rowWith('待派单', marker).count()) === 1 && (await detailOf(c.id))?.summary.officialNo !== '');
+    await syncUntil(page, async () => (await rowWith('待派单', marker).count()) === 1 && (await detailOf(c.id))?.summary.officialNo !== '');
     await floor.stopServer();
     const dialog = await openDispatch('待派单', marker);
     await page.keyboard.press('Control+Enter');
@@ -339,7 +328,7 @@ describe('work orders on the desktop', () => {
     await closeDialogs();
 
     await floor.restartServer();
-    await syncUntil(async () => (await detailOf(c.id)).pending.length === 0);
+    await syncUntil(page, async () => (await detailOf(c.id)).pending.length === 0);
     const sup = await floor.login({ username: 'sup1', password: 'sup1-password-1' });
     const server = await floor.api('GET', `/api/orders/${local.order.id}`, undefined, sup);
     expect(server.order.state).toBe('pending_sign');

@@ -10,13 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
 import { launchBrowser, saveScreenshot } from './browser';
 import { callHarness } from './harness';
-import { logDispatchCase, signInDesk, startFloor, SUPERVISOR, UNITS, type Floor, type Loose } from './orders-floor';
+import { logDispatchCase, signInDesk, startFloor, SUPERVISOR, UNITS, type Floor, type Loose, syncUntil } from './orders-floor';
 
 let floor: Floor;
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
-const SYNC_WAIT = { timeout: 30_000, interval: 1_000 };
 const PHONE = '13905371234';
 /** set by the first test: the order and the linked repeat call's case */
 let linkedOrder = '';
@@ -25,16 +24,6 @@ let repeatCase = '';
 const statusLine = () => page.locator('.status-line[role="status"]');
 const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
 
-/** F5 (立即同步) until the condition holds. */
-async function syncUntil(check: () => Promise<boolean>): Promise<void> {
-  await expect
-    .poll(async () => {
-      if (await check()) return true;
-      await page.keyboard.press('F5');
-      return false;
-    }, SYNC_WAIT)
-    .toBe(true);
-}
 
 /** Types `text` into the open picker and takes its highlighted option with Enter. */
 async function pick(text: string): Promise<void> {
@@ -64,7 +53,7 @@ describe('a repeat call', () => {
     const first = await logDispatchCase(floor.harness.url, '工地夜间施工噪音扰民，已持续一周');
     // the case reaches the server; the supervisor dispatches it to 市住建局
     let orderId = '';
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const q = (await floor.api('GET', '/api/orders?queue=pending_dispatch&limit=500', undefined, sup)) as Loose;
       orderId = q.orders.find((o: Loose) => o.summary.startsWith('工地夜间施工噪音扰民'))?.id ?? '';
       return orderId !== '';
@@ -72,7 +61,7 @@ describe('a repeat call', () => {
     await floor.api('POST', `/api/orders/${orderId}/actions`, { action: 'dispatch', args: { leadUnitId: 'ZJJ' }, expectedVersion: 0 }, sup);
     const officialNo = (await floor.api('GET', `/api/orders/${orderId}`, undefined, sup)).summary.officialNo as string;
     // the workstation pulls the dispatched order
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const r = (await callHarness(floor.harness.url, 'repeat.propose', { phone: PHONE })) as Loose;
       return r.proposal?.orderId === orderId && r.proposal.state === 'pending_sign';
     });
@@ -113,7 +102,7 @@ describe('a repeat call', () => {
     // after the sync: the order's history on the server shows the call, as the unit sees it
     const unit = await floor.login(UNITS.ZJJ);
     let link: Loose = null;
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const d = (await floor.api('GET', `/api/orders/${orderId}`, undefined, unit)) as Loose;
       link = d.history.find((h: Loose) => h.action === 'link_call') ?? null;
       return link !== null;
@@ -151,7 +140,7 @@ describe('a repeat call', () => {
     await unlink.focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => statusLine().textContent()).toContain('已取消关联');
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const pending = (await floor.api('GET', '/api/orders?queue=pending_dispatch&limit=500', undefined, sup)) as Loose;
       return pending.orders.some((o: Loose) => o.id === repeatCase);
     });

@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
 import { launchBrowser } from './browser';
 import { callHarness } from './harness';
-import { logDispatchCase, signInDesk, startFloor, SUPERVISOR, UNITS, type Floor, type Loose } from './orders-floor';
+import { logDispatchCase, signInDesk, startFloor, SUPERVISOR, UNITS, type Floor, type Loose, syncUntil } from './orders-floor';
 
-const SYNC_WAIT = { timeout: 30_000, interval: 1_000 };
 
 let floor: Floor;
 let browser: Browser;
@@ -29,15 +28,6 @@ afterAll(async () => {
   await floor?.stop();
 });
 
-async function syncUntil(check: () => Promise<boolean>): Promise<void> {
-  await expect
-    .poll(async () => {
-      if (await check()) return true;
-      await page.keyboard.press('F5');
-      return false;
-    }, SYNC_WAIT)
-    .toBe(true);
-}
 
 describe('催办 and 督办', () => {
   it('a supervisor reminds the unit and puts the order under 督办 重点 from the case detail; the unit sees it first', async () => {
@@ -48,7 +38,7 @@ describe('催办 and 督办', () => {
     const c = await logDispatchCase(floor.harness.url, `${marker}，已经三天没人清运。`);
     const sup = await floor.login(SUPERVISOR);
     const ids: Record<string, string> = {};
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const q = await floor.api('GET', '/api/orders?queue=pending_dispatch&limit=500', undefined, sup);
       for (const m of [plain, marker]) ids[m] = q.orders.find((o: Loose) => String(o.summary).includes(m))?.id ?? '';
       return ids[plain] !== '' && ids[marker] !== '';
@@ -59,7 +49,7 @@ describe('催办 and 督办', () => {
     }
     const before = await floor.api('GET', '/api/orders?queue=pending_sign&limit=50', undefined, await floor.login(UNITS.RC));
     expect(before.orders.map((o: Loose) => o.id)).toEqual([ids[plain], id]);
-    await syncUntil(async () => ((await callHarness(floor.harness.url, 'orders.get', { caseId: c.id })) as Loose)?.summary.state === 'pending_sign');
+    await syncUntil(page, async () => ((await callHarness(floor.harness.url, 'orders.get', { caseId: c.id })) as Loose)?.summary.state === 'pending_sign');
 
     // the case detail, through search
     await page.keyboard.press('Control+k');
@@ -79,7 +69,7 @@ describe('催办 and 督办', () => {
     await form.getByRole('button', { name: '督办', exact: true }).click();
 
     // both steps reach the server, in the order's history
-    await syncUntil(async () => {
+    await syncUntil(page, async () => {
       const o = await floor.api('GET', `/api/orders/${id}`, undefined, sup);
       return o.history.some((h: Loose) => h.action === 'supervise');
     });

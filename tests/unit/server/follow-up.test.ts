@@ -4,9 +4,8 @@
  * may not; 直接答复 cases sampled deterministically into 待回访, once under a retried push; a
  * unit's queues list supervised orders first and flag reminders.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../../../src/server/accounts/service';
 import { sampledForFollowUp } from '../../../src/server/workorders/service';
 import type { HistoryEntry } from '../../../src/shared/workorders';
 import {
@@ -16,7 +15,6 @@ import {
   mutations,
   pushBody,
   serverPerSuite,
-  uniqueName,
   workstation,
   type Session,
   type TestDb,
@@ -40,11 +38,7 @@ describe.each(BACKENDS)('回访 and 督办 on $name', (backend) => {
     await t.db.query(`INSERT INTO units (code, name, kind, parent_code) VALUES ('RC', '任城区人民政府', 'district', NULL)`);
     sup = await s.account('supervisor');
     op = await s.account('operator');
-    const username = uniqueName('unit');
-    const password = `pw-${randomBytes(6).toString('hex')}`;
-    const acc = await createAccount(t.db, { username, displayName: 'RC', role: 'unit', unitCode: 'RC', password }, { N: 1024, r: 8, p: 1, keyLength: 32 });
-    const login = await s.call('POST', '/api/login', { username, password });
-    rc = { username, password, accountId: acc.id, token: login.body.accessToken, refreshToken: login.body.refreshToken };
+    rc = await s.unitAccount('RC');
     opWs = await workstation(s, op);
   });
 

@@ -91,6 +91,8 @@ export interface TestServer {
   call(method: 'GET' | 'POST', url: string, body?: unknown, token?: string): Promise<{ status: number; body: ResponseBody; headers: Record<string, unknown> }>;
   /** a new account of `role`; returns its tokens */
   account(role?: Role, username?: string): Promise<Session>;
+  /** a new account of the unit `unitCode` (role unit, bound to it); returns its tokens */
+  unitAccount(unitCode: string): Promise<Session>;
   close(): Promise<void>;
 }
 
@@ -125,14 +127,17 @@ export async function startServer(db: Db, opts: { config?: ServerConfigOverrides
     }
     return { status: res.statusCode, body: parsed, headers: res.headers };
   };
-  const account: TestServer['account'] = async (role = 'operator', username = uniqueName('u')) => {
+  const signIn = async (role: Role, username: string, unitCode?: string): Promise<Session> => {
     const password = `pw-${randomBytes(6).toString('hex')}`;
-    const acc = await createAccount(db, { username, displayName: `测试 ${username}`, role, password }, { N: 1024, r: 8, p: 1, keyLength: 32 });
+    const displayName = unitCode ?? `测试 ${username}`;
+    const acc = await createAccount(db, { username, displayName, role, password, ...(unitCode ? { unitCode } : {}) }, { N: 1024, r: 8, p: 1, keyLength: 32 });
     const res = await call('POST', '/api/login', { username, password });
     if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
     return { username, password, accountId: acc.id, token: res.body.accessToken, refreshToken: res.body.refreshToken };
   };
-  return { app, db, clock, call, account, close: () => app.close() };
+  const account: TestServer['account'] = (role = 'operator', username = uniqueName('u')) => signIn(role, username);
+  const unitAccount: TestServer['unitAccount'] = (unitCode) => signIn('unit', uniqueName('unit'), unitCode);
+  return { app, db, clock, call, account, unitAccount, close: () => app.close() };
 }
 
 /** Opens a migrated database of the backend. */

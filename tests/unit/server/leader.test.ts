@@ -4,10 +4,8 @@
  * catalogue's unit + 督办 重点, each in the history), the session's figures against direct counts,
  * and the face-to-face flag after two unsatisfied follow-ups, with a meeting and its outcome.
  */
-import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../../../src/server/accounts/service';
-import { BACKENDS, caseArgs, mutations, pushBody, serverPerSuite, T0, uniqueName, workstation, type Session, type TestDb, type TestServer } from './helpers';
+import { BACKENDS, caseArgs, mutations, pushBody, serverPerSuite, T0, workstation, type Session, type TestDb, type TestServer } from './helpers';
 
 describe.each(BACKENDS)('leader sessions and face-to-face meetings on $name', (backend) => {
   let t: TestDb;
@@ -28,11 +26,7 @@ describe.each(BACKENDS)('leader sessions and face-to-face meetings on $name', (b
     sup = await s.account('supervisor');
     op = await s.account('operator');
     ws = await workstation(s, op);
-    const username = uniqueName('unit');
-    const password = `pw-${randomBytes(6).toString('hex')}`;
-    const acc = await createAccount(t.db, { username, displayName: 'RC', role: 'unit', unitCode: 'RC', password }, { N: 1024, r: 8, p: 1, keyLength: 32 });
-    const res = await s.call('POST', '/api/login', { username, password });
-    rc = { username, password, accountId: acc.id, token: res.body.accessToken, refreshToken: res.body.refreshToken };
+    rc = await s.unitAccount('RC');
   });
 
   const session = (over: Record<string, unknown> = {}) => ({
@@ -138,11 +132,7 @@ describe.each(BACKENDS)('leader sessions and face-to-face meetings on $name', (b
     const cg = (await s.call('GET', `/api/orders/${other.case.uuid}`, undefined, sup.token)).body.order;
     v = cg.version;
     // the centre answers for CG through an accepted reply written by an account of CG
-    const cgUser = uniqueName('cg');
-    const cgPw = `pw-${randomBytes(6).toString('hex')}`;
-    await createAccount(t.db, { username: cgUser, displayName: 'CG', role: 'unit', unitCode: 'CG', password: cgPw }, { N: 1024, r: 8, p: 1, keyLength: 32 });
-    const cgTok = (await s.call('POST', '/api/login', { username: cgUser, password: cgPw })).body.accessToken as string;
-    const cgS = { ...sup, token: cgTok };
+    const cgS = await s.unitAccount('CG');
     const round = async (satisfaction: string) => {
       await act(cgS, other.case.uuid, 'sign', {});
       await act(cgS, other.case.uuid, 'reply', { content: '已协调清运垃圾并加强巡查', result: 'solved', contactedCaller: true });

@@ -4,9 +4,7 @@
  * (lost acknowledgement) changes nothing, and a supervisor's 取消关联 (unlink_call, HTTP) turns
  * the call into an ordinary 转办 case with its own order in 待派单.
  */
-import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../../../src/server/accounts/service';
 import {
   BACKENDS,
   caseArgs,
@@ -14,7 +12,6 @@ import {
   pullAll,
   pushBody,
   serverPerSuite,
-  uniqueName,
   workstation,
   type Session,
   type TestDb,
@@ -37,11 +34,7 @@ describe.each(BACKENDS)('repeat calls on $name', (backend) => {
   beforeAll(async () => {
     await t.db.query(`INSERT INTO units (code, name, kind, parent_code) VALUES ('RC', '任城区人民政府', 'district', NULL)`);
     sup = await s.account('supervisor');
-    const username = uniqueName('unit');
-    const password = `pw-${randomBytes(6).toString('hex')}`;
-    const acc = await createAccount(t.db, { username, displayName: 'RC', role: 'unit', unitCode: 'RC', password }, { N: 1024, r: 8, p: 1, keyLength: 32 });
-    const res = await s.call('POST', '/api/login', { username, password });
-    rc = { username, password, accountId: acc.id, token: res.body.accessToken, refreshToken: res.body.refreshToken };
+    rc = await s.unitAccount('RC');
     opWs = await workstation(s, await s.account('operator'));
   });
 

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { startApp } from '../services/app';
 import { startTelephony } from '../telephony';
 import { startHarness } from './server';
+import { DEV_STORE_KEY_NOTICE } from '../store/key';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -73,6 +74,9 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`Hotline Desk (browser harness) ready: ${harness.url}\n`);
   process.stdout.write(`data: ${app.dataDir}\n`);
+  // the harness's store is encrypted with a fixed key in the source (store/key.ts), so tests and
+  // `npm run store` can open it: it protects nothing
+  process.stdout.write(`${DEV_STORE_KEY_NOTICE}\n`);
   if (telephony.endpoint) process.stdout.write(`telephony: ${telephony.endpoint.url} (npm run phone -- --data ${app.dataDir} ring 13905371234)\n`);
   process.stdout.write(app.config.serverUrl ? `server: ${app.config.serverUrl} (sign-in required)\n` : 'server: none (standalone)\n');
 

@@ -1,7 +1,9 @@
 /**
  * screen_pop: from a ringing event arriving in main to 来电历史 rendered in the page, on a store
  * of N cases. Part of `npm run bench -- store` (after the store measurements, on the same
- * store); alone: `npm run bench -- screen-pop [--cases 1000000] [--data DIR] [--rings 100]`.
+ * store); alone: `npm run bench -- screen-pop [--cases 1000000] [--data DIR] [--rings 100] [--plain]`
+ * (--plain: a plain store, the harness started with --plain-store; otherwise the store is
+ * encrypted with the development key, as the harness keeps it).
  *
  * Runs the real thing: the browser harness (src/main/harness/cli.ts) on the store, the real
  * renderer in Chromium (playwright-core, /usr/bin/chromium or CHROMIUM_PATH), and rings through
@@ -39,8 +41,8 @@ function buildRendererIfMissing(): void {
   if (build.status !== 0) throw new Error('screen_pop: the renderer build failed (npx electron-vite build)');
 }
 
-async function startHarness(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn('npx', ['tsx', 'src/main/harness/cli.ts', '--data', dataDir, '--port', '0', '--no-build'], {
+async function startHarness(dataDir: string, plain: boolean): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn('npx', ['tsx', 'src/main/harness/cli.ts', '--data', dataDir, '--port', '0', '--no-build', ...(plain ? ['--plain-store'] : [])], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,8 +85,8 @@ function stopGroup(child: ChildProcess): Promise<void> {
 }
 
 /** Numbers with history: drawn from the cases (frequent callers ring more often), plus the heaviest callers. */
-function ringingNumbers(dataDir: string, count: number): string[] {
-  const store = openStore({ file: join(dataDir, STORE_FILE), workstation: 'W001' });
+function ringingNumbers(dataDir: string, count: number, plain: boolean): string[] {
+  const store = openStore({ file: join(dataDir, STORE_FILE), workstation: 'W001', key: plain ? null : undefined });
   try {
     const rng = new Rng(11);
     const maxId = store.db.prepare<[], { id: number }>('SELECT max(id) AS id FROM cases').get()!.id;
@@ -103,11 +105,11 @@ function ringingNumbers(dataDir: string, count: number): string[] {
   }
 }
 
-export async function measureScreenPop(opts: { dataDir: string; n: number; rings?: number }): Promise<void> {
+export async function measureScreenPop(opts: { dataDir: string; n: number; rings?: number; plain?: boolean }): Promise<void> {
   const rings = opts.rings ?? 100;
   buildRendererIfMissing();
-  const numbers = ringingNumbers(opts.dataDir, WARM_UP + rings);
-  const { url, child } = await startHarness(opts.dataDir);
+  const numbers = ringingNumbers(opts.dataDir, WARM_UP + rings, opts.plain === true);
+  const { url, child } = await startHarness(opts.dataDir, opts.plain === true);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -189,6 +191,7 @@ export async function run(args: string[]): Promise<void> {
       cases: { type: 'string', default: '1000000' },
       data: { type: 'string' },
       rings: { type: 'string', default: '100' },
+      plain: { type: 'boolean', default: false },
     },
   });
   const n = Number(values.cases);
@@ -196,5 +199,5 @@ export async function run(args: string[]): Promise<void> {
   if (!existsSync(join(dataDir, STORE_FILE))) {
     throw new Error(`no store in ${dataDir}: run npm run bench -- store --cases ${n} first (it builds it and measures screen_pop too)`);
   }
-  await measureScreenPop({ dataDir, n, rings: Number(values.rings) });
+  await measureScreenPop({ dataDir, n, rings: Number(values.rings), plain: values.plain });
 }

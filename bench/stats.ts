@@ -26,6 +26,12 @@ export function timeEach<T>(inputs: readonly T[], fn: (input: T) => unknown): nu
   return durations;
 }
 
+/** fields added to every line (e.g. `encrypted` in `bench store`) */
+const extras: Record<string, unknown> = {};
+export function setLineExtras(fields: Record<string, unknown>): void {
+  Object.assign(extras, fields);
+}
+
 export function printLine(line: Record<string, unknown>): void {
-  console.log(JSON.stringify(line));
+  console.log(JSON.stringify({ ...line, ...extras }));
 }

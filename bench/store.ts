@@ -1,5 +1,5 @@
 /**
- * npm run bench -- store [--cases 1000000] [--data DIR] [--seed 12345] [--skip-screen-pop]
+ * npm run bench -- store [--cases 1000000] [--data DIR] [--seed 12345] [--skip-screen-pop] [--encryption on|off|both]
  *
  * Builds (or reuses) a generated store of N cases and measures the operator's hot paths on it:
  * the repeat-caller panel, last-4-digit lookup, text search against a LIKE scan of the same
@@ -7,6 +7,11 @@
  * --only-repeat runs the build and it alone), a durable intake commit, and the screen pop (ringing event in main → 来电历史
  * rendered in the page, bench/screen-pop.ts; needs Chromium). Prints one JSON line per
  * measurement.
+ *
+ * --encryption (default on, as the workstation runs): the store encrypted (chacha20, the
+ * development key; docs/encryption-at-rest.md), off: a plain store, both: the plain store, then
+ * the encrypted one, in one run (two data folders, DIR-plain and DIR-encrypted). Every line
+ * carries `encrypted: true|false` (the screen pop's harness runs with --plain-store for the plain one).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,10 +24,11 @@ import { ISSUES, COMMUNITIES } from '../src/main/seed/vocabulary';
 import { buildMatch } from '../src/main/store/fts';
 import { openStore } from '../src/main/store/store';
 import { STORE_FILE } from '../src/main/store/paths';
+import { isPlainSqliteFile } from '../src/main/store/db';
 import type { IntakeValues } from '../src/shared/schemas';
 import { measureRepeatProposal } from './repeat-proposal';
 import { measureScreenPop } from './screen-pop';
-import { percentiles, printLine, timeEach } from './stats';
+import { percentiles, printLine, setLineExtras, timeEach } from './stats';
 
 interface BuildRecord {
   n: number;
@@ -31,13 +37,13 @@ interface BuildRecord {
   phases: Record<string, number>;
 }
 
-function buildOrReuse(dataDir: string, cases: number, seed: number): { build: BuildRecord; reused: boolean } {
+function buildOrReuse(dataDir: string, cases: number, seed: number, encrypted: boolean): { build: BuildRecord; reused: boolean } {
   const recordFile = join(dataDir, 'bench-build.json');
-  if (existsSync(join(dataDir, STORE_FILE)) && existsSync(recordFile)) {
+  if (existsSync(join(dataDir, STORE_FILE)) && existsSync(recordFile) && isPlainSqliteFile(join(dataDir, STORE_FILE)) === !encrypted) {
     const build = JSON.parse(readFileSync(recordFile, 'utf8')) as BuildRecord;
     if (build.n === cases) return { build, reused: true };
   }
-  const result = generateStore({ dataDir, cases, seed, replace: true });
+  const result = generateStore({ dataDir, cases, seed, replace: true, key: encrypted ? undefined : null });
   const build: BuildRecord = {
     n: result.cases,
     seconds: Number(result.seconds.toFixed(2)),
@@ -68,15 +74,30 @@ export async function run(args: string[]): Promise<void> {
       'skip-screen-pop': { type: 'boolean', default: false },
       /** only the build and repeat_proposal (with its baseline) */
       'only-repeat': { type: 'boolean', default: false },
+      encryption: { type: 'string', default: 'on' },
     },
   });
   const n = Number(values.cases);
   if (!Number.isInteger(n) || n < 1000) throw new Error('--cases must be an integer of at least 1000');
-  const dataDir = values.data ?? join(tmpdir(), `hotline-bench-${n}`);
-  const { build, reused } = buildOrReuse(dataDir, n, Number(values.seed));
+  const modes = { on: [true], off: [false], both: [false, true] }[values.encryption as 'on' | 'off' | 'both'];
+  if (!modes) throw new Error(`--encryption must be on, off or both, got ${values.encryption}`);
+  const base = values.data ?? join(tmpdir(), `hotline-bench-${n}`);
+  for (const encrypted of modes) {
+    setLineExtras({ encrypted });
+    await runOne(values.encryption === 'both' ? `${base}-${encrypted ? 'encrypted' : 'plain'}` : base, n, values, encrypted);
+  }
+}
+
+async function runOne(
+  dataDir: string,
+  n: number,
+  values: { seed: string; 'skip-screen-pop': boolean; 'only-repeat': boolean },
+  encrypted: boolean,
+): Promise<void> {
+  const { build, reused } = buildOrReuse(dataDir, n, Number(values.seed), encrypted);
   printLine({ name: 'build', n: build.n, cases_per_s: build.cases_per_s, seconds: build.seconds, phases: build.phases, reused, data: dataDir });
 
-  const store = openStore({ file: join(dataDir, STORE_FILE), workstation: 'W001' });
+  const store = openStore({ file: join(dataDir, STORE_FILE), workstation: 'W001', key: encrypted ? undefined : null });
   const rng = new Rng(7);
   const maxId = store.db.prepare<[], { id: number }>('SELECT max(id) AS id FROM cases').get()!.id;
   const randomCase = store.db.prepare<[number], { phone: string; content: string; address: string }>(
@@ -181,5 +202,5 @@ export async function run(args: string[]): Promise<void> {
   printLine({ name: 'intake_save', n, ...percentiles(saves), iterations: saves.length, synchronous: synchronous === 2 ? 'FULL' : synchronous });
   store.close();
 
-  if (!values['skip-screen-pop']) await measureScreenPop({ dataDir, n });
+  if (!values['skip-screen-pop']) await measureScreenPop({ dataDir, n, plain: !encrypted });
 }

@@ -68,6 +68,12 @@ export const AppConfig = z
      */
     allowInsecureHttp: z.boolean().optional(),
     /**
+     * lets the workstation keep its store unencrypted where the OS key store (Electron
+     * safeStorage) cannot seal the store key (Linux without a keyring). Honoured only from IT's
+     * policy file; without it such a workstation refuses to start (store/key.ts).
+     */
+    allowPlainStore: z.boolean().optional(),
+    /**
      * a PEM file of the CA that signed the server's certificate (a server started with
      * --tls-cert/--tls-key and a certificate from the centre's own CA): trusted, besides the
      * public roots, for requests to `serverUrl` only (src/main/sync/ca-fetch.ts). Honoured only
@@ -235,6 +241,9 @@ export function loadConfig(opts: LoadConfigOptions): AppConfig {
       throw new ConfigError(
         `invalid configuration in ${source}: allowInsecureHttp: only IT's policy file (${policyFile}) may allow plain HTTP`,
       );
+    }
+    if (values.allowPlainStore !== undefined) {
+      throw new ConfigError(`invalid configuration in ${source}: allowPlainStore: only IT's policy file (${policyFile}) may allow an unencrypted store`);
     }
     if (values.updates !== undefined) {
       throw new ConfigError(`invalid configuration in ${source}: updates: only IT's policy file (${policyFile}) may name an update server`);

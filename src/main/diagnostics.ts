@@ -6,6 +6,8 @@
  * caller, draft or rejection content is read; the log tail is masked once more on the way out.
  */
 import Database from 'better-sqlite3';
+import { isPlainSqliteFile, openKeyed } from './store/db';
+import { STORE_CIPHER, type StoreKey } from './store/key';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from './config';
@@ -23,6 +25,9 @@ export interface Diagnostics {
   store: {
     file: string;
     bytes: number;
+    /** whether the file is encrypted, and with which SQLite3 Multiple Ciphers scheme (never the key) */
+    encrypted: boolean;
+    cipher: string | null;
     schemaVersion: number;
     integrity: string[];
     counts: Record<string, number>;
@@ -45,11 +50,13 @@ function safeConfig(config: AppConfig): Record<string, unknown> {
 
 const TABLES_COUNTED = ['cases', 'contacts', 'callers', 'outbox', 'sync_rejections', 'drafts'];
 
-export function collectDiagnostics(opts: { dataDir: string; config: AppConfig; appVersion?: string; logLines?: number; now?: () => number }): Diagnostics {
+/** `key`: the store's (db.ts resolveKey: undefined = the development key, null = plain) */
+export function collectDiagnostics(opts: { dataDir: string; config: AppConfig; appVersion?: string; logLines?: number; now?: () => number; key?: StoreKey | null }): Diagnostics {
   const file = join(opts.dataDir, STORE_FILE);
   let store: Diagnostics['store'] = null;
   if (existsSync(file)) {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+    const encrypted = !isPlainSqliteFile(file);
+    const db = openKeyed(file, { key: encrypted ? opts.key : null, readonly: true, fileMustExist: true });
     try {
       const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
       const counts: Record<string, number> = {};
@@ -58,6 +65,8 @@ export function collectDiagnostics(opts: { dataDir: string; config: AppConfig; a
       store = {
         file,
         bytes: statSync(file).size,
+        encrypted,
+        cipher: encrypted ? STORE_CIPHER : null,
         schemaVersion: db.pragma('user_version', { simple: true }) as number,
         integrity: (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).slice(0, 20),
         counts,
@@ -102,7 +111,7 @@ export const DIAGNOSTICS_DIR = 'diagnostics';
  * 导出诊断信息 from the app: the same bundle as `npm run store -- diagnostics`, written to
  * <data dir>/diagnostics/diagnostics-<UTC time>.json (0600, like everything in the data folder).
  */
-export function writeDiagnostics(opts: { dataDir: string; config: AppConfig; appVersion?: string; now?: () => number }): { file: string; bytes: number } {
+export function writeDiagnostics(opts: { dataDir: string; config: AppConfig; appVersion?: string; now?: () => number; key?: StoreKey | null }): { file: string; bytes: number } {
   const bundle = collectDiagnostics(opts);
   const dir = join(opts.dataDir, DIAGNOSTICS_DIR);
   mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -11,6 +11,7 @@ import { parseHotlineUrl } from '../../shared/telephony';
 import { dispatch } from '../services/dispatch';
 import { startApp, type AppContext } from '../services/app';
 import type { SecretBox } from '../sync/secrets';
+import { storeKeyFor } from '../store/key';
 import { startTelephony, type Telephony } from '../telephony';
 import { UpdateService } from '../updates/service';
 import { isAppUrl, launchSettings } from './env-policy';
@@ -196,6 +197,7 @@ if (!app.requestSingleInstanceLock()) {
         resourcesDir,
         policyFile: launch.policyFile,
         secrets: safeStorageBox(),
+        storeKey: (config, dataDir) => storeKeyFor(dataDir, safeStorageBox(), config.allowPlainStore === true),
         onInternalError: (e) => console.error('[sync]', e),
       });
     } catch (e) {

@@ -1,11 +1,14 @@
 /**
  * `npm run dev:browser -- --data DIR --port N [--no-build] [--workstation W001] [--operator 张三]
- *   [--server http://127.0.0.1:8345]`
+ *   [--server http://127.0.0.1:8345] [--plain-store]`
  *
  * Builds the renderer (unless --no-build), starts the same main-process application Electron
  * starts (store, taxonomy, handler table, sync job) on DIR, and serves it to a browser on
  * 127.0.0.1:N. --server points it at a central server (src/server): operators then sign in and
  * cases sync; without it the workstation runs standalone.
+ *
+ * The store is encrypted with the development key (store/key.ts, printed at start as
+ * "development key, not secret"); --plain-store (benchmarks) keeps a plain store plain.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { startApp } from '../services/app';
 import { startTelephony } from '../telephony';
 import { startHarness } from './server';
+import { DEV_STORE_KEY_NOTICE } from '../store/key';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -32,6 +36,8 @@ async function main(): Promise<void> {
       workstation: { type: 'string' },
       operator: { type: 'string' },
       server: { type: 'string' },
+      /** benchmarks only: keep (or open) the store unencrypted instead of using the development key */
+      'plain-store': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -56,6 +62,7 @@ async function main(): Promise<void> {
     overridesSource: 'the command line (--server, --workstation, --operator)',
     onInternalError: (error) => process.stderr.write(`[sync] ${(error as Error).stack ?? error}\n`),
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+    storeKey: values['plain-store'] ? null : undefined,
   });
   const harness = await startHarness({
     handlers: app.handlers,
@@ -73,6 +80,9 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`Hotline Desk (browser harness) ready: ${harness.url}\n`);
   process.stdout.write(`data: ${app.dataDir}\n`);
+  // the harness's store is encrypted with a fixed key in the source (store/key.ts), so tests and
+  // `npm run store` can open it: it protects nothing
+  process.stdout.write(values['plain-store'] ? 'store: plain (--plain-store)\n' : `${DEV_STORE_KEY_NOTICE}\n`);
   if (telephony.endpoint) process.stdout.write(`telephony: ${telephony.endpoint.url} (npm run phone -- --data ${app.dataDir} ring 13905371234)\n`);
   process.stdout.write(app.config.serverUrl ? `server: ${app.config.serverUrl} (sign-in required)\n` : 'server: none (standalone)\n');
 

@@ -7,6 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { secureDataDir } from '../services/data-dir';
+import type { StoreKey } from '../store/key';
 import { openBulkLoader, type BulkResult } from '../store/bulk';
 import { STORE_FILE } from '../store/paths';
 import { readTaxonomyFiles } from '../store/taxonomy-file';
@@ -27,6 +28,8 @@ export interface GenerateOptions {
   /** delete an existing store in dataDir first (otherwise a non-empty store is refused) */
   replace?: boolean;
   taxonomyDir?: string;
+  /** the store key (store/db.ts resolveKey: undefined = the development key, null = plain) */
+  key?: StoreKey | null;
 }
 
 export interface GenerateResult {
@@ -53,6 +56,7 @@ export function generateStore(opts: GenerateOptions): GenerateResult {
   const started = performance.now();
   const loader = openBulkLoader({
     file,
+    key: opts.key,
     workstation,
     categories,
     regions,

@@ -11,6 +11,8 @@ import { BACKUP_DIR, holdStore, scheduleBackups, type BackupResult } from '../st
 import { readTaxonomyFiles } from '../store/taxonomy-file';
 import type { Store } from '../store/types';
 import type { SecretBox } from '../sync/secrets';
+import { resolveKey } from '../store/db';
+import type { StoreKey } from '../store/key';
 import { startSync, type SyncService } from '../sync/service';
 import { secureDataDir } from './data-dir';
 import { createTelephonyHub, type TelephonyHub } from '../telephony/hub';
@@ -49,6 +51,12 @@ export interface StartOptions {
   policyFile?: string;
   /** seals the refresh token at rest (Electron: safeStorage); plain in Node */
   secrets?: SecretBox;
+  /**
+   * the store's encryption key (store/key.ts), or how to get it once the configuration (IT's
+   * policy) is known: Electron passes electronStoreKey; absent = the development key of the
+   * browser harness and tests (printed as "development key, not secret" by the harness)
+   */
+  storeKey?: StoreKey | null | ((config: AppConfig, dataDir: string) => StoreKey | null);
   /** unexpected sync failures, for the log */
   onInternalError?: (error: unknown) => void;
   /** a data-folder file found open to other users and narrowed (default console.warn) */
@@ -78,12 +86,17 @@ export function startApp(opts: StartOptions): AppContext {
   // `npm run store -- restore` refuses while this names a live process
   const releaseStore = holdStore(opts.dataDir);
   let store: ReturnType<typeof openStore>;
+  let storeKey: StoreKey | null;
   try {
+    storeKey = resolveKey(typeof opts.storeKey === 'function' ? opts.storeKey(config, opts.dataDir) : opts.storeKey);
     store = openStore({
       file: join(opts.dataDir, STORE_FILE),
       workstation: config.workstation,
       defaultAreaCode: config.defaultAreaCode,
+      key: storeKey,
     });
+    if (store.encryption.action !== 'none') log.info('plain store encrypted in place', { action: store.encryption.action, ms: store.encryption.ms });
+    if (!store.encryption.encrypted) log.warn('the store is not encrypted (allowPlainStore in IT policy)', {});
   } catch (e) {
     releaseStore();
     throw e;
@@ -130,7 +143,7 @@ export function startApp(opts: StartOptions): AppContext {
     config,
     store,
     sync,
-    handlers: createHandlers(store, config, sync, () => ctx.updates, opts.dataDir),
+    handlers: createHandlers(store, config, sync, () => ctx.updates, opts.dataDir, storeKey),
     telephony,
     dataDir: opts.dataDir,
     activity: () => ({ activeCalls: telephony.activeCalls(), drafts: countRecentDrafts(store.db, Date.now() - DRAFT_QUIET_MS) }),

@@ -31,6 +31,7 @@ import { DEFAULT_REPEAT_WINDOW_DAYS } from '../store/repeats';
 import { ContractRefusal, type HandlerTable } from './dispatch';
 import { lockedSettings, type AppConfig } from '../config';
 import { writeDiagnostics } from '../diagnostics';
+import type { StoreKey } from '../store/key';
 import { serverFetch } from '../sync/ca-fetch';
 
 /**
@@ -70,6 +71,8 @@ export function createHandlers(
   updates: () => UpdateHandle | null = () => null,
   /** the data folder, for 导出诊断信息; absent (tests): that method is refused */
   dataDir?: string,
+  /** the store's key, for the diagnostics' second connection (db.ts resolveKey) */
+  storeKey?: StoreKey | null,
 ): HandlerTable {
   /** Who logs a case now: the signed-in account (and its outbox client), or in standalone mode the configured operator. */
   const operator = (): { name: string; clientId: string | null } => {
@@ -146,7 +149,7 @@ export function createHandlers(
     },
     'diagnostics.export': () => {
       if (!dataDir) throw new ContractRefusal('not_found', 'this workstation has no data folder to export diagnostics from');
-      return writeDiagnostics({ dataDir, config, appVersion: pkg.version });
+      return writeDiagnostics({ dataDir, config, appVersion: pkg.version, key: storeKey });
     },
     'app.update': () => {
       const service = updates();

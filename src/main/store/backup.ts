@@ -1,18 +1,26 @@
 /**
- * Backups of the workstation store (本地库备份): online copies made with SQLite's backup API
- * (better-sqlite3 `db.backup()`, which copies pages while the app keeps writing), each checked
- * with `PRAGMA integrity_check` before it counts, the newest `keep` kept; and a restore that
- * refuses while the app holds the store.
+ * Backups of the workstation store (本地库备份): online copies made with `VACUUM INTO` on a
+ * second, read-only connection in a worker thread (a consistent snapshot of the WAL store while
+ * the app keeps writing, without blocking the main thread), each checked with
+ * `PRAGMA integrity_check` before it counts, the newest `keep` kept; and a restore that refuses
+ * while the app holds the store.
+ *
+ * Encryption (key.ts): a copy of an encrypted store is encrypted with the same key and cipher
+ * (SQLite3 Multiple Ciphers' VACUUM INTO writes with the source's codec; its backup API refuses
+ * a destination with another codec, so `db.backup()` cannot be used), and is verified and
+ * restored with that key. A backup is thus no more readable than the store.
  *
  * Files: `<data dir>/backups/hotline-YYYYMMDD-HHMMSS.sqlite` (UTC), 0600 like the store. A copy
  * is written as `….partial` and renamed only once verified, so a crash mid-backup leaves no file
  * that looks like a good backup. The app holds the store while `<data dir>/store.lock` names a
  * live process (services/app.ts takes it; a lock left by a dead process is ignored).
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Db } from './db';
+import { keyOf, openKeyed, type Db } from './db';
+import { STORE_CIPHER, type StoreKey } from './key';
 import { STORE_FILE } from './paths';
 
 export const BACKUP_DIR = 'backups';
@@ -37,12 +45,15 @@ function stampOf(at: number): string {
   return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
 }
 
-/** `integrity_check` of a store file opened read-only: 'ok' or the problems SQLite lists. */
-export function verifyStoreFile(file: string): { ok: boolean; problems: string[]; userVersion: number } {
+/**
+ * `integrity_check` of a store file opened read-only with `key` (db.ts resolveKey: undefined =
+ * the development key, null = plain): 'ok' or the problems SQLite lists.
+ */
+export function verifyStoreFile(file: string, key?: StoreKey | null): { ok: boolean; problems: string[]; userVersion: number } {
   if (!existsSync(file)) return { ok: false, problems: [`${file} does not exist`], userVersion: 0 };
-  let db: Database.Database | undefined;
+  let db: Db | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = openKeyed(file, { key, readonly: true, fileMustExist: true });
     const rows = db.pragma('integrity_check') as { integrity_check: string }[];
     const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
     const userVersion = db.pragma('user_version', { simple: true }) as number;
@@ -77,10 +88,12 @@ export async function backupStore(db: Db, dir: string, opts: { keep: number; now
   for (let n = 2; existsSync(file); n++) file = `${base}-${n}.sqlite`;
   const partial = `${file}.partial`;
   closeSync(openSync(partial, 'w', 0o600));
+  const key = keyOf(db);
   try {
-    await db.backup(partial);
+    if (db.memory || db.name === '') await db.backup(partial);
+    else await vacuumInto(db.name, key, partial);
     chmodSync(partial, 0o600);
-    const check = verifyStoreFile(partial);
+    const check = verifyStoreFile(partial, key);
     if (!check.ok) throw new BackupError(`the backup failed its integrity check: ${check.problems.slice(0, 5).join('; ')}`);
     renameSync(partial, file);
   } catch (e) {
@@ -90,6 +103,40 @@ export async function backupStore(db: Db, dir: string, opts: { keep: number; now
   const all = listBackups(dir);
   for (const old of all.slice(0, Math.max(0, all.length - opts.keep))) rmSync(old, { force: true });
   return { file, bytes: statSync(file).size, ms: Date.now() - started };
+}
+
+const VACUUM_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.sqlite);
+const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+try {
+  if (workerData.key) {
+    db.pragma("cipher = '" + workerData.cipher + "'");
+    db.pragma('key = "x' + "'" + workerData.key + "'" + '"');
+  }
+  db.pragma('busy_timeout = 5000');
+  db.prepare('VACUUM INTO ?').run(workerData.out);
+  parentPort.postMessage({ ok: true });
+} catch (e) {
+  parentPort.postMessage({ ok: false, error: String(e && e.message || e) });
+} finally {
+  db.close();
+}
+`;
+
+/** `VACUUM INTO out` of the store file on its own read-only connection, in a worker thread. */
+async function vacuumInto(file: string, key: StoreKey | null, out: string): Promise<void> {
+  const worker = new Worker(VACUUM_WORKER, {
+    eval: true,
+    workerData: { sqlite: createRequire(import.meta.url).resolve('better-sqlite3'), file, key: key?.toString('hex') ?? null, cipher: STORE_CIPHER, out },
+  });
+  const result = await new Promise<{ ok: boolean; error?: string }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new BackupError(`the backup worker stopped (exit ${code})`)));
+  });
+  await worker.terminate();
+  if (!result.ok) throw new BackupError(`backup copy failed: ${result.error}`);
 }
 
 function isRunning(pid: number): boolean {
@@ -130,20 +177,25 @@ export function holdStore(dataDir: string): () => void {
  * `hotline.sqlite.before-restore-<stamp>` rather than deleted. Returns that file's path (null
  * when there was no store).
  */
-export function restoreStore(dataDir: string, backupFile: string, now: () => number = Date.now): { keptAs: string | null } {
+export function restoreStore(dataDir: string, backupFile: string, now: () => number = Date.now, key?: StoreKey | null): { keptAs: string | null } {
   const holder = storeHolder(dataDir);
   if (holder !== null) {
     throw new BackupError(`the store in ${dataDir} is in use by process ${holder} (the app is running): close it first`);
   }
-  const check = verifyStoreFile(backupFile);
+  const check = verifyStoreFile(backupFile, key);
   if (!check.ok) throw new BackupError(`${basename(backupFile)} is not a good backup: ${check.problems.slice(0, 5).join('; ')}`);
   const store = join(dataDir, STORE_FILE);
   let keptAs: string | null = null;
   if (existsSync(store)) {
     // fold the WAL into the old file first, so what is kept aside is one complete file
-    const old = new Database(store);
-    old.pragma('wal_checkpoint(TRUNCATE)');
-    old.close();
+    try {
+      const old = openKeyed(store, { key });
+      old.pragma('wal_checkpoint(TRUNCATE)');
+      old.close();
+    } catch {
+      // a store this key does not open (damaged, or another key): kept aside as it is, with its WAL
+      for (const suffix of ['-wal', '-shm']) if (existsSync(`${store}${suffix}`)) renameSync(`${store}${suffix}`, `${store}.before-restore-${stampOf(now())}${suffix}`);
+    }
     keptAs = `${store}.before-restore-${stampOf(now())}`;
     renameSync(store, keptAs);
   }

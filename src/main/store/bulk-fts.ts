@@ -27,8 +27,8 @@
 import { createRequire } from 'node:module';
 import { existsSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import Database from 'better-sqlite3';
-import type { Db } from './db';
+import { keyOf, openKeyed, type Db } from './db';
+import { STORE_CIPHER, type StoreKey } from './key';
 import { GAP_TOKEN } from './fts';
 
 const WORKER_SOURCE = `
@@ -47,6 +47,12 @@ try {
   const Database = require(workerData.sqlite);
   const durable = workerData.durable;
   const db = new Database(workerData.file);
+  // the side file holds the cases' words: encrypted with the store's key (ATTACH without KEY
+  // then opens it with the store's key too)
+  if (workerData.key) {
+    db.pragma("cipher = '" + workerData.cipher + "'");
+    db.pragma('key = "x' + "'" + workerData.key + "'" + '"');
+  }
   // shadow tables are written directly below (the watermark), which defensive mode refuses
   db.unsafeMode(true);
   if (durable) {
@@ -169,11 +175,11 @@ export interface BulkIndexOptions {
 }
 
 /** The highest case id a durable side file holds (its batches commit with it), or null if it is unusable. */
-export function sideIndexWatermark(sideFile: string): number | null {
+export function sideIndexWatermark(sideFile: string, key: StoreKey | null): number | null {
   if (!existsSync(sideFile)) return null;
-  let side: Database.Database | null = null;
+  let side: Db | null = null;
   try {
-    side = new Database(sideFile, { readonly: true, fileMustExist: true });
+    side = openKeyed(sideFile, { key, readonly: true, fileMustExist: true });
     return side.prepare<[], { id: number }>('SELECT id FROM load_watermark').get()?.id ?? null;
   } catch {
     return null;
@@ -209,6 +215,8 @@ export function startBulkIndex(storeDb: Db, sideFile: string, opts: BulkIndexOpt
       durable,
       watermark: opts.watermark ?? 0,
       sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
+      key: keyOf(storeDb)?.toString('hex') ?? null,
+      cipher: STORE_CIPHER,
       hashsize: 256 * 1024 * 1024,
       gap: GAP_TOKEN,
       state: state.buffer,

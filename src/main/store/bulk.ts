@@ -12,9 +12,9 @@
  * those indexes are kept and grow at their end; other data is only slower, never wrong.
  */
 import { callersFromContactsSql } from './callers';
-import Database from 'better-sqlite3';
 import type { CaseStatus, Channel, HandlingMode, RequestType, Satisfaction, TaxonomyNode, Urgency } from '../../shared/domain';
-import type { Db } from './db';
+import { openKeyed, type Db } from './db';
+import type { StoreKey } from './key';
 import { indexTokens } from './fts';
 import { startBulkIndex } from './bulk-fts';
 import { openStore } from './store';
@@ -52,6 +52,8 @@ export interface BulkOptions {
   regions: TaxonomyNode[];
   /** labels for callers, applied after loading ({ "13805371234": ["frequent_caller"] }) */
   callerLabels?: () => Map<string, string[]>;
+  /** the store key (db.ts resolveKey: undefined = the development key, null = plain) */
+  key?: StoreKey | null;
 }
 
 export interface BulkResult {
@@ -98,7 +100,7 @@ function configureForBulk(db: Db): void {
 
 export function openBulkLoader(opts: BulkOptions): BulkLoader {
   // the schema, client id and taxonomy exactly as the application makes them
-  const store = openStore({ file: opts.file, workstation: opts.workstation });
+  const store = openStore({ file: opts.file, workstation: opts.workstation, key: opts.key });
   try {
     store.loadTaxonomy(opts.categories, opts.regions);
     const existing = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM cases').get()!.n;
@@ -107,7 +109,7 @@ export function openBulkLoader(opts: BulkOptions): BulkLoader {
     store.close();
   }
 
-  const db = new Database(opts.file);
+  const db = openKeyed(opts.file, { key: opts.key });
   configureForBulk(db);
   const indexes = db
     .prepare<[], { name: string; sql: string; table: string }>(

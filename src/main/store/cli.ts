@@ -7,9 +7,13 @@
  *   npm run store -- restore --data DIR --from FILE               replaces the store (refused while the app runs)
  *   npm run store -- diagnostics --data DIR [--out FILE.json]     the help desk's diagnostics (no case data)
  *
+ * Every command takes the store key (key.ts) as `--key-file FILE` (64 hex digits), or `--plain`
+ * for a store IT's policy keeps unencrypted; without either it uses the development key of the
+ * browser harness and says so ("development key, not secret"). An installed workstation's key
+ * is sealed by the OS key store for its user and is not available to this tool.
+ *
  * Exit status 0 on success, 1 when a check fails or a command is refused, 2 for usage errors.
  */
-import Database from 'better-sqlite3';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,13 +22,16 @@ import { collectDiagnostics } from '../diagnostics';
 import { parseArgs } from 'node:util';
 import { BACKUP_DIR, backupStore, listBackups, restoreStore, verifyStoreFile } from './backup';
 import { STORE_FILE } from './paths';
+import { openKeyed } from './db';
+import { DEV_STORE_KEY_NOTICE, readKeyFile, type StoreKey } from './key';
 
 const USAGE = `usage:
   npm run store -- backup  --data DIR [--out DIR] [--keep 7]
   npm run store -- verify  --data DIR | --file FILE
   npm run store -- list    --data DIR [--out DIR]
   npm run store -- restore --data DIR --from FILE
-  npm run store -- diagnostics --data DIR [--out FILE.json]`;
+  npm run store -- diagnostics --data DIR [--out FILE.json]
+  every command: [--key-file FILE | --plain] (default: the development key, not secret)`;
 
 class UsageError extends Error {}
 
@@ -43,9 +50,16 @@ async function main(argv: string[]): Promise<number> {
       keep: { type: 'string', default: '7' },
       file: { type: 'string' },
       from: { type: 'string' },
+      'key-file': { type: 'string' },
+      plain: { type: 'boolean', default: false },
     },
     strict: true,
   });
+  if (values.plain && values['key-file']) throw new UsageError('give --key-file or --plain, not both');
+  let key: StoreKey | null | undefined;
+  if (values.plain) key = null;
+  else if (values['key-file']) key = readKeyFile(resolve(values['key-file']));
+  else process.stderr.write(`${DEV_STORE_KEY_NOTICE}\n`);
   switch (command) {
     case 'backup': {
       const data = need(values.data, '--data');
@@ -54,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
       const keep = Number(values.keep);
       if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`--keep must be a whole number ≥ 1, got ${values.keep}`);
       // a second connection: SQLite's backup API copies a consistent snapshot while the app writes
-      const db = new Database(store, { fileMustExist: true });
+      const db = openKeyed(store, { key, fileMustExist: true });
       db.pragma('busy_timeout = 5000');
       try {
         const r = await backupStore(db, values.out ? resolve(values.out) : join(data, BACKUP_DIR), { keep });
@@ -70,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
         : [join(need(values.data, '--data or --file'), STORE_FILE), ...listBackups(join(resolve(values.data!), BACKUP_DIR))];
       let bad = 0;
       for (const f of files) {
-        const r = verifyStoreFile(f);
+        const r = verifyStoreFile(f, key);
         if (!r.ok) bad++;
         process.stdout.write(`${r.ok ? 'ok' : 'BAD'}  ${f}${r.ok ? ` (schema ${r.userVersion})` : `: ${r.problems.slice(0, 5).join('; ')}`}\n`);
       }
@@ -84,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     case 'restore': {
       const data = need(values.data, '--data');
       const from = need(values.from, '--from');
-      const { keptAs } = restoreStore(data, from);
+      const { keptAs } = restoreStore(data, from, Date.now, key);
       process.stdout.write(`restored ${from} into ${join(data, STORE_FILE)}${keptAs ? `; the previous store is kept as ${keptAs}` : ''}\n`);
       return 0;
     }
@@ -93,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
       const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
       const config = loadConfig({ resourcesDir: join(root, 'resources'), dataDir: data });
       const { version } = (await import('../../../package.json', { with: { type: 'json' } })).default as { version: string };
-      const text = `${JSON.stringify(collectDiagnostics({ dataDir: data, config, appVersion: version }), null, 2)}\n`;
+      const text = `${JSON.stringify(collectDiagnostics({ dataDir: data, config, appVersion: version, key }), null, 2)}\n`;
       if (values.out) {
         writeFileSync(resolve(values.out), text, { mode: 0o600 });
         process.stdout.write(`diagnostics written to ${resolve(values.out)}\n`);

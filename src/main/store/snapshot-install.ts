@@ -20,7 +20,7 @@
  * - anything pulled: then this is not a first sync and the snapshot is not installed at all.
  */
 import Database from 'better-sqlite3';
-import type { Db } from './db';
+import { keyOf, type Db } from './db';
 import { CALLER_UPSERT_SQL } from './callers';
 import { copySideIndex } from './bulk-fts';
 import { createCaseIndexer } from './case-index';
@@ -103,7 +103,11 @@ export function installSnapshot(db: Db, file: string, opts: { clientId: string; 
   // cases). A crash meanwhile leaves a hot journal that rolls the store back at the next open.
   // Another connection (a backup under way) keeps WAL: then it is only slower.
   const walLeft = db.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
-  db.prepare('ATTACH DATABASE ? AS snap').run(file);
+  // the snapshot is a plain file (the centre builds it without a workstation's key): KEY ''
+  // opens it as plain, while the store stays encrypted (ATTACH without KEY takes the store's
+  // key). The downloaded plain file is removed after the install (sync/job.ts).
+  if (keyOf(db)) db.prepare("ATTACH DATABASE ? AS snap KEY ''").run(file);
+  else db.prepare('ATTACH DATABASE ? AS snap').run(file);
   try {
     const result = db
       .transaction((): InstallResult => {

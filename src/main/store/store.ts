@@ -8,7 +8,8 @@ import { DEFAULT_AREA_CODE } from '../../shared/phone';
 import { createCaseIndexer } from './case-index';
 import { createCallers } from './callers';
 import { createCases } from './cases';
-import { openDatabase, type Db } from './db';
+import { openDatabase, resolveKey, type Db } from './db';
+import { encryptPlainStore, type EncryptResult } from './encrypt';
 import { createDrafts } from './drafts';
 import { createMaintenance } from './maintenance';
 import { migrate } from './migrations';
@@ -26,6 +27,8 @@ export interface SqliteStore extends Store {
   noteWrite(): void;
   /** one bounded housekeeping step now (search-index merge, WAL checkpoint); true while work remains */
   maintain(): boolean;
+  /** what opening did about encryption: a plain store found and encrypted in place, or nothing */
+  readonly encryption: EncryptResult & { encrypted: boolean };
 }
 
 /** This installation's identity towards the server, made once when the file is created. */
@@ -36,7 +39,11 @@ function ensureClientId(db: Db, workstation: string): string {
 }
 
 export function openStore(opts: StoreOptions): SqliteStore {
-  const db = openDatabase(opts.file);
+  const key = resolveKey(opts.key);
+  const file = opts.file;
+  const migrated: EncryptResult =
+    key && file !== ':memory:' && file !== '' && !file.startsWith('file:') ? encryptPlainStore(file, key, opts.onEncryptStep) : { action: 'none', ms: 0 };
+  const db = openDatabase(file, { key });
   try {
     const schemaVersion = migrate(db, opts.file);
     const clientId = db.transaction(() => ensureClientId(db, opts.workstation)).immediate();
@@ -50,6 +57,7 @@ export function openStore(opts: StoreOptions): SqliteStore {
     const maintenance = createMaintenance(db);
     return {
       db,
+      encryption: { ...migrated, encrypted: key !== null && file !== ':memory:' },
       noteWrite: maintenance.touch,
       maintain: maintenance.step,
       schemaVersion,

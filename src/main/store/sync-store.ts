@@ -42,7 +42,7 @@ import { createPulledOrders } from './orders';
 import { reverseDigits } from './cases';
 import { CALLER_UPSERT_SQL, callersFromContactsSql } from './callers';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from './db';
+import { keyOf, type Db } from './db';
 
 /** An account that signed in on this workstation (sync_accounts). */
 export interface LocalAccount {
@@ -168,7 +168,7 @@ function completeLoad(db: Db, indexer: CaseIndexer, live: BulkIndexBuilder | nul
   let builder: BulkIndexBuilder | null = null;
   if (load.side !== null) {
     try {
-      builder = live ?? (sideIndexWatermark(load.side) === null ? null : startBulkIndex(db, load.side, { durable: true }));
+      builder = live ?? (sideIndexWatermark(load.side, keyOf(db)) === null ? null : startBulkIndex(db, load.side, { durable: true }));
       // the worker merges its index into one segment on the top level while the indexes are rebuilt below
       builder?.end();
     } catch {
@@ -187,7 +187,7 @@ function completeLoad(db: Db, indexer: CaseIndexer, live: BulkIndexBuilder | nul
   if (builder && load.side !== null) {
     try {
       builder.waitDone();
-      watermark = sideIndexWatermark(load.side);
+      watermark = sideIndexWatermark(load.side, keyOf(db));
     } catch {
       // a failed worker: its file is not used, the pulled cases are indexed below instead
       builder.abort();

@@ -6,6 +6,7 @@
 import type { CallTimes, IntakeDraft, IntakeValues, CallerHistory, CaseDetail, SearchResult } from '../../shared/schemas';
 import type { TaxonomyNode } from '../../shared/domain';
 import type { CaseCreateArgs } from '../../shared/sync';
+import type { StoreKey } from './key';
 
 export interface StoreOptions {
   /** the SQLite file; ':memory:' for throwaway stores in tests */
@@ -16,6 +17,14 @@ export interface StoreOptions {
   defaultAreaCode?: string;
   /** clock, injectable for tests */
   now?: () => number;
+  /**
+   * the store's encryption key (key.ts): undefined = the development key (harness, tests,
+   * tools), null = a plain store (only where IT's policy allows it). A plain store opened with
+   * a key is encrypted in place first (encrypt.ts).
+   */
+  key?: StoreKey | null;
+  /** tests: interrupt the encryption of a plain store at a step (encrypt.ts) */
+  onEncryptStep?: (step: 'copied' | 'rekeyed') => void;
 }
 
 /**

@@ -55,7 +55,8 @@ export async function buildSnapshot(opts: BuildSnapshotOptions): Promise<BuiltSn
   chmodSync(opts.outDir, 0o700);
   const createdAt = now();
   const work = join(opts.outDir, `building-${randomBytes(4).toString('hex')}.sqlite`);
-  const db = openDatabase(work);
+  // plain: the centre's file, downloaded over TLS and ATTACHed into the workstation's encrypted store
+  const db = openDatabase(work, { key: null });
   let cursor: string | null = null;
   try {
     migrate(db, work);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openKeyed } from '../../../src/main/store/db';
 import { CHANNEL_SHARES, generateStore, heavyCallerPhones, VALID_SHARE } from '../../../src/main/seed/generate';
 import { StoreNotEmptyError } from '../../../src/main/store/bulk';
 import { openStore, type SqliteStore } from '../../../src/main/store/store';
@@ -14,7 +14,7 @@ const NOW = Date.UTC(2026, 10, 27, 7, 0, 0);
 const CASES = 20_000;
 
 function digest(file: string): string {
-  const db = new Database(file, { readonly: true });
+  const db = openKeyed(file, { readonly: true });
   const hash = createHash('sha256');
   for (const table of ['cases', 'contacts', 'callers', 'local_seq']) {
     for (const row of db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).raw().iterate()) hash.update(JSON.stringify(row));
@@ -150,7 +150,7 @@ describe('seed generator', () => {
   it('puts heating in winter: 供暖 is far more common in January than in July', () => {
     const heating = (now: number, dir: string) => {
       generateStore({ dataDir: dir, cases: 4000, seed: 3, now, replace: true });
-      const db = new Database(join(dir, 'hotline.sqlite'), { readonly: true });
+      const db = openKeyed(join(dir, 'hotline.sqlite'), { readonly: true });
       const value = db.prepare("SELECT avg(category_code = 'C0704') FROM cases WHERE valid = 1").pluck().get() as number;
       db.close();
       return value;

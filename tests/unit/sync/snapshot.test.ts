@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, existsSync, copyFileSync, statSync } from 'node:fs';
+import { isPlainSqliteFile } from '../../../src/main/store/db';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -135,6 +136,10 @@ describe('first sync from a snapshot', () => {
     expect(account.cursor.startsWith(`${serverId}.`)).toBe(true);
     expect(viaSnapshot.store.db.prepare("SELECT value FROM meta WHERE key = 'workstation'").pluck().get()).toBe('W801');
     expect(existsSync(join(dir, 'W801.sqlite.snapshot'))).toBe(false);
+    // the plain snapshot went into an encrypted store (store/key.ts): no number in clear there
+    const storeFile = join(dir, 'W801.sqlite');
+    expect(isPlainSqliteFile(storeFile)).toBe(false);
+    for (const f of [storeFile, `${storeFile}-wal`].filter(existsSync)) expect(readFileSync(f).includes(Buffer.from(sample.phone))).toBe(false);
   }, 120_000);
 
   it('changes after the snapshot cursor arrive, and cases logged here before the first sync survive it', async () => {

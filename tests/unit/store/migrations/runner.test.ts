@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LATEST_VERSION, migrate, schemaVersion, type Migration } from '../../../../src/main/store/migrations';
 import { StoreTooNewError } from '../../../../src/main/store/errors';
 import { openStore } from '../../../../src/main/store/store';
+import { openKeyed } from '../../../../src/main/store/db';
 import { tempDir } from '../helpers';
 
 describe('migration runner', () => {
@@ -32,8 +33,8 @@ describe('migration runner', () => {
       expect(tooNew.appVersion).toBe(LATEST_VERSION);
       expect(tooNew.message).toContain(`version ${LATEST_VERSION + 5}`);
       expect(tooNew.message).toContain(`version ${LATEST_VERSION}`);
-      // the file is left as it was
-      const after = new Database(file);
+      // the file keeps its version (encrypted in place first, as every plain store is: encrypt.ts)
+      const after = openKeyed(file);
       expect(after.pragma('user_version', { simple: true })).toBe(LATEST_VERSION + 5);
       after.close();
     } finally {

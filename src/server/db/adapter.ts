@@ -5,9 +5,19 @@
  * Both implementations return int8 (bigint) columns as JS numbers: every bigint the server
  * stores (ids, versions, mutation ids, epoch ms) stays far below 2^53.
  */
+export interface QueryOptions {
+  /**
+   * a statement run often with another $n (a queue page, the overdue board): PostgreSQL keeps
+   * it prepared on each pooled connection, named after its text, and plans it once instead of
+   * on every request (the unit queue's plan took as long as running it). Only for SQL texts
+   * from a fixed set, never text built from input. PGlite ignores it.
+   */
+  prepared?: boolean;
+}
+
 export interface Queryable {
   /** one statement with $1… parameters; resolves to its rows */
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<R[]>;
   /** several statements without parameters (migrations) */
   exec(sql: string): Promise<void>;
 }

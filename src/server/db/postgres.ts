@@ -1,6 +1,18 @@
 /** PostgreSQL through a pg connection pool: the server for a real deployment (DATABASE_URL). */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { beginStatement, INT8_OID, parseInt8, type Db, type Queryable, type TransactionOptions } from './adapter';
+import { beginStatement, INT8_OID, parseInt8, type Db, type Queryable, type QueryOptions, type TransactionOptions } from './adapter';
+
+/** a prepared statement's name: its text's hash (the same text is the same statement on every connection) */
+const names = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = names.get(sql);
+  if (!name) {
+    name = `p_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    names.set(sql, name);
+  }
+  return name;
+}
 
 export interface PostgresOptions {
   connectionString: string;
@@ -28,7 +40,8 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
   await pool.query('SELECT 1');
 
   const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<R>(sql: string, params?: unknown[]): Promise<R[]> {
+    async query<R>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<R[]> {
+      if (opts?.prepared) return (await q.query({ name: statementName(sql), text: sql, values: params })).rows as R[];
       return (await q.query(sql, params)).rows as R[];
     },
     async exec(sql: string): Promise<void> {

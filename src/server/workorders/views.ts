@@ -199,6 +199,7 @@ export async function readQueue(
        JOIN cases c ON c.id = w.case_id LEFT JOIN units u ON u.code = w.unit_code
      ORDER BY p.r DESC, p.k NULLS LAST, p.case_id`,
     [limit + 1, ...q.params],
+    { prepared: true },
   );
   const more = rows.length > limit;
   return { queue, orders: rows.slice(0, limit).map((r) => toSummary(r, viewer, cfg, now)), more };
@@ -298,5 +299,6 @@ export async function overdueBoard(db: Queryable, now: number): Promise<BoardRow
      GROUP BY unit_code
      ORDER BY overdue DESC, "dueSoon" DESC, unit_code`,
     [now],
+    { prepared: true },
   );
 }

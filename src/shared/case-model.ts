@@ -107,6 +107,21 @@ export const CONTACT_RECORD_COLUMNS: readonly RecordColumn<ContactRecordValues>[
   contactColumn('createdAt', 'created_at', 'bigint'),
 ];
 
+/** The first contact of a case logged in one call: the case's own call, under the contact's uuid. */
+export function firstContactOf(c: Omit<ContactRecordValues, 'uuid'>, uuid: string): ContactRecordValues {
+  return {
+    uuid,
+    phone: c.phone,
+    phoneExt: c.phoneExt ?? '',
+    callerName: c.callerName,
+    channel: c.channel,
+    requestType: c.requestType,
+    content: c.content,
+    operator: c.operator,
+    createdAt: c.createdAt,
+  };
+}
+
 interface FieldStorage {
   /** the columns on the workstation (null: not kept there) */
   store: readonly string[] | null;

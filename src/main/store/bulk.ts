@@ -14,7 +14,8 @@
 import Database from 'better-sqlite3';
 import type { CaseStatus, Channel, HandlingMode, RequestType, Satisfaction, TaxonomyNode, Urgency } from '../../shared/domain';
 import type { Db } from './db';
-import { createCaseWriter, deriveCallers, firstContact, searchEntry } from './case-writer';
+import { firstContactOf } from '../../shared/case-model';
+import { createCaseWriter, deriveCallers, searchEntry } from './case-writer';
 import { startBulkIndex } from './bulk-fts';
 import { openStore } from './store';
 
@@ -130,7 +131,7 @@ export function openBulkLoader(opts: BulkOptions): BulkLoader {
       lastCreatedAt = c.createdAt;
       id += 1;
       writer.insertCase(c, id);
-      writer.insertContact(id, firstContact(c, c.contactUuid), id);
+      writer.insertContact(id, firstContactOf(c, c.contactUuid), id);
       searchIndex.add(...searchEntry(c));
       const cut = c.localNo.lastIndexOf('-');
       const key = c.localNo.slice(0, cut);

@@ -190,19 +190,4 @@ export function deriveCallers(db: Db): void {
   db.prepare(callersFromContactsSql()).run();
 }
 
-/** The first contact of a case logged or generated in one call: the case's own call, under its own uuid. */
-export function firstContact(c: CaseRecordValues, uuid: string): ContactRowValues {
-  return {
-    uuid,
-    phone: c.phone,
-    phoneExt: c.phoneExt ?? '',
-    callerName: c.callerName,
-    channel: c.channel,
-    requestType: c.requestType,
-    content: c.content,
-    operator: c.operator,
-    createdAt: c.createdAt,
-  };
-}
-
 export type CaseWriter = ReturnType<typeof createCaseWriter>;

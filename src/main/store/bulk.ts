@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import type { CaseStatus, Channel, HandlingMode, RequestType, Satisfaction, TaxonomyNode, Urgency } from '../../shared/domain';
 import type { Db } from './db';
 import { firstContactOf } from '../../shared/case-model';
-import { createCaseWriter, deriveCallers, searchEntry } from './case-writer';
+import { createCaseWriter, deriveCallers, searchEntry, type CaseRowValues } from './case-writer';
 import { startBulkIndex } from './bulk-fts';
 import { openStore } from './store';
 
@@ -43,6 +43,10 @@ export interface BulkCase {
   lastFollowUp: Satisfaction | null;
   origin: 'local' | 'server';
   contactUuid: string;
+  /** the rest of the record (case-writer.ts), absent from generated cases */
+  phoneExt?: string;
+  call?: CaseRowValues['call'];
+  repeatOf?: string | null;
 }
 
 export interface BulkOptions {

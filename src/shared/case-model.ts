@@ -35,6 +35,8 @@ export interface RecordColumn<R> {
   type: ColumnType;
   /** the value written, from the record (null: the case link, which each side writes itself) */
   value: ((r: R) => unknown) | null;
+  /** a field of several columns (the call): this column's key inside it */
+  part?: string;
 }
 
 const column = <R>(field: keyof R & string, name: string, type: ColumnType, value: (r: R) => unknown = (r) => r[field]): RecordColumn<R> => ({
@@ -77,12 +79,16 @@ export const CASE_RECORD_COLUMNS: readonly RecordColumn<CaseRecordValues>[] = [
   caseColumn('confidential', 'confidential', 'boolean'),
   caseColumn('operator', 'operator', 'text'),
   caseColumn('createdAt', 'created_at', 'bigint'),
-  caseColumn('call', 'call_id', 'text', (r) => r.call?.callId ?? null),
-  caseColumn('call', 'call_ring_at', 'bigint', (r) => r.call?.ringAt ?? null),
-  caseColumn('call', 'call_answer_at', 'bigint', (r) => r.call?.answerAt ?? null),
-  caseColumn('call', 'call_end_at', 'bigint', (r) => r.call?.endAt ?? null),
+  // the call is null when its first part (call_id) is
+  { ...caseColumn('call', 'call_id', 'text', (r) => r.call?.callId ?? null), part: 'callId' },
+  { ...caseColumn('call', 'call_ring_at', 'bigint', (r) => r.call?.ringAt ?? null), part: 'ringAt' },
+  { ...caseColumn('call', 'call_answer_at', 'bigint', (r) => r.call?.answerAt ?? null), part: 'answerAt' },
+  { ...caseColumn('call', 'call_end_at', 'bigint', (r) => r.call?.endAt ?? null), part: 'endAt' },
   // a pulled call carries the server's figure; a call logged here is computed from its times
-  caseColumn('call', 'talk_seconds', 'integer', (r) => (r.call ? (r.call.talkSeconds !== undefined ? r.call.talkSeconds : talkSeconds(r.call)) : null)),
+  {
+    ...caseColumn('call', 'talk_seconds', 'integer', (r) => (r.call ? (r.call.talkSeconds !== undefined ? r.call.talkSeconds : talkSeconds(r.call)) : null)),
+    part: 'talkSeconds',
+  },
   // 领导接听: the server counts a session's items by it; the workstation needs it only in the outbox
   serverOnly(caseColumn('leaderSessionId', 'leader_session_id', 'uuid', (r) => r.leaderSessionId ?? null)),
   caseColumn('repeatOf', 'repeat_of', 'uuid', (r) => r.repeatOf ?? null),

@@ -3,9 +3,10 @@
  * (CASE_RECORD_COLUMNS, CONTACT_RECORD_COLUMNS in src/shared/case-model.ts) plus the columns
  * only the server knows. Both writers of a case on the server generate their statements from
  * these lists: push's 'case.create' (case-create.ts, unnest arrays) and the demo seed
- * (src/server/seed/load.ts, json_to_recordset).
+ * (src/server/seed/load.ts, json_to_recordset); the pull's payload (pull.ts) reads the record
+ * back from the same columns (recordJsonPairs).
  */
-import { CASE_RECORD_COLUMNS, CONTACT_RECORD_COLUMNS, type CaseRecordValues, type ColumnType, type ContactRecordValues } from '../../shared/case-model';
+import { CASE_RECORD_COLUMNS, CONTACT_RECORD_COLUMNS, type CaseRecordValues, type ColumnType, type ContactRecordValues, type RecordColumn } from '../../shared/case-model';
 
 /** A column as the server's writers take it: name, PostgreSQL type, value from a row. */
 export type ServerColumn<T> = readonly [name: string, type: ColumnType, get: (row: T) => unknown];
@@ -48,4 +49,28 @@ export function columnsOf<R, T extends object>(columns: readonly ServerColumn<R>
     return r;
   };
   return columns.map(([name, type, get]) => [name, type, (row: T) => get(once(row))]);
+}
+
+/**
+ * `json_build_object` arguments of a record's fields read from the server's columns of `alias`
+ * (a field of several columns as a nested object, null when its first column is): the pull's
+ * CaseChange / ContactChange JSON, built by the database. `link` gives the SQL of the contact's caseUuid.
+ */
+export function recordJsonPairs<R>(columns: readonly RecordColumn<R>[], alias: string, link?: string): string[] {
+  const pairs: string[] = [];
+  const nested = new Map<string, RecordColumn<R>[]>();
+  for (const c of columns) {
+    if (c.value === null) {
+      if (link !== undefined) pairs.push(`'${c.field}', ${link}`);
+    } else if (c.part === undefined) {
+      pairs.push(`'${c.field}', ${alias}.${c.server}`);
+    } else if (!nested.has(c.field)) {
+      const parts = columns.filter((p) => p.field === c.field);
+      nested.set(c.field, parts);
+      pairs.push(
+        `'${c.field}', CASE WHEN ${alias}.${c.server} IS NULL THEN NULL ELSE json_build_object(${parts.map((p) => `'${p.part}', ${alias}.${p.server}`).join(', ')}) END`,
+      );
+    }
+  }
+  return pairs;
 }

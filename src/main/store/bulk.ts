@@ -15,7 +15,8 @@ import Database from 'better-sqlite3';
 import type { CaseStatus, Channel, HandlingMode, RequestType, Satisfaction, TaxonomyNode, Urgency } from '../../shared/domain';
 import type { Db } from './db';
 import { firstContactOf } from '../../shared/case-model';
-import { createCaseWriter, deriveCallers, searchEntry, type CaseRowValues } from './case-writer';
+import type { CaseRecordValues } from '../../shared/case-model';
+import { createCaseWriter, deriveCallers, searchEntry } from './case-writer';
 import { startBulkIndex } from './bulk-fts';
 import { openStore } from './store';
 
@@ -45,7 +46,7 @@ export interface BulkCase {
   contactUuid: string;
   /** the rest of the record (case-writer.ts), absent from generated cases */
   phoneExt?: string;
-  call?: CaseRowValues['call'];
+  call?: CaseRecordValues['call'];
   repeatOf?: string | null;
 }
 
@@ -134,7 +135,8 @@ export function openBulkLoader(opts: BulkOptions): BulkLoader {
       if (c.createdAt < lastCreatedAt) throw new Error('bulk cases must arrive oldest first');
       lastCreatedAt = c.createdAt;
       id += 1;
-      writer.insertCase(c, id);
+      // the generated case carries its workstation-only columns too (officialNo, updatedAt, origin, valid, lastFollowUp)
+      writer.insertCase(c, c, id);
       writer.insertContact(id, firstContactOf(c, c.contactUuid), id);
       searchIndex.add(...searchEntry(c));
       const cut = c.localNo.lastIndexOf('-');

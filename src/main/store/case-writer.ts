@@ -16,8 +16,8 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import { indexTokens } from './fts';
 
-/** A case row as the store writes it: the shared record plus what only the workstation keeps. */
-export type CaseRowValues = CaseRecordValues & {
+/** What only the workstation keeps of a case, next to the shared record (given apart: no copy of the record per row). */
+export interface CaseRowMeta {
   /** 正式编号, once the server gave it */
   officialNo?: string | null;
   /** the server's change version of a pulled case */
@@ -28,31 +28,31 @@ export type CaseRowValues = CaseRecordValues & {
   /** 有效工单 (default true) */
   valid?: boolean;
   lastFollowUp?: Satisfaction | null;
-};
+}
 
-type Column<R> = { name: string; value: (r: R) => unknown };
+type Column<R, M = unknown> = { name: string; value: (r: R, m: M) => unknown };
 
 /** the store's side of a shared record's columns; booleans as 0/1, the case link left out */
 function storeColumns<R>(columns: readonly RecordColumn<R>[]): Column<R>[] {
   return columns.flatMap((c) => {
     if (c.store === null || c.value === null) return [];
     const value = c.value;
-    return [{ name: c.store, value: c.type === 'boolean' ? (r: R) => (value(r) ? 1 : 0) : value }];
+    return [{ name: c.store, value: c.type === 'boolean' ? (r: R) => (value(r) ? 1 : 0) : (r: R) => value(r) }];
   });
 }
 
 /** The case's columns written by every path, in order; a pulled update rewrites them all but the uuid. */
-const STORE_CASE_COLUMNS: readonly Column<CaseRowValues>[] = [
+const STORE_CASE_COLUMNS: readonly Column<CaseRecordValues, CaseRowMeta>[] = [
   ...storeColumns(CASE_RECORD_COLUMNS),
-  { name: 'official_no', value: (r) => r.officialNo ?? null },
-  { name: 'server_version', value: (r) => r.version ?? null },
-  { name: 'updated_at', value: (r) => r.updatedAt },
+  { name: 'official_no', value: (_, m) => m.officialNo ?? null },
+  { name: 'server_version', value: (_, m) => m.version ?? null },
+  { name: 'updated_at', value: (_, m) => m.updatedAt },
 ];
 /** Written when the row is created, never by a pulled update: origin, and what only local work changes. */
-const INSERT_ONLY_COLUMNS: readonly Column<CaseRowValues>[] = [
-  { name: 'origin', value: (r) => r.origin },
-  { name: 'valid', value: (r) => (r.valid === false ? 0 : 1) },
-  { name: 'last_follow_up', value: (r) => r.lastFollowUp ?? null },
+const INSERT_ONLY_COLUMNS: readonly Column<CaseRecordValues, CaseRowMeta>[] = [
+  { name: 'origin', value: (_, m) => m.origin },
+  { name: 'valid', value: (_, m) => (m.valid === false ? 0 : 1) },
+  { name: 'last_follow_up', value: (_, m) => m.lastFollowUp ?? null },
 ];
 const INSERT_COLUMNS = [...STORE_CASE_COLUMNS, ...INSERT_ONLY_COLUMNS];
 const UPDATE_COLUMNS = STORE_CASE_COLUMNS.filter((c) => c.name !== 'uuid');
@@ -67,8 +67,8 @@ export const CASE_WRITE_COLUMNS = {
   contact: ['uuid', 'case_id', ...CONTACT_COLUMNS.map((c) => c.name)],
 };
 
-function values<R>(columns: readonly Column<R>[], r: R, out: unknown[]): unknown[] {
-  for (const c of columns) out.push(c.value(r));
+function values<R, M>(columns: readonly Column<R, M>[], r: R, m: M, out: unknown[]): unknown[] {
+  for (const c of columns) out.push(c.value(r, m));
   return out;
 }
 const names = (columns: readonly { name: string }[]) => columns.map((c) => c.name).join(', ');
@@ -157,26 +157,26 @@ export function createCaseWriter(db: Db, opts: CaseWriterOptions = {}) {
 
   return {
     /** A new case row; returns its id (the given one with explicitIds). */
-    insertCase(row: CaseRowValues, id?: number): number {
-      const result = insertCase().run(...values(INSERT_COLUMNS, row, opts.explicitIds ? [id] : []));
+    insertCase(record: CaseRecordValues, meta: CaseRowMeta, id?: number): number {
+      const result = insertCase().run(...values(INSERT_COLUMNS, record, meta, opts.explicitIds ? [id] : []));
       return id ?? Number(result.lastInsertRowid);
     },
     /** A pulled case of the server's: every record column again (not its uuid, origin, validity, 回访). */
-    updateCase(id: number, row: CaseRowValues): void {
-      updateCase().run(...values(UPDATE_COLUMNS, row, []), id);
+    updateCase(id: number, record: CaseRecordValues, meta: CaseRowMeta): void {
+      updateCase().run(...values(UPDATE_COLUMNS, record, meta, []), id);
     },
     /** A new contact of case `caseId`; returns its id (the given one with explicitIds). */
     insertContact(caseId: number, k: ContactRowValues, id?: number): number {
-      const result = insertContact().run(...values(CONTACT_COLUMNS, k, opts.explicitIds ? [id, k.uuid, caseId] : [k.uuid, caseId]));
+      const result = insertContact().run(...values(CONTACT_COLUMNS, k, undefined, opts.explicitIds ? [id, k.uuid, caseId] : [k.uuid, caseId]));
       return id ?? Number(result.lastInsertRowid);
     },
     /** A pulled contact, new or known by uuid. */
     upsertContact(caseId: number, k: ContactRowValues): void {
-      upsertContact().run(...values(CONTACT_COLUMNS, k, [k.uuid, caseId]));
+      upsertContact().run(...values(CONTACT_COLUMNS, k, undefined, [k.uuid, caseId]));
     },
     /** A pulled contact known by its row id (a first sync looks uuids up itself). */
     updateContact(id: number, caseId: number, k: ContactRowValues): void {
-      updateContact().run(...values(CONTACT_COLUMNS, k, [caseId]), id);
+      updateContact().run(...values(CONTACT_COLUMNS, k, undefined, [caseId]), id);
     },
     /** One call merged into its caller's row by the one rule. */
     noteCaller(k: { phone: string; callerName: string; createdAt: number }): void {

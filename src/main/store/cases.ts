@@ -94,7 +94,7 @@ export function createCases(db: Db, ctx: CaseContext) {
       },
     };
     const c = mutation.case;
-    const caseId = writer.insertCase({ ...c, updatedAt: createdAt, origin: 'local' });
+    const caseId = writer.insertCase(c, { updatedAt: createdAt, origin: 'local' });
     writer.insertContact(caseId, mutation.contact);
     writer.noteCaller(mutation.contact);
     ctx.indexer.put(caseId, c);

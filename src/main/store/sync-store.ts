@@ -38,7 +38,7 @@ import { createCaseIndexer, type CaseIndexer } from './case-index';
 import { installSnapshot, snapshotEligible, type InstallResult } from './snapshot-install';
 import { copySideIndex, removeSideIndex, sideIndexWatermark, startBulkIndex, type BulkIndexBuilder } from './bulk-fts';
 import { createPulledOrders } from './orders';
-import { createCaseWriter, deriveCallers, searchEntry, type CaseRowValues } from './case-writer';
+import { createCaseWriter, deriveCallers, searchEntry, type CaseRowMeta } from './case-writer';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 
@@ -373,7 +373,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   );
   // the case row, its contacts, the callers (one rule), the search entry: case-writer.ts
   const writer = createCaseWriter(db);
-  const caseRow = (c: CaseChange, at: number, origin: 'local' | 'server'): CaseRowValues => ({ ...c, updatedAt: at, origin });
+  const meta = (c: CaseChange, at: number, origin: 'local' | 'server'): CaseRowMeta => ({ officialNo: c.officialNo, version: c.version, updatedAt: at, origin });
   // a case logged here: the server adds its number, its status and its version (and clears a
   // repeat link a supervisor undid); the text is ours
   const updateLocalCase = db.prepare(
@@ -484,10 +484,10 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       updateLocalCase.run(change.officialNo, change.status, change.version, at, change.repeatOf ?? null, caseId);
     } else if (found) {
       caseId = found.id;
-      writer.updateCase(caseId, caseRow(change, at, 'server'));
+      writer.updateCase(caseId, change, meta(change, at, 'server'));
     } else {
       origin = ownClients.has(change.originClientId) ? 'local' : 'server';
-      caseId = writer.insertCase(caseRow(change, at, origin === 'local' ? 'local' : 'server'));
+      caseId = writer.insertCase(change, meta(change, at, origin === 'local' ? 'local' : 'server'));
       pagePending?.cases.set(change.uuid, caseId * 2 + (origin === 'local' ? 1 : 0));
     }
     // ── the one place per pulled case change for what else it carries (e.g. the work order's

@@ -14,7 +14,6 @@
 import Database from 'better-sqlite3';
 import type { CaseStatus, Channel, HandlingMode, RequestType, Satisfaction, TaxonomyNode, Urgency } from '../../shared/domain';
 import type { Db } from './db';
-import { firstContactOf } from '../../shared/case-model';
 import type { CaseRecordValues } from '../../shared/case-model';
 import { createCaseWriter, deriveCallers, searchEntry } from './case-writer';
 import { startBulkIndex } from './bulk-fts';
@@ -137,7 +136,8 @@ export function openBulkLoader(opts: BulkOptions): BulkLoader {
       id += 1;
       // the generated case carries its workstation-only columns too (officialNo, updatedAt, origin, valid, lastFollowUp)
       writer.insertCase(c, c, id);
-      writer.insertContact(id, firstContactOf(c, c.contactUuid), id);
+      // its first contact: the case's own call (firstContactOf), without a copy
+      writer.insertContact(id, c, c.contactUuid, id);
       searchIndex.add(...searchEntry(c));
       const cut = c.localNo.lastIndexOf('-');
       const key = c.localNo.slice(0, cut);

@@ -37,7 +37,7 @@ function storeColumns<R>(columns: readonly RecordColumn<R>[]): Column<R>[] {
   return columns.flatMap((c) => {
     if (c.store === null || c.value === null) return [];
     const value = c.value;
-    return [{ name: c.store, value: c.type === 'boolean' ? (r: R) => (value(r) ? 1 : 0) : (r: R) => value(r) }];
+    return [{ name: c.store, value: c.type === 'boolean' ? (r: R) => (value(r) ? 1 : 0) : value }];
   });
 }
 
@@ -58,7 +58,8 @@ const INSERT_COLUMNS = [...STORE_CASE_COLUMNS, ...INSERT_ONLY_COLUMNS];
 const UPDATE_COLUMNS = STORE_CASE_COLUMNS.filter((c) => c.name !== 'uuid');
 
 /** The contact's columns after its uuid and case id (those two lead every statement). */
-const CONTACT_COLUMNS: readonly Column<ContactRecordValues>[] = storeColumns(CONTACT_RECORD_COLUMNS).filter((c) => c.name !== 'uuid');
+// (with the uuid column left out, none of them reads the uuid: a case can stand for its first contact)
+const CONTACT_COLUMNS = storeColumns(CONTACT_RECORD_COLUMNS).filter((c) => c.name !== 'uuid') as Column<Omit<ContactRecordValues, 'uuid'>>[];
 
 /** The names of every column a case write sets (tests compare the paths by them). */
 export const CASE_WRITE_COLUMNS = {
@@ -67,8 +68,11 @@ export const CASE_WRITE_COLUMNS = {
   contact: ['uuid', 'case_id', ...CONTACT_COLUMNS.map((c) => c.name)],
 };
 
-function values<R, M>(columns: readonly Column<R, M>[], r: R, m: M, out: unknown[]): unknown[] {
-  for (const c of columns) out.push(c.value(r, m));
+/** the positional parameters of a statement: `head` (ids, uuid), then the columns' values */
+function values<R, M>(columns: readonly Column<R, M>[], r: R, m: M, head: unknown[]): unknown[] {
+  const out = new Array<unknown>(head.length + columns.length);
+  for (let i = 0; i < head.length; i++) out[i] = head[i];
+  for (let i = 0; i < columns.length; i++) out[head.length + i] = columns[i]!.value(r, m);
   return out;
 }
 const names = (columns: readonly { name: string }[]) => columns.map((c) => c.name).join(', ');
@@ -165,9 +169,12 @@ export function createCaseWriter(db: Db, opts: CaseWriterOptions = {}) {
     updateCase(id: number, record: CaseRecordValues, meta: CaseRowMeta): void {
       updateCase().run(...values(UPDATE_COLUMNS, record, meta, []), id);
     },
-    /** A new contact of case `caseId`; returns its id (the given one with explicitIds). */
-    insertContact(caseId: number, k: ContactRowValues, id?: number): number {
-      const result = insertContact().run(...values(CONTACT_COLUMNS, k, undefined, opts.explicitIds ? [id, k.uuid, caseId] : [k.uuid, caseId]));
+    /**
+     * A new contact of case `caseId`; returns its id (the given one with explicitIds). `uuid`
+     * names it, since `k` may be the case itself (its first contact: the case's own call, firstContactOf).
+     */
+    insertContact(caseId: number, k: Omit<ContactRowValues, 'uuid'>, uuid: string, id?: number): number {
+      const result = insertContact().run(...values(CONTACT_COLUMNS, k, undefined, opts.explicitIds ? [id, uuid, caseId] : [uuid, caseId]));
       return id ?? Number(result.lastInsertRowid);
     },
     /** A pulled contact, new or known by uuid. */

@@ -95,7 +95,7 @@ export function createCases(db: Db, ctx: CaseContext) {
     };
     const c = mutation.case;
     const caseId = writer.insertCase(c, { updatedAt: createdAt, origin: 'local' });
-    writer.insertContact(caseId, mutation.contact);
+    writer.insertContact(caseId, mutation.contact, mutation.contact.uuid);
     writer.noteCaller(mutation.contact);
     ctx.indexer.put(caseId, c);
     ctx.outbox.append(clientId, 'case.create', mutation, createdAt);

@@ -460,7 +460,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       writer.updateContact(existing, caseId, k);
       return;
     }
-    const id = writer.insertContact(caseId, k);
+    const id = writer.insertContact(caseId, k, k.uuid);
     pagePending?.deletedContacts.delete(k.uuid);
     pagePending?.contacts.set(k.uuid, id);
   }

@@ -11,11 +11,11 @@
  * when uuids are time-ordered (v7) and official numbers increase, as the generator makes them:
  * those indexes are kept and grow at their end; other data is only slower, never wrong.
  */
-import { callersFromContactsSql } from './callers';
 import type { CaseStatus, Channel, HandlingMode, RequestType, Satisfaction, TaxonomyNode, Urgency } from '../../shared/domain';
 import { openKeyed, type Db } from './db';
 import type { StoreKey } from './key';
-import { indexTokens } from './fts';
+import type { CaseRecordValues } from '../../shared/case-model';
+import { createCaseWriter, deriveCallers, searchEntry } from './case-writer';
 import { startBulkIndex } from './bulk-fts';
 import { openStore } from './store';
 
@@ -43,6 +43,10 @@ export interface BulkCase {
   lastFollowUp: Satisfaction | null;
   origin: 'local' | 'server';
   contactUuid: string;
+  /** the rest of the record (case-writer.ts), absent from generated cases */
+  phoneExt?: string;
+  call?: CaseRecordValues['call'];
+  repeatOf?: string | null;
 }
 
 export interface BulkOptions {
@@ -69,10 +73,6 @@ export interface BulkLoader {
   /** gives up after a failure: the file is left unusable, to be deleted */
   abort(): void;
 }
-
-/** reverseDigits (cases.ts) as an SQL expression: numbers are at most 12 digits, 16 leaves room */
-const reverseDigitsSql = (column: string): string =>
-  Array.from({ length: 16 }, (_, i) => `substr(${column}, ${16 - i}, 1)`).join(' || ');
 
 const BIG_TABLES = ['cases', 'contacts', 'callers'];
 /**
@@ -120,16 +120,8 @@ export function openBulkLoader(opts: BulkOptions): BulkLoader {
     .filter((index) => !KEPT_INDEXES.has(index.name));
   for (const { name } of indexes) db.exec(`DROP INDEX ${name}`);
 
-  const insertCase = db.prepare(
-    `INSERT INTO cases (id, uuid, local_no, official_no, phone, caller_name, channel, request_type, category_code,
-       region_code, address, content, answer, urgency, handling_mode, status, valid, confidential, operator,
-       created_at, updated_at, last_follow_up, origin)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertContact = db.prepare(
-    `INSERT INTO contacts (id, uuid, case_id, phone, caller_name, channel, request_type, content, operator, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  // the same rows as intake and pull write (case-writer.ts), numbered here in time order
+  const writer = createCaseWriter(db, { explicitIds: true });
   const searchIndex = startBulkIndex(db, `${opts.file}.index-build`);
   /** the highest sequence per workstation and day, so live numbering continues after them */
   const sequences = new Map<string, number>();
@@ -144,13 +136,11 @@ export function openBulkLoader(opts: BulkOptions): BulkLoader {
       if (c.createdAt < lastCreatedAt) throw new Error('bulk cases must arrive oldest first');
       lastCreatedAt = c.createdAt;
       id += 1;
-      insertCase.run(
-        id, c.uuid, c.localNo, c.officialNo, c.phone, c.callerName, c.channel, c.requestType, c.categoryCode,
-        c.regionCode, c.address, c.content, c.answer, c.urgency, c.handlingMode, c.status, c.valid ? 1 : 0,
-        c.confidential ? 1 : 0, c.operator, c.createdAt, c.updatedAt, c.lastFollowUp, c.origin,
-      );
-      insertContact.run(id, c.contactUuid, id, c.phone, c.callerName, c.channel, c.requestType, c.content, c.operator, c.createdAt);
-      searchIndex.add(indexTokens(c.callerName), indexTokens(c.address), indexTokens(c.content), indexTokens(c.answer));
+      // the generated case carries its workstation-only columns too (officialNo, updatedAt, origin, valid, lastFollowUp)
+      writer.insertCase(c, c, id);
+      // its first contact: the case's own call (firstContactOf), without a copy
+      writer.insertContact(id, c, c.contactUuid, id);
+      searchIndex.add(...searchEntry(c));
       const cut = c.localNo.lastIndexOf('-');
       const key = c.localNo.slice(0, cut);
       const seq = Number(c.localNo.slice(cut + 1));
@@ -169,8 +159,8 @@ export function openBulkLoader(opts: BulkOptions): BulkLoader {
         for (const { sql } of indexes.filter((i) => i.table !== 'callers')) db.exec(sql);
         const indexed = performance.now();
         db.exec('BEGIN');
-        // scans of the covering contacts_by_phone, already in phone order, by the one rule (callers.ts)
-        db.exec(callersFromContactsSql(reverseDigitsSql));
+        // scans of the covering contacts_by_phone, already in phone order, by the one rule (case-writer.ts)
+        deriveCallers(db);
         const setLabels = db.prepare('UPDATE callers SET labels = ? WHERE phone = ?');
         for (const [phone, labels] of opts.callerLabels?.() ?? []) setLabels.run(JSON.stringify(labels), phone);
         const setSeq = db.prepare('INSERT OR REPLACE INTO local_seq (workstation, day, last) VALUES (?, ?, ?)');

@@ -10,33 +10,7 @@ import { SUMMARY_COLUMNS, SUMMARY_JOINS, toSummary, type SummaryRow } from './su
 
 const DAY_MS = 86_400_000;
 
-/**
- * The one rule for a caller's row (来电人), whoever writes it — intake, a pulled page, the end of
- * a first sync, the bulk loader: the name is the one given on the most recent call that gave a
- * name (an anonymous call never erases it, an older call arriving late never overrides a newer
- * one), first_seen and last_seen span every call. Writers merge a row with this clause.
- */
-export const CALLER_MERGE_SQL = `ON CONFLICT (phone) DO UPDATE SET
-      name = CASE WHEN excluded.name <> '' AND (name = '' OR excluded.last_seen >= last_seen) THEN excluded.name ELSE name END,
-      first_seen = min(first_seen, excluded.first_seen),
-      last_seen = max(last_seen, excluded.last_seen)`;
-
-/** one call's caller: (phone, phone_rev, name, first_seen, last_seen) */
-export const CALLER_UPSERT_SQL = `INSERT INTO callers (phone, phone_rev, name, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-    ${CALLER_MERGE_SQL}`;
-
-/**
- * Every number's caller row derived from its contacts by the same rule: the latest name given
- * (SQLite's bare column of a max() aggregate is the row holding the max), over the whole span.
- * `rev` gives the SQL that reverses a column's digits. Both halves scan contacts_by_phone.
- */
-export const callersFromContactsSql = (rev: (column: string) => string): string => `
-    INSERT INTO callers (phone, phone_rev, name, first_seen, last_seen)
-    SELECT k.phone, ${rev('k.phone')}, coalesce(n.name, ''), k.first_seen, k.last_seen
-    FROM (SELECT phone, min(created_at) AS first_seen, max(created_at) AS last_seen FROM contacts GROUP BY phone) k
-    LEFT JOIN (SELECT phone, caller_name AS name, max(created_at) FROM contacts WHERE caller_name <> '' GROUP BY phone) n ON n.phone = k.phone
-    WHERE true
-    ${CALLER_MERGE_SQL}`;
+// the caller's row is written by case-writer.ts, by its one rule for the name (CALLER_MERGE_SQL)
 export const HISTORY_LIMIT = 20;
 
 export interface CallerContext {

@@ -1,13 +1,6 @@
 /** Keeping the case_search FTS table in step with `cases` (same transaction as the change). */
 import type { Db } from './db';
-import { indexTokens } from './fts';
-
-export interface IndexedText {
-  callerName: string;
-  address: string;
-  content: string;
-  answer: string;
-}
+import { searchEntry, type IndexedText } from './case-writer';
 
 export interface CaseIndexer {
   /** index a case, replacing what was indexed for it before */
@@ -21,7 +14,7 @@ export function createCaseIndexer(db: Db): CaseIndexer {
   return {
     put(caseId, t) {
       remove.run(caseId);
-      insert.run(caseId, indexTokens(t.callerName), indexTokens(t.address), indexTokens(t.content), indexTokens(t.answer));
+      insert.run(caseId, ...searchEntry(t));
     },
     remove(caseId) {
       remove.run(caseId);

@@ -5,14 +5,13 @@
  * the outbox mutation that will carry it to the server in ONE transaction: the outbox can never
  * miss a case, nor carry one that was rolled back.
  */
-import { CALLER_UPSERT_SQL } from './callers';
 import { randomUUID } from 'node:crypto';
 import type { CallTimes, CaseCall, CaseDetail, ContactRecord, IntakeValues } from '../../shared/schemas';
-import { talkSeconds } from '../../shared/telephony';
 import type { CaseStatus } from '../../shared/domain';
 import { normalizePhone } from '../../shared/phone';
 import type { Db } from './db';
 import type { CaseIndexer } from './case-index';
+import { createCaseWriter } from './case-writer';
 import type { Outbox } from './outbox';
 import { StoreInputError } from './errors';
 import { chinaDay, formatLocalNo } from './local-no';
@@ -27,26 +26,13 @@ export interface CaseContext {
   outbox: Outbox;
 }
 
-/** Digits reversed, so that a number's last digits are a prefix of its key. */
-export const reverseDigits = (phone: string): string => phone.split('').reverse().join('');
-
 export function createCases(db: Db, ctx: CaseContext) {
   const nextSeq = db.prepare<[string, string], { last: number }>(`
     INSERT INTO local_seq (workstation, day, last) VALUES (?, ?, 1)
     ON CONFLICT (workstation, day) DO UPDATE SET last = last + 1
     RETURNING last`);
-  const insertCase = db.prepare(`
-    INSERT INTO cases (uuid, local_no, phone, phone_ext, caller_name, channel, request_type, category_code,
-      region_code, address, content, answer, urgency, handling_mode, status, confidential, operator,
-      created_at, updated_at, origin, call_id, call_ring_at, call_answer_at, call_end_at, talk_seconds, repeat_of)
-    VALUES (@uuid, @localNo, @phone, @phoneExt, @callerName, @channel, @requestType, @categoryCode,
-      @regionCode, @address, @content, @answer, @urgency, @handlingMode, @status, @confidential, @operator,
-      @createdAt, @createdAt, 'local', @callId, @ringAt, @answerAt, @endAt, @talkSeconds, @repeatOf)`);
-  const insertContact = db.prepare(`
-    INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
-    VALUES (@uuid, @caseId, @phone, @phoneExt, @callerName, @channel, @requestType, @content, @operator, @createdAt)`);
-  // the one rule for the caller's name (callers.ts)
-  const upsertCaller = db.prepare(CALLER_UPSERT_SQL);
+  // the case row, its contact, the caller's row (one rule) and the search entry: case-writer.ts
+  const writer = createCaseWriter(db);
 
   type CallColumns = { callId: string | null; ringAt: number | null; answerAt: number | null; endAt: number | null; talkSeconds: number | null };
   const selectCase = db.prepare<[number], SummaryRow & { content: string; answer: string; operator: string } & CallColumns>(`
@@ -108,23 +94,9 @@ export function createCases(db: Db, ctx: CaseContext) {
       },
     };
     const c = mutation.case;
-    const call = c.call ?? null;
-    const caseId = Number(
-      insertCase.run({
-        ...c,
-        call: undefined,
-        leaderSessionId: undefined,
-        confidential: c.confidential ? 1 : 0,
-        callId: call?.callId ?? null,
-        ringAt: call?.ringAt ?? null,
-        answerAt: call?.answerAt ?? null,
-        endAt: call?.endAt ?? null,
-        talkSeconds: call ? talkSeconds(call) : null,
-        repeatOf: c.repeatOf ?? null,
-      }).lastInsertRowid,
-    );
-    insertContact.run({ ...mutation.contact, caseId });
-    upsertCaller.run(c.phone, reverseDigits(c.phone), c.callerName, createdAt, createdAt);
+    const caseId = writer.insertCase(c, { updatedAt: createdAt, origin: 'local' });
+    writer.insertContact(caseId, mutation.contact, mutation.contact.uuid);
+    writer.noteCaller(mutation.contact);
     ctx.indexer.put(caseId, c);
     ctx.outbox.append(clientId, 'case.create', mutation, createdAt);
     // the link (an 'order.action' row after the case's own) commits with the case, or neither does

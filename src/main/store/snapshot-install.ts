@@ -21,11 +21,10 @@
  */
 import Database from 'better-sqlite3';
 import { keyOf, type Db } from './db';
-import { CALLER_UPSERT_SQL } from './callers';
 import { copySideIndex } from './bulk-fts';
 import { createCaseIndexer } from './case-index';
 import { LATEST_VERSION, schemaVersion } from './migrations';
-import { reverseDigits } from './cases';
+import { createCaseWriter } from './case-writer';
 
 /** a first sync with more cases than this already here is not a new workstation's */
 const MAX_LOCAL_CASES = 10_000;
@@ -137,7 +136,8 @@ export function installSnapshot(db: Db, file: string, opts: { clientId: string; 
           `INSERT INTO main.contacts (case_id, ${contactColumns}) SELECT ?, ${contactColumns} FROM temp.keep_contacts k
            WHERE k.case_id = ? AND NOT EXISTS (SELECT 1 FROM main.contacts m WHERE m.uuid = k.uuid) ORDER BY k.id`,
         );
-        const upsertCaller = db.prepare(CALLER_UPSERT_SQL);
+        // the caller's row by the one rule (case-writer.ts)
+        const writer = createCaseWriter(db);
         const contactsOf = db.prepare<[number], { phone: string; callerName: string; createdAt: number }>(
           'SELECT phone, caller_name AS callerName, created_at AS createdAt FROM temp.keep_contacts WHERE case_id = ? ORDER BY created_at, id',
         );
@@ -150,7 +150,7 @@ export function installSnapshot(db: Db, file: string, opts: { clientId: string; 
           }
           const id = Number(insertCase.run(c.id).lastInsertRowid);
           insertContacts.run(id, c.id);
-          for (const k of contactsOf.all(c.id)) upsertCaller.run(k.phone, reverseDigits(k.phone), k.callerName, k.createdAt, k.createdAt);
+          for (const k of contactsOf.all(c.id)) writer.noteCaller(k);
           indexer.put(id, c);
           keptLocal++;
         }

@@ -37,10 +37,8 @@ import type { CaseChange, ContactChange, PullResponse, Rejection, Role } from '.
 import { createCaseIndexer, type CaseIndexer } from './case-index';
 import { installSnapshot, snapshotEligible, type InstallResult } from './snapshot-install';
 import { copySideIndex, removeSideIndex, sideIndexWatermark, startBulkIndex, type BulkIndexBuilder } from './bulk-fts';
-import { indexTokens } from './fts';
 import { createPulledOrders } from './orders';
-import { reverseDigits } from './cases';
-import { CALLER_UPSERT_SQL, callersFromContactsSql } from './callers';
+import { createCaseWriter, deriveCallers, searchEntry, type CaseRowMeta } from './case-writer';
 import type { Statement } from 'better-sqlite3';
 import { keyOf, type Db } from './db';
 
@@ -179,9 +177,8 @@ function completeLoad(db: Db, indexer: CaseIndexer, live: BulkIndexBuilder | nul
   // first transaction: the indexes and the callers (a process killed after it does this again, harmlessly)
   db.transaction(() => {
     for (const sql of load.indexes) db.exec(sql.replace(/^CREATE (UNIQUE )?INDEX /i, 'CREATE $1INDEX IF NOT EXISTS '));
-    db.function('sync_reverse_digits', { deterministic: true }, (phone: unknown) => reverseDigits(String(phone)));
-    // one row per number from its contacts, merged into what intake wrote meanwhile, by the one rule (callers.ts)
-    db.prepare(callersFromContactsSql((c) => `sync_reverse_digits(${c})`)).run();
+    // one row per number from its contacts, merged into what intake wrote meanwhile, by the one rule (case-writer.ts)
+    deriveCallers(db);
   }).immediate();
   let watermark: number | null = null;
   if (builder && load.side !== null) {
@@ -374,39 +371,17 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   const selectIndexes = db.prepare<[], { name: string; sql: string }>(
     `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('cases', 'contacts', 'callers', 'orders')`,
   );
-  // positional parameters, in this order, for both statements below: a page holds thousands
-  const CASE_FIELDS = `local_no = ?, official_no = ?, phone = ?, phone_ext = ?, caller_name = ?, channel = ?, request_type = ?,
-      category_code = ?, region_code = ?, address = ?, content = ?, answer = ?, urgency = ?, handling_mode = ?, status = ?,
-      confidential = ?, operator = ?, created_at = ?, updated_at = ?, server_version = ?,
-      call_id = ?, call_ring_at = ?, call_answer_at = ?, call_end_at = ?, talk_seconds = ?, repeat_of = ?`;
-  const caseValues = (c: CaseChange, at: number) =>
-    [c.localNo, c.officialNo, c.phone, c.phoneExt, c.callerName, c.channel, c.requestType, c.categoryCode, c.regionCode, c.address,
-      c.content, c.answer, c.urgency, c.handlingMode, c.status, c.confidential ? 1 : 0, c.operator, c.createdAt, at, c.version,
-      c.call?.callId ?? null, c.call?.ringAt ?? null, c.call?.answerAt ?? null, c.call?.endAt ?? null, c.call?.talkSeconds ?? null,
-      c.repeatOf ?? null] as const;
-  const insertCase = db.prepare(`
-    INSERT INTO cases (local_no, official_no, phone, phone_ext, caller_name, channel, request_type, category_code,
-      region_code, address, content, answer, urgency, handling_mode, status, confidential, operator,
-      created_at, updated_at, server_version, call_id, call_ring_at, call_answer_at, call_end_at, talk_seconds, repeat_of, uuid, origin)
-    VALUES (${Array(28).fill('?').join(', ')})`);
+  // the case row, its contacts, the callers (one rule), the search entry: case-writer.ts
+  const writer = createCaseWriter(db);
+  const meta = (c: CaseChange, at: number, origin: 'local' | 'server'): CaseRowMeta => ({ officialNo: c.officialNo, version: c.version, updatedAt: at, origin });
   // a case logged here: the server adds its number, its status and its version (and clears a
   // repeat link a supervisor undid); the text is ours
   const updateLocalCase = db.prepare(
     'UPDATE cases SET official_no = ?, status = ?, server_version = ?, updated_at = ?, repeat_of = ? WHERE id = ?',
   );
-  const updateServerCase = db.prepare(`UPDATE cases SET ${CASE_FIELDS} WHERE id = ?`);
-  const CONTACT_INSERT = `
-    INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-  const upsertContact = db.prepare(`${CONTACT_INSERT}
-    ON CONFLICT (uuid) DO UPDATE SET case_id = excluded.case_id, phone = excluded.phone, phone_ext = excluded.phone_ext,
-      caller_name = excluded.caller_name, channel = excluded.channel, request_type = excluded.request_type,
-      content = excluded.content, operator = excluded.operator, created_at = excluded.created_at`);
   const deleteOtherContacts = db.prepare(
     'DELETE FROM contacts WHERE case_id = ? AND uuid NOT IN (SELECT value FROM json_each(?))',
   );
-  // pulled contacts arrive in change order, not call order: the rule (callers.ts) keeps the newest call's name
-  const upsertCaller = db.prepare(CALLER_UPSERT_SQL);
 
   let loading = false;
   /** during an initial load into a file: the worker building the pulled cases' search index */
@@ -416,8 +391,6 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   let loadLookups: {
     caseByUuid: Statement<[string], { id: number; origin: string }>;
     contactByUuid: Statement<[string], { id: number }>;
-    updateContact: Statement;
-    insertContact: Statement;
     deleteOtherContacts: Statement<[number, string], { uuid: string }>;
   } | null = null;
   /**
@@ -478,17 +451,16 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
   }
 
   function putContact(k: ContactChange, caseId: number): void {
-    const values = [k.phone, k.phoneExt, k.callerName, k.channel, k.requestType, k.content, k.operator, k.createdAt] as const;
     if (!loadLookups) {
-      upsertContact.run(k.uuid, caseId, ...values);
+      writer.upsertContact(caseId, k);
       return;
     }
     const existing = findContact(k.uuid);
     if (existing !== undefined) {
-      loadLookups.updateContact.run(caseId, ...values, existing);
+      writer.updateContact(existing, caseId, k);
       return;
     }
-    const id = Number(loadLookups.insertContact.run(k.uuid, caseId, ...values).lastInsertRowid);
+    const id = writer.insertContact(caseId, k, k.uuid);
     pagePending?.deletedContacts.delete(k.uuid);
     pagePending?.contacts.set(k.uuid, id);
   }
@@ -512,10 +484,10 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       updateLocalCase.run(change.officialNo, change.status, change.version, at, change.repeatOf ?? null, caseId);
     } else if (found) {
       caseId = found.id;
-      updateServerCase.run(...caseValues(change, at), caseId);
+      writer.updateCase(caseId, change, meta(change, at, 'server'));
     } else {
       origin = ownClients.has(change.originClientId) ? 'local' : 'server';
-      caseId = Number(insertCase.run(...caseValues(change, at), change.uuid, origin).lastInsertRowid);
+      caseId = writer.insertCase(change, meta(change, at, origin === 'local' ? 'local' : 'server'));
       pagePending?.cases.set(change.uuid, caseId * 2 + (origin === 'local' ? 1 : 0));
     }
     // ── the one place per pulled case change for what else it carries (e.g. the work order's
@@ -681,7 +653,8 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
           // during an initial load the callers are derived once at the end (completeLoad)
           if (!loading) {
             for (const { change } of written) {
-              for (const k of change.contacts) upsertCaller.run(k.phone, reverseDigits(k.phone), k.callerName, k.createdAt, k.createdAt);
+              // pulled contacts arrive in change order, not call order: the rule keeps the newest call's name
+              for (const k of change.contacts) writer.noteCaller(k);
             }
           }
           for (const { caseId, change, reindex, isNew, origin } of written) {
@@ -721,7 +694,7 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
       if (loadIndex && deferred.length > 0) {
         try {
           for (const { caseId, change: c } of deferred) {
-            loadIndex.addWithId(caseId, indexTokens(c.callerName), indexTokens(c.address), indexTokens(c.content), indexTokens(c.answer));
+            loadIndex.addWithId(caseId, ...searchEntry(c));
           }
           loadIndex.flush();
         } catch {
@@ -791,11 +764,6 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
           loadLookups = {
             caseByUuid: db.prepare('SELECT id, origin FROM temp.load_cases WHERE uuid = ?'),
             contactByUuid: db.prepare('SELECT id FROM temp.load_contacts WHERE uuid = ?'),
-            updateContact: db.prepare(
-              `UPDATE contacts SET case_id = ?, phone = ?, phone_ext = ?, caller_name = ?, channel = ?, request_type = ?,
-                 content = ?, operator = ?, created_at = ? WHERE id = ?`,
-            ),
-            insertContact: db.prepare(CONTACT_INSERT),
             deleteOtherContacts: db.prepare<[number, string], { uuid: string }>(
               'DELETE FROM contacts WHERE case_id = ? AND uuid NOT IN (SELECT value FROM json_each(?)) RETURNING uuid',
             ),

@@ -21,7 +21,9 @@ import { centreDay, formatOfficialNo } from '../sync/official-no';
 import { lockHead } from '../sync/versions';
 import { replaceDirectory } from '../units/service';
 import { actionContext, CASE_STATUS_OF, derivedColumns, jsonbText, loadUnitDirectory } from '../workorders/service';
-import type { Channel, HandlingMode, RequestType, Urgency } from '../../shared/domain';
+import type { CaseStatus, Channel, HandlingMode, RequestType, Urgency } from '../../shared/domain';
+import { firstContactOf } from '../../shared/case-model';
+import { columnsOf, SERVER_CASE_COLUMNS, SERVER_CONTACT_COLUMNS, type ServerCaseRow, type ServerColumn } from '../sync/case-row';
 import type { Role } from '../../shared/sync';
 import { WORK_ORDER_STATES, type HistoryEntry, type WorkOrder } from '../../shared/workorders';
 import { jiningDirectory, streetUnitsByRegion, unitUsername, type RegionNode } from './directory';
@@ -141,7 +143,7 @@ async function insertAccounts(tx: Queryable, accounts: readonly SeedAccount[], p
  * INSERT … SELECT FROM json_to_recordset($1): a chunk of rows travels as ONE JSON text, which the
  * database parses in C — much cheaper on both sides than one array literal per column.
  */
-function jsonInsert<T>(table: string, columns: readonly [string, string, (row: T) => unknown][], rows: readonly T[], extra: [string, string][] = []) {
+function jsonInsert<T>(table: string, columns: readonly (readonly [string, string, (row: T) => unknown])[], rows: readonly T[], extra: [string, string][] = []) {
   const names = columns.map(([n]) => n);
   const records = rows.map((r) => {
     const o: Record<string, unknown> = {};
@@ -163,50 +165,27 @@ interface CaseRow {
   officialNo: string;
   version: number;
   accountId: number;
-  status: string;
+  status: CaseStatus;
   mutation: number;
 }
 
-const CASE_COLUMNS: readonly [string, string, (r: CaseRow) => unknown][] = [
+/** The case row (src/server/sync/case-row.ts, as push writes it) and the seed's own id and 有效工单. */
+const CASE_COLUMNS: readonly ServerColumn<CaseRow>[] = [
   ['id', 'bigint', (r) => r.id],
-  ['uuid', 'uuid', (r) => r.c.uuid],
-  ['official_no', 'text', (r) => r.officialNo],
-  ['local_no', 'text', (r) => r.c.localNo],
-  ['workstation', 'text', (r) => r.c.localNo.split('-')[0]],
-  ['phone', 'text', (r) => r.c.phone],
-  ['phone_ext', 'text', () => ''],
-  ['caller_name', 'text', (r) => r.c.callerName],
-  ['channel', 'text', (r) => r.c.channel],
-  ['request_type', 'text', (r) => r.c.requestType],
-  ['category_code', 'text', (r) => r.c.categoryCode],
-  ['region_code', 'text', (r) => r.c.regionCode],
-  ['address', 'text', (r) => r.c.address],
-  ['content', 'text', (r) => r.c.content],
-  ['answer', 'text', (r) => r.c.answer],
-  ['urgency', 'text', (r) => r.c.urgency],
-  ['handling_mode', 'text', (r) => r.c.handlingMode],
-  ['status', 'text', (r) => r.status],
-  ['confidential', 'boolean', (r) => r.c.confidential],
+  ...columnsOf(SERVER_CASE_COLUMNS, (r: CaseRow): ServerCaseRow => ({
+    record: { ...r.c, workstation: r.c.localNo.split('-')[0], status: r.status },
+    officialNo: r.officialNo,
+    version: r.version,
+    accountId: r.accountId,
+    originClientId: 'seed',
+    originMutationId: r.mutation,
+  })),
   ['valid', 'boolean', (r) => r.c.valid],
-  ['operator', 'text', (r) => r.c.operator],
-  ['created_at', 'bigint', (r) => r.c.createdAt],
-  ['account_id', 'bigint', (r) => r.accountId],
-  ['origin_client_id', 'text', () => 'seed'],
-  ['origin_mutation_id', 'bigint', (r) => r.mutation],
-  ['version', 'bigint', (r) => r.version],
 ];
 
-const CONTACT_COLUMNS: readonly [string, string, (r: CaseRow) => unknown][] = [
-  ['uuid', 'uuid', (r) => r.c.contactUuid],
+const CONTACT_COLUMNS: readonly ServerColumn<CaseRow>[] = [
   ['case_id', 'bigint', (r) => r.id],
-  ['phone', 'text', (r) => r.c.phone],
-  ['phone_ext', 'text', () => ''],
-  ['caller_name', 'text', (r) => r.c.callerName],
-  ['channel', 'text', (r) => r.c.channel],
-  ['request_type', 'text', (r) => r.c.requestType],
-  ['content', 'text', (r) => r.c.content],
-  ['operator', 'text', (r) => r.c.operator],
-  ['created_at', 'bigint', (r) => r.c.createdAt],
+  ...columnsOf(SERVER_CONTACT_COLUMNS, (r: CaseRow) => firstContactOf(r.c, r.c.contactUuid)),
 ];
 
 type OrderRow = { caseId: number; version: number; order: WorkOrder; cols: ReturnType<typeof derivedColumns> };
@@ -308,7 +287,7 @@ export async function seedServer(db: Db, opts: SeedServerOptions): Promise<SeedS
         daySeq.set(day, seq);
         touchedDays.add(day);
         const id = nextId++;
-        let status = 'closed';
+        let status: CaseStatus = 'closed';
         if (c.handlingMode === 'dispatch') {
           const sim = simulator.simulate({ id: c.uuid, createdAt: c.createdAt, urgency: c.urgency, categoryCode: c.categoryCode, regionCode: c.regionCode });
           if (sim.calendarRefused) counts.calendarRefused++;

@@ -13,9 +13,9 @@
  *   delivered.)
  */
 import type { CaseCreateArgs } from '../../shared/sync';
-import { talkSeconds } from '../../shared/telephony';
 import { refreshReport } from '../reports/facts';
 import { createOrders } from '../workorders/service';
+import { columnsOf, SERVER_CASE_COLUMNS, SERVER_CONTACT_COLUMNS, type ServerCaseRow, type ServerColumn } from './case-row';
 import { allocateOfficialNos, centreDay } from './official-no';
 import type { ApplyContext, MutationHandler, PendingMutation, RejectionDraft } from './mutations';
 
@@ -26,7 +26,7 @@ type Item = PendingMutation<CaseCreateArgs>;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Columns written per row, with their PostgreSQL types: rows go in as one unnest() per column. */
-function unnestInsert<T>(table: string, columns: [string, string, (row: T) => unknown][], rows: T[]) {
+function unnestInsert<T>(table: string, columns: readonly ServerColumn<T>[], rows: T[]) {
   const names = columns.map(([name]) => name).join(', ');
   const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
   return {
@@ -41,54 +41,21 @@ interface NewCase {
   version: number;
 }
 
-function caseColumns(ctx: ApplyContext): [string, string, (r: NewCase) => unknown][] {
-  return [
-    ['uuid', 'uuid', (r) => r.item.args.case.uuid],
-    ['official_no', 'text', (r) => r.officialNo],
-    ['local_no', 'text', (r) => r.item.args.case.localNo],
-    ['workstation', 'text', (r) => r.item.args.case.workstation],
-    ['phone', 'text', (r) => r.item.args.case.phone],
-    ['phone_ext', 'text', (r) => r.item.args.case.phoneExt],
-    ['caller_name', 'text', (r) => r.item.args.case.callerName],
-    ['channel', 'text', (r) => r.item.args.case.channel],
-    ['request_type', 'text', (r) => r.item.args.case.requestType],
-    ['category_code', 'text', (r) => r.item.args.case.categoryCode],
-    ['region_code', 'text', (r) => r.item.args.case.regionCode],
-    ['address', 'text', (r) => r.item.args.case.address],
-    ['content', 'text', (r) => r.item.args.case.content],
-    ['answer', 'text', (r) => r.item.args.case.answer],
-    ['urgency', 'text', (r) => r.item.args.case.urgency],
-    ['handling_mode', 'text', (r) => r.item.args.case.handlingMode],
-    ['status', 'text', (r) => r.item.args.case.status],
-    ['confidential', 'boolean', (r) => r.item.args.case.confidential],
-    // the author is the account that pushed, whatever the workstation wrote in the case
-    ['operator', 'text', () => ctx.caller.username],
-    ['created_at', 'bigint', (r) => r.item.args.case.createdAt],
-    ['account_id', 'bigint', () => ctx.caller.id],
-    ['origin_client_id', 'text', () => ctx.clientId],
-    ['origin_mutation_id', 'bigint', (r) => r.item.id],
-    ['version', 'bigint', (r) => r.version],
-    ['call_id', 'text', (r) => r.item.args.case.call?.callId ?? null],
-    ['call_ring_at', 'bigint', (r) => r.item.args.case.call?.ringAt ?? null],
-    ['call_answer_at', 'bigint', (r) => r.item.args.case.call?.answerAt ?? null],
-    ['call_end_at', 'bigint', (r) => r.item.args.case.call?.endAt ?? null],
-    ['talk_seconds', 'integer', (r) => (r.item.args.case.call ? talkSeconds(r.item.args.case.call) : null)],
-    ['leader_session_id', 'uuid', (r) => r.item.args.case.leaderSessionId ?? null],
-    ['repeat_of', 'uuid', (r) => r.item.args.case.repeatOf ?? null],
-  ];
-}
+/** The case row (case-row.ts, from the shared record): the author is the account that pushed, whatever the workstation wrote. */
+const caseColumns = (ctx: ApplyContext) =>
+  columnsOf(SERVER_CASE_COLUMNS, (r: NewCase): ServerCaseRow => ({
+    record: { ...r.item.args.case, operator: ctx.caller.username },
+    officialNo: r.officialNo,
+    version: r.version,
+    accountId: ctx.caller.id,
+    originClientId: ctx.clientId,
+    originMutationId: r.item.id,
+  }));
 
-const contactColumns = (ctx: ApplyContext): [string, string, (r: NewCase) => unknown][] => [
-  ['uuid', 'uuid', (r) => r.item.args.contact.uuid],
+/** The contact row, linked to its case by the case's uuid (joined to its id on insert). */
+const contactColumns = (ctx: ApplyContext): ServerColumn<NewCase>[] => [
   ['case_uuid', 'uuid', (r) => r.item.args.case.uuid],
-  ['phone', 'text', (r) => r.item.args.contact.phone],
-  ['phone_ext', 'text', (r) => r.item.args.contact.phoneExt],
-  ['caller_name', 'text', (r) => r.item.args.contact.callerName],
-  ['channel', 'text', (r) => r.item.args.contact.channel],
-  ['request_type', 'text', (r) => r.item.args.contact.requestType],
-  ['content', 'text', (r) => r.item.args.contact.content],
-  ['operator', 'text', () => ctx.caller.username],
-  ['created_at', 'bigint', (r) => r.item.args.contact.createdAt],
+  ...columnsOf(SERVER_CONTACT_COLUMNS, (r: NewCase) => ({ ...r.item.args.contact, operator: ctx.caller.username })),
 ];
 
 async function existing(ctx: ApplyContext, table: 'cases' | 'contacts', uuids: string[]): Promise<Set<string>> {
@@ -171,9 +138,10 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
     await createOrders(ctx.tx, fresh.map((m) => m.args.case), ctx.config.workOrders);
     const contactCols = contactColumns(ctx);
     const contactArrays = contactCols.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+    const contactNames = SERVER_CONTACT_COLUMNS.map(([name]) => name);
     await ctx.tx.query(
-      `INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
-       SELECT u.uuid, c.id, u.phone, u.phone_ext, u.caller_name, u.channel, u.request_type, u.content, u.operator, u.created_at
+      `INSERT INTO contacts (case_id, ${contactNames.join(', ')})
+       SELECT c.id, ${contactNames.map((n) => `u.${n}`).join(', ')}
        FROM unnest(${contactArrays}) AS u(${contactCols.map(([name]) => name).join(', ')})
        JOIN cases c ON c.uuid = u.case_uuid`,
       contactCols.map(([, , get]) => rows.map(get)),

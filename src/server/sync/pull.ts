@@ -28,6 +28,8 @@ import { requireClient } from './clients';
 import type { SyncDeps } from './push';
 import { readHead } from './versions';
 import type { Queryable } from '../db/adapter';
+import { CASE_RECORD_COLUMNS, CONTACT_RECORD_COLUMNS } from '../../shared/case-model';
+import { recordJsonPairs } from './case-row';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -49,22 +51,15 @@ function parseCursor(cursor: string | null, serverId: string): number {
   return Number(match[2]);
 }
 
-/** A case as CaseChange's JSON, built by the database (the keys and types of CaseChange / ContactChange). */
+/**
+ * A case as CaseChange's JSON, built by the database: the shared record's fields from their
+ * columns (case-row.ts), and what only the server knows (CASE_CHANGE_EXTRA_FIELDS).
+ */
 const CASE_JSON = `json_build_object(
-    'uuid', c.uuid, 'officialNo', c.official_no, 'localNo', c.local_no, 'workstation', c.workstation,
-    'phone', c.phone, 'phoneExt', c.phone_ext, 'callerName', c.caller_name, 'channel', c.channel,
-    'requestType', c.request_type, 'categoryCode', c.category_code, 'regionCode', c.region_code,
-    'address', c.address, 'content', c.content, 'answer', c.answer, 'urgency', c.urgency,
-    'handlingMode', c.handling_mode, 'status', c.status, 'confidential', c.confidential, 'operator', c.operator,
-    'createdAt', c.created_at, 'originClientId', c.origin_client_id, 'version', c.version,
-    'call', CASE WHEN c.call_id IS NULL THEN NULL ELSE json_build_object('callId', c.call_id, 'ringAt', c.call_ring_at,
-      'answerAt', c.call_answer_at, 'endAt', c.call_end_at, 'talkSeconds', c.talk_seconds) END,
-    'leaderSessionId', c.leader_session_id,
-    'repeatOf', c.repeat_of,
+    ${recordJsonPairs(CASE_RECORD_COLUMNS, 'c').join(',\n    ')},
+    'officialNo', c.official_no, 'originClientId', c.origin_client_id, 'version', c.version,
     'contacts', (SELECT coalesce(json_agg(json_build_object(
-        'uuid', k.uuid, 'caseUuid', c.uuid, 'phone', k.phone, 'phoneExt', k.phone_ext, 'callerName', k.caller_name,
-        'channel', k.channel, 'requestType', k.request_type, 'content', k.content, 'operator', k.operator,
-        'createdAt', k.created_at) ORDER BY k.created_at, k.id), '[]'::json)
+        ${recordJsonPairs(CONTACT_RECORD_COLUMNS, 'k', 'c.uuid').join(', ')}) ORDER BY k.created_at, k.id), '[]'::json)
       FROM contacts k WHERE k.case_id = c.id),
     'order', (SELECT o.snapshot FROM work_orders o WHERE o.case_id = c.id),
     'history', (SELECT coalesce(json_agg(h.entry ORDER BY h.seq), '[]'::json) FROM order_history h WHERE h.case_id = c.id))`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, intake, memoryStore, T0 } from './helpers';
-import { CALLER_UPSERT_SQL, callersFromContactsSql, HISTORY_SQL } from '../../../src/main/store/callers';
-import { reverseDigits } from '../../../src/main/store/cases';
+import { HISTORY_SQL } from '../../../src/main/store/callers';
+import { CALLER_UPSERT_SQL, callersFromContactsSql, reverseDigits } from '../../../src/main/store/case-writer';
 
 describe('caller history (来电历史)', () => {
   it('a repeat caller sees their open order first, then recent cases newest first', () => {

@@ -11,6 +11,8 @@ import { buildServer } from '../../../src/server/app';
 import { createAccount } from '../../../src/server/accounts/service';
 import type { ServerConfigOverrides } from '../../../src/server/config';
 import type { Db } from '../../../src/server/db/adapter';
+import { sampledForFollowUp } from '../../../src/server/workorders/service';
+import { DEFAULT_FOLLOW_UP_SETTINGS } from '../../../src/shared/workorders';
 import { migrate } from '../../../src/server/db/migrations';
 import { openPglite } from '../../../src/server/db/pglite';
 import { openPostgres } from '../../../src/server/db/postgres';
@@ -182,6 +184,18 @@ export async function workstation(s: TestServer, session?: Session): Promise<Wor
 let phoneSeq = 0;
 /** A distinct valid mobile number per call. */
 export const newPhone = () => `139${String(process.pid % 10_000).padStart(4, '0')}${String(++phoneSeq % 10_000).padStart(4, '0')}`;
+
+/**
+ * A 直接答复 case (closed on the call) whose uuid falls outside the 回访 sample of the default
+ * settings: the server samples 直接答复 for follow-up by uuid (one in ten), and such a case would
+ * get an order in 待回访 instead of staying closed without one.
+ */
+export function directCaseArgs(over: { case?: Partial<CaseCreateArgs['case']>; contact?: Partial<CaseCreateArgs['contact']> } = {}): CaseCreateArgs {
+  for (;;) {
+    const args = caseArgs({ ...over, case: { handlingMode: 'direct', status: 'closed', answer: '已当场答复。', ...over.case } });
+    if (!sampledForFollowUp(args.case.uuid, DEFAULT_FOLLOW_UP_SETTINGS.directAnswerSample)) return args;
+  }
+}
 
 /** A valid 'case.create' args object, as the workstation's outbox holds it. */
 export function caseArgs(over: { case?: Partial<CaseCreateArgs['case']>; contact?: Partial<CaseCreateArgs['contact']> } = {}): CaseCreateArgs {

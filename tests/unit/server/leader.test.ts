@@ -5,7 +5,7 @@
  * and the face-to-face flag after two unsatisfied follow-ups, with a meeting and its outcome.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, caseArgs, mutations, pushBody, serverPerSuite, T0, workstation, type Session, type TestDb, type TestServer } from './helpers';
+import { BACKENDS, caseArgs, directCaseArgs, mutations, pushBody, serverPerSuite, T0, workstation, type Session, type TestDb, type TestServer } from './helpers';
 
 describe.each(BACKENDS)('leader sessions and face-to-face meetings on $name', (backend) => {
   let t: TestDb;
@@ -90,7 +90,7 @@ describe.each(BACKENDS)('leader sessions and face-to-face meetings on $name', (b
 
     const lead = caseArgs({ case: { channel: 'leader_session', leaderSessionId: id, createdAt: T0 } });
     const other = caseArgs({ case: { channel: 'leader_session', leaderSessionId: id, createdAt: T0, categoryCode: '1101', regionCode: '370800' } });
-    const direct = caseArgs({ case: { channel: 'leader_session', leaderSessionId: id, createdAt: T0, handlingMode: 'direct', status: 'closed', answer: '已当场答复' } });
+    const direct = directCaseArgs({ case: { channel: 'leader_session', leaderSessionId: id, createdAt: T0, answer: '已当场答复' } });
     const plain = caseArgs();
     const push = await s.call('POST', '/api/push', pushBody(ws, mutations(ws, [lead, other, direct, plain])), ws.token);
     expect(push.body.rejections).toEqual([]);

@@ -5,10 +5,8 @@
  * caller's number or name; the acting account is always the credential's.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sampledForFollowUp } from '../../../src/server/workorders/service';
 import { overdueBoard } from '../../../src/server/workorders/views';
 import {
-  DEFAULT_FOLLOW_UP_SETTINGS,
   defaultWorkingCalendar,
   extendDeadline,
   type HistoryEntry,
@@ -17,6 +15,7 @@ import {
 import {
   BACKENDS,
   caseArgs,
+  directCaseArgs,
   mutations,
   pullAll,
   pushBody,
@@ -125,12 +124,8 @@ describe.each(BACKENDS)('work orders on $name', (backend) => {
     expect(change.order).toEqual(followUp.body.order);
     expect(change.history!.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(change.history![4]).toEqual(reply.body.entry);
-    // a case that is not 转办 has no order (unless its uuid falls in the 回访 sample of 直接答复:
-    // the sample is decided from the uuid, so draw one outside it)
-    let direct = caseArgs({ case: { handlingMode: 'direct', answer: '已当场答复。', status: 'closed' } });
-    while (sampledForFollowUp(direct.case.uuid, DEFAULT_FOLLOW_UP_SETTINGS.directAnswerSample)) {
-      direct = caseArgs({ case: { handlingMode: 'direct', answer: '已当场答复。', status: 'closed' } });
-    }
+    // a case that is not 转办 has no order (one outside the 回访 sample of 直接答复)
+    const direct = directCaseArgs();
     await s.call('POST', '/api/push', pushBody(opWs, mutations(opWs, [direct])), opWs.token);
     const later = await pullAll(s, opWs, pulled.cursor);
     expect(later.changes.find((ch) => ch.uuid === direct.case.uuid)).toMatchObject({ order: null, history: [] });

@@ -45,19 +45,10 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, topts: TransactionOptions = {}): Promise<T> {
       const client = await pool.connect();
       let broken = false;
-      let committed = false;
       try {
         await client.query(beginStatement(topts));
-        const tx: Queryable = {
-          ...wrap(client),
-          async commitWith(sql: string): Promise<void> {
-            // the simple protocol runs both in one round trip; an error in the first skips the COMMIT
-            await client.query(`${sql};\nCOMMIT`);
-            committed = true;
-          },
-        };
-        const result = await fn(tx);
-        if (!committed) await client.query('COMMIT');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
         return result;
       } catch (e) {
         try {

@@ -16,7 +16,7 @@ import type { CaseCreateArgs } from '../../shared/sync';
 import { talkSeconds } from '../../shared/telephony';
 import { addFactsSql, storeFactsSql } from '../reports/facts';
 import { createOrders } from '../workorders/service';
-import { inlineParams, type Queryable } from '../db/adapter';
+import type { Queryable } from '../db/adapter';
 import { centreDay } from './official-no';
 import type { ApplyContext, MutationHandler, PendingMutation, PrepareContext, RejectionDraft } from './mutations';
 
@@ -217,7 +217,6 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
         clientId: ctx.clientId,
         now: ctx.now,
         rejections: [],
-        commit: false,
       });
     }
     return rejections;
@@ -237,8 +236,6 @@ export interface StampInput {
   clientId: string;
   now: number;
   rejections: { mutationId: number; name: string; code: string; reason: string; args: string }[];
-  /** the push's last statement: COMMIT with it in one round trip where the database can (Queryable.commitWith) */
-  commit: boolean;
 }
 
 /**
@@ -256,46 +253,44 @@ export async function stampCases(tx: Queryable, input: StampInput): Promise<void
       ? 'UPDATE sync_head SET version = version + $1::bigint RETURNING version - $1::bigint AS base'
       : 'SELECT $1::bigint AS base';
   const r = input.rejections;
-  const sql = addFactsSql(
-    'SELECT f.* FROM report_facts f CROSS JOIN h WHERE f.case_id = ANY($3::bigint[])',
-    `WITH h AS (${head}),
-     o AS (INSERT INTO official_no_days (day, last) SELECT $4::text, cardinality($3::bigint[]) FROM h WHERE cardinality($3::bigint[]) > 0
-           ON CONFLICT (day) DO UPDATE SET last = official_no_days.last + EXCLUDED.last
-           RETURNING last),
-     v AS (SELECT u.id, h.base + u.ord AS version, u.ord - cardinality($2::bigint[]) AS n
-           FROM h, unnest($2::bigint[] || $3::bigint[]) WITH ORDINALITY AS u(id, ord)),
-     s AS (SELECT v.id, v.version,
-             CASE WHEN v.n > 0 THEN (SELECT last FROM o) - cardinality($3::bigint[]) + v.n END AS seq
-           FROM v),
-     cs AS (UPDATE cases SET version = s.version,
-              official_no = CASE WHEN s.seq IS NULL THEN cases.official_no
-                ELSE $5::text || $4::text || '-' || lpad(s.seq::text, greatest(6, length(s.seq::text)), '0') END
-            FROM s WHERE cases.id = s.id
-            RETURNING cases.id, cases.version),
-     wo AS (UPDATE work_orders SET updated_version = cs.version FROM cs
-            WHERE work_orders.case_id = cs.id AND cs.id = ANY($3::bigint[])),
-     rj AS (INSERT INTO rejections (client_id, mutation_id, name, code, reason, args, rejected_at, version)
-            SELECT $6::text, u.mutation_id, u.name, u.code, u.reason, u.args, $7::bigint,
-              h.base + cardinality($2::bigint[]) + cardinality($3::bigint[]) + u.ord
-            FROM h, unnest($8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[]) WITH ORDINALITY
-              AS u(mutation_id, name, code, reason, args, ord)),`,
+  await tx.query(
+    addFactsSql(
+      'SELECT f.* FROM report_facts f CROSS JOIN h WHERE f.case_id = ANY($3::bigint[])',
+      `WITH h AS (${head}),
+       o AS (INSERT INTO official_no_days (day, last) SELECT $4::text, cardinality($3::bigint[]) FROM h WHERE cardinality($3::bigint[]) > 0
+             ON CONFLICT (day) DO UPDATE SET last = official_no_days.last + EXCLUDED.last
+             RETURNING last),
+       v AS (SELECT u.id, h.base + u.ord AS version, u.ord - cardinality($2::bigint[]) AS n
+             FROM h, unnest($2::bigint[] || $3::bigint[]) WITH ORDINALITY AS u(id, ord)),
+       s AS (SELECT v.id, v.version,
+               CASE WHEN v.n > 0 THEN (SELECT last FROM o) - cardinality($3::bigint[]) + v.n END AS seq
+             FROM v),
+       cs AS (UPDATE cases SET version = s.version,
+                official_no = CASE WHEN s.seq IS NULL THEN cases.official_no
+                  ELSE $5::text || $4::text || '-' || lpad(s.seq::text, greatest(6, length(s.seq::text)), '0') END
+              FROM s WHERE cases.id = s.id
+              RETURNING cases.id, cases.version),
+       wo AS (UPDATE work_orders SET updated_version = cs.version FROM cs
+              WHERE work_orders.case_id = cs.id AND cs.id = ANY($3::bigint[])),
+       rj AS (INSERT INTO rejections (client_id, mutation_id, name, code, reason, args, rejected_at, version)
+              SELECT $6::text, u.mutation_id, u.name, u.code, u.reason, u.args, $7::bigint,
+                h.base + cardinality($2::bigint[]) + cardinality($3::bigint[]) + u.ord
+              FROM h, unnest($8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[]) WITH ORDINALITY
+                AS u(mutation_id, name, code, reason, args, ord)),`,
+    ),
+    [
+      input.base === null ? total : input.base,
+      input.history,
+      input.ids,
+      input.day,
+      input.prefix,
+      input.clientId,
+      input.now,
+      r.map((x) => x.mutationId),
+      r.map((x) => x.name),
+      r.map((x) => x.code),
+      r.map((x) => x.reason),
+      r.map((x) => x.args),
+    ],
   );
-  const params = [
-    input.base === null ? total : input.base,
-    input.history,
-    input.ids,
-    input.day,
-    input.prefix,
-    input.clientId,
-    input.now,
-    r.map((x) => x.mutationId),
-    r.map((x) => x.name),
-    r.map((x) => x.code),
-    r.map((x) => x.reason),
-    r.map((x) => x.args),
-  ];
-  // the last statement of the push: with its COMMIT in the same round trip, the head is held for
-  // the database's work alone, not for this process's event loop to come round to the COMMIT
-  if (input.commit && tx.commitWith) await tx.commitWith(inlineParams(sql, params));
-  else await tx.query(sql, params);
 }

@@ -173,7 +173,6 @@ async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promi
           clientId,
           now,
           rejections: rejections.map((r) => ({ ...r, args: boundedJson(byId.get(r.mutationId)) })),
-          commit: true,
         });
       }
       return { lastMutationId: batchLast, rejections: [...replayed, ...rejections] };

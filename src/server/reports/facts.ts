@@ -155,15 +155,6 @@ export async function insertFacts(tx: Queryable, where: string, params: unknown[
   await tx.query(insertFactsSql(where), params);
 }
 
-/**
- * Stores the facts of new cases WITHOUT adding them to the rollup (no report_daily row is locked):
- * a push does this before it takes the version head, and adds them with addFactsSql under it.
- */
-export const storeFactsSql = (where: string): string => `INSERT INTO report_facts (${FACT_COLUMNS.join(', ')}) ${factsSql(where)}`;
-
-/** Adds stored facts (`source`: a query over report_facts rows) to the rollup; `prefix` as upsertRollup's. */
-export const addFactsSql = (source: string, prefix = 'WITH'): string => upsertRollup(contributionsSql(source), prefix);
-
 export const insertFactsSql = (where: string): string =>
   upsertRollup(contributionsSql('SELECT * FROM n'), `WITH n AS (INSERT INTO report_facts (${FACT_COLUMNS.join(', ')}) ${factsSql(where)} RETURNING *),`);
 

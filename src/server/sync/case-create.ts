@@ -14,10 +14,9 @@
  */
 import type { CaseCreateArgs } from '../../shared/sync';
 import { talkSeconds } from '../../shared/telephony';
-import { addFactsSql, storeFactsSql } from '../reports/facts';
+import { insertFacts } from '../reports/facts';
 import { createOrders } from '../workorders/service';
-import type { Queryable } from '../db/adapter';
-import { centreDay } from './official-no';
+import { allocateOfficialNos, centreDay } from './official-no';
 import type { ApplyContext, MutationHandler, PendingMutation, PrepareContext, RejectionDraft } from './mutations';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -26,13 +25,23 @@ type Item = PendingMutation<CaseCreateArgs>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Columns written per row, with their PostgreSQL types: rows go in as one unnest() per column. */
+function unnestInsert<T>(table: string, columns: [string, string, (row: T) => unknown][], rows: T[]) {
+  const names = columns.map(([name]) => name).join(', ');
+  const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  return {
+    sql: `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`,
+    params: columns.map(([, , get]) => rows.map(get)),
+  };
+}
+
 interface NewCase {
   item: Item;
   officialNo: string;
   version: number;
 }
 
-function caseColumns(ctx: Pick<ApplyContext, 'caller' | 'clientId'>): [string, string, (r: NewCase) => unknown][] {
+function caseColumns(ctx: ApplyContext): [string, string, (r: NewCase) => unknown][] {
   return [
     ['uuid', 'uuid', (r) => r.item.args.case.uuid],
     ['official_no', 'text', (r) => r.officialNo],
@@ -69,7 +78,7 @@ function caseColumns(ctx: Pick<ApplyContext, 'caller' | 'clientId'>): [string, s
   ];
 }
 
-const contactColumns = (ctx: Pick<ApplyContext, 'caller' | 'clientId'>): [string, string, (r: NewCase) => unknown][] => [
+const contactColumns = (ctx: ApplyContext): [string, string, (r: NewCase) => unknown][] => [
   ['uuid', 'uuid', (r) => r.item.args.contact.uuid],
   ['case_uuid', 'uuid', (r) => r.item.args.case.uuid],
   ['phone', 'text', (r) => r.item.args.contact.phone],
@@ -82,13 +91,11 @@ const contactColumns = (ctx: Pick<ApplyContext, 'caller' | 'clientId'>): [string
   ['created_at', 'bigint', (r) => r.item.args.contact.createdAt],
 ];
 
-export interface PreparedCases {
+interface Prepared {
   fresh: Item[];
   rejections: RejectionDraft[];
   /** ids of out-of-window cases of numbers calling again after a long silence, to get fresh versions */
   history: number[];
-  /** the ids of `fresh`, in order: inserted by prepare() with placeholders, stamped by stampCases() */
-  ids: number[];
 }
 
 /** what earlier case.create runs of the same push claimed (PrepareContext.pushState) */
@@ -139,7 +146,7 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
    * contact another client commits between here and the insert makes the insert fail with a
    * unique violation; push() then runs the whole transaction again, which finds it here.
    */
-  async prepare(ctx, batch): Promise<PreparedCases> {
+  async prepare(ctx, batch): Promise<Prepared> {
     const seen = claimed(ctx);
     const rows = await ctx.tx.query<{ t: string; uuid: string }>(
       `SELECT 'case' AS t, uuid::text AS uuid FROM cases WHERE uuid = ANY($1::uuid[])
@@ -166,131 +173,51 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
       seen.contacts.add(m.args.contact.uuid);
       fresh.push(m);
     }
-    if (fresh.length === 0) return { fresh, rejections, history: [], ids: [] };
-    const history = await historyComingBack(ctx, fresh, seen.phones);
+    const history = fresh.length === 0 ? [] : await historyComingBack(ctx, fresh, seen.phones);
+    return { fresh, rejections, history };
+  },
 
-    // the new rows, before the head lock: only rows nobody else can see or wait for (a case
-    // another client inserts at once waits on the uuid, then fails and reruns, see push()). The
-    // version and the official number are placeholders — a unique negative number and "~uuid" —
-    // that stampCases() replaces under the head lock, before anything is committed.
-    const cols = caseColumns(ctx);
-    const newRows: NewCase[] = fresh.map((item) => ({ item, officialNo: '', version: 0 }));
-    const contactCols = contactColumns(ctx);
-    const offset = cols.length;
-    const select = cols.map(([name]) =>
-      name === 'version' ? `-nextval(pg_get_serial_sequence('cases', 'id'))` : name === 'official_no' ? `'~' || u.uuid::text` : `u.${name}`,
+  /** Under the head lock: versions, official numbers and the inserts, in as few statements as possible. */
+  async apply(ctx, _batch, prepared) {
+    const { fresh, rejections, history } = prepared as Prepared;
+    if (fresh.length === 0) return rejections;
+
+    if (history.length > 0) {
+      const first = ctx.versions.take(history.length);
+      await ctx.tx.query(
+        `UPDATE cases SET version = v.version FROM unnest($1::bigint[], $2::bigint[]) AS v(id, version) WHERE cases.id = v.id`,
+        [history, history.map((_, i) => first + i)],
+      );
+    }
+    const numbers = await allocateOfficialNos(
+      ctx.tx,
+      ctx.config.officialNoPrefix,
+      centreDay(ctx.now, ctx.config.timeZone),
+      fresh.length,
     );
-    const inserted = await ctx.tx.query<{ id: number; uuid: string }>(
-      `WITH ins AS (
-         INSERT INTO cases (${cols.map(([name]) => name).join(', ')})
-         SELECT ${select.join(', ')}
-         FROM unnest(${cols.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS u(${cols.map(([name]) => name).join(', ')})
-         RETURNING id, uuid),
+    const firstVersion = ctx.versions.take(fresh.length);
+    const rows: NewCase[] = fresh.map((item, i) => ({ item, officialNo: numbers[i]!, version: firstVersion + i }));
+
+    // the cases and their first contacts in one statement (the contacts join the inserted ids)
+    const insertCases = unnestInsert('cases', caseColumns(ctx), rows);
+    const contactCols = contactColumns(ctx);
+    const offset = insertCases.params.length;
+    const contactArrays = contactCols.map(([, type], i) => `$${offset + i + 1}::${type}[]`).join(', ');
+    const inserted = await ctx.tx.query<{ id: number }>(
+      `WITH ins AS (${insertCases.sql} RETURNING id, uuid),
        k AS (INSERT INTO contacts (uuid, case_id, phone, phone_ext, caller_name, channel, request_type, content, operator, created_at)
          SELECT u.uuid, ins.id, u.phone, u.phone_ext, u.caller_name, u.channel, u.request_type, u.content, u.operator, u.created_at
-         FROM unnest(${contactCols.map(([, type], i) => `$${offset + i + 1}::${type}[]`).join(', ')}) AS u(${contactCols.map(([name]) => name).join(', ')})
+         FROM unnest(${contactArrays}) AS u(${contactCols.map(([name]) => name).join(', ')})
          JOIN ins ON ins.uuid = u.case_uuid)
-       SELECT id, uuid::text AS uuid FROM ins`,
-      [...cols.map(([, , get]) => newRows.map(get)), ...contactCols.map(([, , get]) => newRows.map(get))],
+       SELECT id FROM ins`,
+      [...insertCases.params, ...contactCols.map(([, , get]) => rows.map(get))],
     );
-    const idOf = new Map(inserted.map((r) => [r.uuid, r.id]));
-    const ids = fresh.map((m) => idOf.get(m.args.case.uuid)!);
     // a 转办 case gets its work order, waiting in 待派单; a sampled 直接答复 one waiting in 待回访
     // (src/server/workorders/service.ts)
     await createOrders(ctx.tx, fresh.map((m) => m.args.case), ctx.config.workOrders);
-    // the new cases' report facts (src/server/reports/facts.ts); stampCases() adds them to the rollup
-    await ctx.tx.query(storeFactsSql('c.id = ANY($1::bigint[])'), [ids]);
-    return { fresh, rejections, history, ids };
-  },
-
-  /** Under the head lock (taken by push()): versions and official numbers, in one statement. */
-  async apply(ctx, _batch, prepared) {
-    const { rejections, history, ids } = prepared as PreparedCases;
-    const n = history.length + ids.length;
-    if (n > 0) {
-      await stampCases(ctx.tx, {
-        base: ctx.versions.take(n) - 1,
-        history,
-        ids,
-        day: centreDay(ctx.now, ctx.config.timeZone),
-        prefix: ctx.config.officialNoPrefix,
-        clientId: ctx.clientId,
-        now: ctx.now,
-        rejections: [],
-      });
-    }
+    // the report rollup counts the new cases in this transaction (src/server/reports/facts.ts):
+    // they are new, so they have no old facts to take out first (refreshReport's other half)
+    await insertFacts(ctx.tx, 'c.id = ANY($1::bigint[])', [inserted.map((r) => r.id)]);
     return rejections;
   },
 };
-
-export interface StampInput {
-  /**
-   * null: this statement locks the version head itself and advances it by every version it gives
-   * (history + ids + rejections); a number: the caller holds the head and reserved base+1 … base+n
-   */
-  base: number | null;
-  history: number[];
-  ids: number[];
-  day: string;
-  prefix: string;
-  clientId: string;
-  now: number;
-  rejections: { mutationId: number; name: string; code: string; reason: string; args: string }[];
-}
-
-/**
- * The critical section of a push of cases, in ONE statement: lock the head (h: every other CTE
- * reads h, so no row is locked before it), give the returning history and then the new cases
- * their versions, the new cases their official numbers (official_no_days, in the same order as
- * ever: the day's row after the head) and their orders the case version, record the push's
- * rejections, and add the new cases' stored facts to the report rollup. The transaction commits
- * right after, still holding the head.
- */
-export async function stampCases(tx: Queryable, input: StampInput): Promise<void> {
-  const total = input.history.length + input.ids.length + (input.base === null ? input.rejections.length : 0);
-  const head =
-    input.base === null
-      ? 'UPDATE sync_head SET version = version + $1::bigint RETURNING version - $1::bigint AS base'
-      : 'SELECT $1::bigint AS base';
-  const r = input.rejections;
-  await tx.query(
-    addFactsSql(
-      'SELECT f.* FROM report_facts f CROSS JOIN h WHERE f.case_id = ANY($3::bigint[])',
-      `WITH h AS (${head}),
-       o AS (INSERT INTO official_no_days (day, last) SELECT $4::text, cardinality($3::bigint[]) FROM h WHERE cardinality($3::bigint[]) > 0
-             ON CONFLICT (day) DO UPDATE SET last = official_no_days.last + EXCLUDED.last
-             RETURNING last),
-       v AS (SELECT u.id, h.base + u.ord AS version, u.ord - cardinality($2::bigint[]) AS n
-             FROM h, unnest($2::bigint[] || $3::bigint[]) WITH ORDINALITY AS u(id, ord)),
-       s AS (SELECT v.id, v.version,
-               CASE WHEN v.n > 0 THEN (SELECT last FROM o) - cardinality($3::bigint[]) + v.n END AS seq
-             FROM v),
-       cs AS (UPDATE cases SET version = s.version,
-                official_no = CASE WHEN s.seq IS NULL THEN cases.official_no
-                  ELSE $5::text || $4::text || '-' || lpad(s.seq::text, greatest(6, length(s.seq::text)), '0') END
-              FROM s WHERE cases.id = s.id
-              RETURNING cases.id, cases.version),
-       wo AS (UPDATE work_orders SET updated_version = cs.version FROM cs
-              WHERE work_orders.case_id = cs.id AND cs.id = ANY($3::bigint[])),
-       rj AS (INSERT INTO rejections (client_id, mutation_id, name, code, reason, args, rejected_at, version)
-              SELECT $6::text, u.mutation_id, u.name, u.code, u.reason, u.args, $7::bigint,
-                h.base + cardinality($2::bigint[]) + cardinality($3::bigint[]) + u.ord
-              FROM h, unnest($8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[]) WITH ORDINALITY
-                AS u(mutation_id, name, code, reason, args, ord)),`,
-    ),
-    [
-      input.base === null ? total : input.base,
-      input.history,
-      input.ids,
-      input.day,
-      input.prefix,
-      input.clientId,
-      input.now,
-      r.map((x) => x.mutationId),
-      r.map((x) => x.name),
-      r.map((x) => x.code),
-      r.map((x) => x.reason),
-      r.map((x) => x.args),
-    ],
-  );
-}

@@ -21,8 +21,6 @@ import { boundedJson, boundedReason, MAX_ARGS_DEPTH, nestsDeeperThan } from './b
 import { requireClient } from './clients';
 import { HANDLERS, type ApplyContext, type PendingMutation, type PrepareContext, type RejectionDraft, type RuleContext } from './mutations';
 import { lockHead } from './versions';
-import { stampCases, type PreparedCases } from './case-create';
-import { centreDay } from './official-no';
 
 export interface SyncDeps {
   db: Db;
@@ -72,8 +70,7 @@ async function rejectionsBetween(tx: Queryable, clientId: string, from: number, 
 }
 
 /** A unique violation: a row another transaction committed after this one's reads (see below). */
-// 40P01: two such pushes inserting the same cases in opposite orders (a deadlock PostgreSQL breaks)
-const isRetryable = (e: unknown): boolean => ['23505', '40P01'].includes(String((e as { code?: unknown } | null)?.code));
+const isUniqueViolation = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === '23505';
 
 /**
  * Applies the push. A case (or contact) that another client committed between this push's reads
@@ -86,7 +83,7 @@ export async function push(deps: SyncDeps, caller: Caller, input: PushInput): Pr
     try {
       return await pushOnce(deps, caller, input);
     } catch (e) {
-      if (attempt >= 3 || !isRetryable(e)) throw e;
+      if (attempt >= 3 || !isUniqueViolation(e)) throw e;
     }
   }
 }
@@ -142,42 +139,7 @@ async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promi
     // the client row is locked since requireClient: its new lastMutationId commits with the rest
     await tx.query('UPDATE clients SET last_mutation_id = $1, last_push_at = now() WHERE client_id = $2', [batchLast, clientId]);
 
-    const toRejection = (r: RejectionDraft & { name: string }): Rejection => ({
-      mutationId: r.mutationId,
-      name: r.name,
-      code: r.code,
-      reason: boundedReason(r.reason),
-      rejectedAt: now,
-    });
-    const byId = new Map(pending.map((m) => [m.id, m.args]));
-
-    // from here to COMMIT, pushes (of every process) run one at a time: only writes below.
-    // A push of cases only (what workstations send all day) does it in ONE statement.
-    if (runs.every((run) => !('name' in run) || run.name === 'case.create')) {
-      const prepared = runs.flatMap((run) => ('name' in run ? [run.prepared as PreparedCases] : []));
-      const rejections = [
-        ...runs.flatMap((run) => ('refused' in run ? [run.refused] : [])),
-        ...prepared.flatMap((p) => p.rejections.map((r) => ({ ...r, name: 'case.create' }))),
-      ]
-        .sort((a, b) => a.mutationId - b.mutationId)
-        .map(toRejection);
-      const history = prepared.flatMap((p) => p.history);
-      const ids = prepared.flatMap((p) => p.ids);
-      if (history.length + ids.length + rejections.length > 0) {
-        await stampCases(tx, {
-          base: null,
-          history,
-          ids,
-          day: centreDay(now, deps.config.timeZone),
-          prefix: deps.config.officialNoPrefix,
-          clientId,
-          now,
-          rejections: rejections.map((r) => ({ ...r, args: boundedJson(byId.get(r.mutationId)) })),
-        });
-      }
-      return { lastMutationId: batchLast, rejections: [...replayed, ...rejections] };
-    }
-
+    // from here to COMMIT, pushes (of every process) run one at a time: only writes below
     const versions = await lockHead(tx);
     const ctx = { ...ruleCtx, tx, versions, caller, clientId };
     const refused: (RejectionDraft & { name: string })[] = [];
@@ -190,8 +152,11 @@ async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promi
       for (const r of await handler.apply(ctx, run.items, run.prepared)) refused.push({ ...r, name: run.name });
     }
 
-    const rejections: Rejection[] = refused.sort((a, b) => a.mutationId - b.mutationId).map(toRejection);
+    const rejections: Rejection[] = refused
+      .sort((a, b) => a.mutationId - b.mutationId)
+      .map((r) => ({ mutationId: r.mutationId, name: r.name, code: r.code, reason: boundedReason(r.reason), rejectedAt: now }));
     if (rejections.length > 0) {
+      const byId = new Map(pending.map((m) => [m.id, m.args]));
       const firstVersion = versions.take(rejections.length);
       await tx.query(
         `INSERT INTO rejections (client_id, mutation_id, name, code, reason, args, rejected_at, version)

@@ -13,11 +13,11 @@
  *   delivered.)
  */
 import type { CaseCreateArgs } from '../../shared/sync';
-import { refreshReport } from '../reports/facts';
+import { insertFacts } from '../reports/facts';
 import { createOrders } from '../workorders/service';
 import { columnsOf, SERVER_CASE_COLUMNS, SERVER_CONTACT_COLUMNS, type ServerCaseRow, type ServerColumn } from './case-row';
 import { allocateOfficialNos, centreDay } from './official-no';
-import type { ApplyContext, MutationHandler, PendingMutation, RejectionDraft } from './mutations';
+import type { ApplyContext, MutationHandler, PendingMutation, PrepareContext, RejectionDraft } from './mutations';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -58,33 +58,40 @@ const contactColumns = (ctx: ApplyContext): ServerColumn<NewCase>[] => [
   ...columnsOf(SERVER_CONTACT_COLUMNS, (r: NewCase) => ({ ...r.item.args.contact, operator: ctx.caller.username })),
 ];
 
-async function existing(ctx: ApplyContext, table: 'cases' | 'contacts', uuids: string[]): Promise<Set<string>> {
-  const rows = await ctx.tx.query<{ uuid: string }>(`SELECT uuid::text AS uuid FROM ${table} WHERE uuid = ANY($1::uuid[])`, [uuids]);
-  return new Set(rows.map((r) => r.uuid));
+interface Prepared {
+  fresh: Item[];
+  rejections: RejectionDraft[];
+  /** ids of out-of-window cases of numbers calling again after a long silence, to get fresh versions */
+  history: number[];
 }
 
-/** Gives fresh versions to the out-of-window history of numbers that are calling again after a long silence. */
-async function bringHistoryIntoWindow(ctx: ApplyContext, fresh: Item[]): Promise<void> {
+/** what earlier case.create runs of the same push claimed (PrepareContext.pushState) */
+function claimed(ctx: PrepareContext): { cases: Set<string>; contacts: Set<string>; phones: Set<string> } {
+  let c = ctx.pushState.get('case.create') as ReturnType<typeof claimed> | undefined;
+  if (!c) ctx.pushState.set('case.create', (c = { cases: new Set(), contacts: new Set(), phones: new Set() }));
+  return c;
+}
+
+/**
+ * The out-of-window history of numbers that are calling again after a long silence: it gets
+ * fresh versions in apply(), so it reaches every workstation's next pull.
+ */
+async function historyComingBack(ctx: PrepareContext, fresh: Item[], seen: Set<string>): Promise<number[]> {
   const windowStart = ctx.now - ctx.config.windowDays * DAY_MS;
-  const phones = [...new Set(fresh.filter((m) => m.args.case.createdAt >= windowStart).map((m) => m.args.case.phone))];
-  if (phones.length === 0) return;
-  const inWindow = await ctx.tx.query<{ phone: string }>(
-    'SELECT DISTINCT phone FROM cases WHERE phone = ANY($1::text[]) AND created_at >= $2',
+  const phones = [...new Set(fresh.filter((m) => m.args.case.createdAt >= windowStart).map((m) => m.args.case.phone))].filter(
+    (p) => !seen.has(p),
+  );
+  for (const p of phones) seen.add(p);
+  if (phones.length === 0) return [];
+  // one statement: the numbers without a case in the window, and their older cases
+  const old = await ctx.tx.query<{ id: number }>(
+    `SELECT id FROM cases o
+     WHERE o.phone = ANY($1::text[]) AND o.created_at < $2
+       AND NOT EXISTS (SELECT 1 FROM cases w WHERE w.phone = o.phone AND w.created_at >= $2)
+     ORDER BY id`,
     [phones, windowStart],
   );
-  const known = new Set(inWindow.map((r) => r.phone));
-  const returning = phones.filter((p) => !known.has(p));
-  if (returning.length === 0) return;
-  const old = await ctx.tx.query<{ id: number }>(
-    'SELECT id FROM cases WHERE phone = ANY($1::text[]) AND created_at < $2 ORDER BY id',
-    [returning, windowStart],
-  );
-  if (old.length === 0) return;
-  const first = ctx.versions.take(old.length);
-  await ctx.tx.query(
-    `UPDATE cases SET version = v.version FROM unnest($1::bigint[], $2::bigint[]) AS v(id, version) WHERE cases.id = v.id`,
-    [old.map((r) => r.id), old.map((_, i) => first + i)],
-  );
+  return old.map((r) => r.id);
 }
 
 export const caseCreate: MutationHandler<CaseCreateArgs> = {
@@ -100,10 +107,22 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
     return null;
   },
 
-  async apply(ctx, batch) {
+  /**
+   * Before the head lock: which cases are new (idempotency by uuid, within the push too), which
+   * contacts collide, and which old history comes back into the window. Reads only. A case or
+   * contact another client commits between here and the insert makes the insert fail with a
+   * unique violation; push() then runs the whole transaction again, which finds it here.
+   */
+  async prepare(ctx, batch): Promise<Prepared> {
+    const seen = claimed(ctx);
+    const rows = await ctx.tx.query<{ t: string; uuid: string }>(
+      `SELECT 'case' AS t, uuid::text AS uuid FROM cases WHERE uuid = ANY($1::uuid[])
+       UNION ALL SELECT 'contact', uuid::text FROM contacts WHERE uuid = ANY($2::uuid[])`,
+      [batch.map((m) => m.args.case.uuid), batch.map((m) => m.args.contact.uuid)],
+    );
+    const cases = new Set([...seen.cases, ...rows.filter((r) => r.t === 'case').map((r) => r.uuid)]);
+    const contacts = new Set([...seen.contacts, ...rows.filter((r) => r.t === 'contact').map((r) => r.uuid)]);
     const rejections: RejectionDraft[] = [];
-    const cases = await existing(ctx, 'cases', batch.map((m) => m.args.case.uuid));
-    const contacts = await existing(ctx, 'contacts', batch.map((m) => m.args.contact.uuid));
     const fresh: Item[] = [];
     for (const m of batch) {
       if (cases.has(m.args.case.uuid)) continue;
@@ -117,11 +136,26 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
       }
       cases.add(m.args.case.uuid);
       contacts.add(m.args.contact.uuid);
+      seen.cases.add(m.args.case.uuid);
+      seen.contacts.add(m.args.contact.uuid);
       fresh.push(m);
     }
+    const history = fresh.length === 0 ? [] : await historyComingBack(ctx, fresh, seen.phones);
+    return { fresh, rejections, history };
+  },
+
+  /** Under the head lock: versions, official numbers and the inserts, in as few statements as possible. */
+  async apply(ctx, _batch, prepared) {
+    const { fresh, rejections, history } = prepared as Prepared;
     if (fresh.length === 0) return rejections;
 
-    await bringHistoryIntoWindow(ctx, fresh);
+    if (history.length > 0) {
+      const first = ctx.versions.take(history.length);
+      await ctx.tx.query(
+        `UPDATE cases SET version = v.version FROM unnest($1::bigint[], $2::bigint[]) AS v(id, version) WHERE cases.id = v.id`,
+        [history, history.map((_, i) => first + i)],
+      );
+    }
     const numbers = await allocateOfficialNos(
       ctx.tx,
       ctx.config.officialNoPrefix,
@@ -131,24 +165,27 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
     const firstVersion = ctx.versions.take(fresh.length);
     const rows: NewCase[] = fresh.map((item, i) => ({ item, officialNo: numbers[i]!, version: firstVersion + i }));
 
+    // the cases and their first contacts in one statement (the contacts join the inserted ids)
     const insertCases = unnestInsert('cases', caseColumns(ctx), rows);
-    await ctx.tx.query(insertCases.sql, insertCases.params);
+    const contactCols = contactColumns(ctx);
+    const offset = insertCases.params.length;
+    const contactArrays = contactCols.map(([, type], i) => `$${offset + i + 1}::${type}[]`).join(', ');
+    const contactNames = SERVER_CONTACT_COLUMNS.map(([name]) => name);
+    const inserted = await ctx.tx.query<{ id: number }>(
+      `WITH ins AS (${insertCases.sql} RETURNING id, uuid),
+       k AS (INSERT INTO contacts (case_id, ${contactNames.join(', ')})
+         SELECT ins.id, ${contactNames.map((n) => `u.${n}`).join(', ')}
+         FROM unnest(${contactArrays}) AS u(${contactCols.map(([name]) => name).join(', ')})
+         JOIN ins ON ins.uuid = u.case_uuid)
+       SELECT id FROM ins`,
+      [...insertCases.params, ...contactCols.map(([, , get]) => rows.map(get))],
+    );
     // a 转办 case gets its work order, waiting in 待派单; a sampled 直接答复 one waiting in 待回访
     // (src/server/workorders/service.ts)
     await createOrders(ctx.tx, fresh.map((m) => m.args.case), ctx.config.workOrders);
-    const contactCols = contactColumns(ctx);
-    const contactArrays = contactCols.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-    const contactNames = SERVER_CONTACT_COLUMNS.map(([name]) => name);
-    await ctx.tx.query(
-      `INSERT INTO contacts (case_id, ${contactNames.join(', ')})
-       SELECT c.id, ${contactNames.map((n) => `u.${n}`).join(', ')}
-       FROM unnest(${contactArrays}) AS u(${contactCols.map(([name]) => name).join(', ')})
-       JOIN cases c ON c.uuid = u.case_uuid`,
-      contactCols.map(([, , get]) => rows.map(get)),
-    );
-    // the report rollup counts the new cases in this transaction (src/server/reports/facts.ts)
-    const ids = await ctx.tx.query<{ id: number }>('SELECT id FROM cases WHERE uuid = ANY($1::uuid[])', [fresh.map((m) => m.args.case.uuid)]);
-    await refreshReport(ctx.tx, ids.map((r) => r.id));
+    // the report rollup counts the new cases in this transaction (src/server/reports/facts.ts):
+    // they are new, so they have no old facts to take out first (refreshReport's other half)
+    await insertFacts(ctx.tx, 'c.id = ANY($1::bigint[])', [inserted.map((r) => r.id)]);
     return rejections;
   },
 };

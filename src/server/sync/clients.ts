@@ -6,7 +6,7 @@ export interface ClientState {
   lastMutationId: number;
 }
 
-function refuse(clientId: string): never {
+export function refuseClient(clientId: string): never {
   throw new HttpError(
     403,
     'client_bound_to_other_account',
@@ -41,6 +41,6 @@ export async function requireClient(
   if (!row) {
     throw new HttpError(403, 'client_not_registered', `client id ${clientId} is not registered: POST /api/clients/register first`);
   }
-  if (row.accountId !== accountId) refuse(clientId);
+  if (row.accountId !== accountId) refuseClient(clientId);
   return { lastMutationId: row.lastMutationId };
 }

@@ -31,6 +31,15 @@ export interface RuleContext {
   config: ServerConfig;
 }
 
+/** What a handler may read before the version head is locked (the same transaction). */
+export interface PrepareContext extends RuleContext {
+  tx: Queryable;
+  caller: Caller;
+  clientId: string;
+  /** state shared by the runs of one push (a later run of the same name sees what earlier ones claimed) */
+  pushState: Map<string, unknown>;
+}
+
 export interface ApplyContext extends RuleContext {
   tx: Queryable;
   versions: VersionAllocator;
@@ -42,11 +51,20 @@ export interface MutationHandler<A> {
   /** business rules that need no database; returns the reason to refuse, or null */
   check(args: A, ctx: RuleContext): string | null;
   /**
+   * Optional: the reads a run needs (idempotency lookups …), done in the push transaction BEFORE
+   * it locks the version head, so that the serialised part of every push is only its writes. It
+   * must take no lock that a holder of the head lock may wait for (no writes to shared rows); what
+   * it returns is handed to apply(). Rows another transaction commits between prepare() and the
+   * head lock are the handler's to cope with (case.create: a unique violation, and push() retries).
+   */
+  prepare?(ctx: PrepareContext, batch: PendingMutation<A>[]): Promise<unknown>;
+  /**
    * Applies mutations that passed their schema and check(), in order, inside the push
    * transaction (which holds the version head lock). Returns the ones refused by rules that
    * need the database; everything else must be applied, or already present (idempotency).
+   * `prepared` is what prepare() returned for this run (undefined without prepare()).
    */
-  apply(ctx: ApplyContext, batch: PendingMutation<A>[]): Promise<RejectionDraft[]>;
+  apply(ctx: ApplyContext, batch: PendingMutation<A>[], prepared?: unknown): Promise<RejectionDraft[]>;
 }
 
 type Handlers = { [N in MutationName]: MutationHandler<z.output<(typeof MUTATIONS)[N]>> };

@@ -4,8 +4,8 @@
  * The cursor is `<serverId>.<version>`: a change version (src/server/sync/versions.ts), never a
  * clock, tagged with the database it came from so that a cursor shown to a different or rebuilt
  * server is refused (409 cursor_invalid) instead of silently skipping everything before it.
- * Each page is read in one REPEATABLE READ snapshot: the head read there bounds what the page
- * could have missed, so when there is no more, the new cursor is that head.
+ * Each page is read by one statement, so in one snapshot: the head read there bounds what the
+ * page could have missed, so when there is no more, the new cursor is that head (readPage).
  *
  * What a workstation receives (the window): cases created in the last windowDays days, plus
  * every case of a phone number that has a case in that window, so the repeat-caller lookup
@@ -21,12 +21,10 @@
  * the case a new version (workorders/service.ts), so a unit's reply or a dispatch from another
  * workstation reaches every workstation that holds the case.
  */
-import type { Rejection } from '../../shared/sync';
 import type { Caller } from '../auth/service';
 import { HttpError } from '../errors';
-import { requireClient } from './clients';
+import { refuseClient } from './clients';
 import type { SyncDeps } from './push';
-import { readHead } from './versions';
 import type { Queryable } from '../db/adapter';
 import { CASE_RECORD_COLUMNS, CONTACT_RECORD_COLUMNS } from '../../shared/case-model';
 import { recordJsonPairs } from './case-row';
@@ -72,6 +70,14 @@ interface PageRow {
   lastVersion: number | null;
   /** the page's cases as JSON objects separated by commas (null when none) */
   changes: string | null;
+  head: number;
+  more: boolean;
+  total: number | null;
+  /** the client row (null: no such client, or no client asked) */
+  accountId: number | null;
+  lastMutationId: number | null;
+  /** the client's rejections the page's cursor covers, as PullResponse's JSON array */
+  rejections: string;
 }
 
 /** A page as PullResponse's JSON text, and what the route logs about it. */
@@ -87,13 +93,8 @@ export interface PullPage {
  */
 export async function pull(deps: SyncDeps & { serverId: string }, caller: Caller, input: PullInput): Promise<PullPage> {
   const since = parseCursor(input.cursor, deps.serverId);
-  return deps.db.transaction(
-    async (tx) => {
-      const { lastMutationId } = await requireClient(tx, caller.id, input.clientId);
-      return readPage(tx, deps, since, input.limit, { clientId: input.clientId, lastMutationId });
-    },
-    { isolation: 'repeatable read', readOnly: true },
-  );
+  // one statement, so one snapshot, no transaction round trips (see readPage)
+  return readPage(deps.db, deps, since, input.limit, { clientId: input.clientId, accountId: caller.id });
 }
 
 /**
@@ -111,55 +112,65 @@ export async function pullForSnapshot(
   return deps.db.transaction((tx) => readPage(tx, pageDeps, since, limit, null), { isolation: 'repeatable read', readOnly: true });
 }
 
+/**
+ * A page in ONE statement: one snapshot (a statement's subqueries all see the same one, READ
+ * COMMITTED or not) holds the head, the page, whether more follows, the total, the client row
+ * and its rejections, and one round trip serves the pull. The head read in that snapshot bounds
+ * what the page could have missed: every push that assigned a version ≤ head committed before
+ * the snapshot (pushes assign versions and commit under the head lock, versions.ts), so when
+ * there is no more, the new cursor is that head and no row committed later can have a version
+ * below it.
+ */
 async function readPage(
-  tx: Queryable,
+  db: Queryable,
   deps: { now: () => number; serverId: string; config: { windowDays: number } },
   since: number,
   limit: number,
-  client: { clientId: string; lastMutationId: number } | null,
+  client: { clientId: string; accountId: number } | null,
 ): Promise<PullPage> {
   const windowStart = deps.now() - deps.config.windowDays * DAY_MS;
-  const head = await readHead(tx);
-  if (since > head) {
-    throw new HttpError(409, 'cursor_invalid', `the cursor is ahead of this server (${since} > ${head}): pull again from cursor null`);
-  }
   // string_agg takes the rows in the subquery's order: an ORDER BY inside the aggregate
   // would sort megabytes of JSON text (beyond work_mem, on disk) for nothing
-  const [page] = await tx.query<PageRow>(
-    `SELECT count(*)::int AS rows, max(version) AS "lastVersion", string_agg(json, ',') AS changes
-     FROM (SELECT c.version, ${CASE_JSON}::text AS json
-           FROM cases c
-           WHERE c.version > $1 AND ${IN_WINDOW}
-           ORDER BY c.version
-           LIMIT $3) page`,
-    [since, windowStart, limit],
+  const [page] = await db.query<PageRow>(
+    `WITH hd AS (SELECT coalesce((SELECT version FROM sync_head), 0)::bigint AS head),
+     cl AS (SELECT account_id, last_mutation_id FROM clients WHERE client_id = $4::text),
+     pg AS (SELECT count(*)::int AS rows, max(version) AS last, string_agg(json, ',') AS changes
+            FROM (SELECT c.version, ${CASE_JSON}::text AS json
+                  FROM cases c
+                  WHERE c.version > $1 AND ${IN_WINDOW}
+                    AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM cl WHERE cl.account_id = $5::bigint))
+                  ORDER BY c.version
+                  LIMIT $3) page),
+     cur AS (SELECT pg.rows, pg.last, pg.changes, hd.head,
+               -- a full page: is anything left after it?
+               (pg.rows = $3 AND EXISTS (SELECT 1 FROM cases c WHERE c.version > pg.last AND ${IN_WINDOW})) AS more
+             FROM pg, hd)
+     SELECT cur.rows, cur.last AS "lastVersion", cur.changes, cur.head, cur.more,
+       -- a first pull learns how many cases it is about to receive, for its progress display
+       CASE WHEN $1 = 0 THEN (SELECT count(*)::int FROM cases c WHERE c.version > $1 AND ${IN_WINDOW}) END AS total,
+       (SELECT account_id FROM cl) AS "accountId", (SELECT last_mutation_id FROM cl) AS "lastMutationId",
+       (SELECT coalesce(json_agg(json_build_object('mutationId', r.mutation_id, 'name', r.name, 'code', r.code,
+                 'reason', r.reason, 'rejectedAt', r.rejected_at) ORDER BY r.mutation_id), '[]'::json)::text
+        FROM rejections r
+        WHERE r.client_id = $4::text AND r.version > $1
+          AND r.version <= CASE WHEN cur.more THEN cur.last ELSE cur.head END) AS rejections
+     FROM cur`,
+    [since, windowStart, limit, client?.clientId ?? null, client?.accountId ?? null],
   );
-  const count = page!.rows;
-  // a full page: is anything left after it?
-  const more =
-    count === limit &&
-    (
-      await tx.query<{ more: boolean }>(`SELECT EXISTS (SELECT 1 FROM cases c WHERE c.version > $1 AND ${IN_WINDOW}) AS more`, [
-        page!.lastVersion,
-        windowStart,
-      ])
-    )[0]!.more;
-  const cursorVersion = more ? page!.lastVersion! : head;
-  // a first pull learns how many cases it is about to receive, for its progress display
-  const total =
-    since === 0
-      ? (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases c WHERE c.version > $1 AND ${IN_WINDOW}`, [since, windowStart]))[0]!.n
-      : null;
-  const rejections = client
-    ? await tx.query<Rejection>(
-        `SELECT mutation_id AS "mutationId", name, code, reason, rejected_at AS "rejectedAt"
-         FROM rejections WHERE client_id = $1 AND version > $2 AND version <= $3 ORDER BY mutation_id`,
-        [client.clientId, since, cursorVersion],
-      )
-    : [];
+  const p = page!;
+  if (client) {
+    if (p.accountId === null) {
+      throw new HttpError(403, 'client_not_registered', `client id ${client.clientId} is not registered: POST /api/clients/register first`);
+    }
+    if (p.accountId !== client.accountId) refuseClient(client.clientId);
+  }
+  if (since > p.head) {
+    throw new HttpError(409, 'cursor_invalid', `the cursor is ahead of this server (${since} > ${p.head}): pull again from cursor null`);
+  }
+  const cursorVersion = p.more ? p.lastVersion! : p.head;
   const json =
-    `{"cursor":${JSON.stringify(formatCursor(deps.serverId, cursorVersion))},"changes":[${page!.changes ?? ''}],` +
-    `"rejections":${JSON.stringify(rejections)},"lastMutationId":${client?.lastMutationId ?? 0},"more":${more}` +
-    `${total === null ? '' : `,"total":${total}`}}`;
-  return { json, changes: count, more };
+    `{"cursor":${JSON.stringify(formatCursor(deps.serverId, cursorVersion))},"changes":[${p.changes ?? ''}],` +
+    `"rejections":${p.rejections},"lastMutationId":${p.lastMutationId ?? 0},"more":${p.more}` +
+    `${since === 0 ? `,"total":${p.total ?? 0}` : ''}}`;
+  return { json, changes: p.rows, more: p.more };
 }

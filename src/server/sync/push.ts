@@ -4,8 +4,13 @@
  * 1. lock the client row (pushes of one client never interleave) and read lastMutationId;
  * 2. skip ids ≤ lastMutationId (replays after a lost response); refuse a gap (409, nothing
  *    applied); parse and check the rest — a mutation that can never apply becomes a rejection;
- * 3. lock the version head, apply runs of same-name mutations through their handlers, record
- *    rejections, advance the head and the client's lastMutationId, commit — all or nothing.
+ * 3. let each run of same-name mutations do its reads (handler.prepare: idempotency lookups …)
+ *    and write the client's lastMutationId (its row is locked already);
+ * 4. lock the version head, apply the runs through their handlers (writes only), record
+ *    rejections, advance the head, commit — all or nothing.
+ *
+ * The head lock (versions.ts) orders every writer of every process, so what it covers is the
+ * push's critical section: step 4 only, a handful of statements, instead of every read too.
  */
 import { isMutationName, MUTATIONS, type MutationName, type PushResponse, type Rejection } from '../../shared/sync';
 import type { Db, Queryable } from '../db/adapter';
@@ -14,7 +19,7 @@ import type { Caller } from '../auth/service';
 import { HttpError } from '../errors';
 import { boundedJson, boundedReason, MAX_ARGS_DEPTH, nestsDeeperThan } from './bounded';
 import { requireClient } from './clients';
-import { HANDLERS, type MutationHandler, type PendingMutation, type RejectionDraft, type RuleContext } from './mutations';
+import { HANDLERS, type ApplyContext, type PendingMutation, type PrepareContext, type RejectionDraft, type RuleContext } from './mutations';
 import { lockHead } from './versions';
 
 export interface SyncDeps {
@@ -44,9 +49,15 @@ function checkMutation(m: PushInput['mutations'][number], ctx: RuleContext): Che
     return { mutationId: m.id, name: m.name, code: 'invalid_args', reason: `${where}: ${issue.message}` };
   }
   // parsed by MUTATIONS[m.name], the schema HANDLERS[m.name] expects
-  const reason = (HANDLERS[m.name] as MutationHandler<unknown>).check(parsed.data, ctx);
+  const reason = (HANDLERS[m.name] as { check(a: unknown, c: RuleContext): string | null }).check(parsed.data, ctx);
   if (reason) return { mutationId: m.id, name: m.name, code: 'rule_violation', reason };
   return { id: m.id, name: m.name, args: parsed.data };
+}
+
+/** a handler of any mutation: each run holds args parsed by MUTATIONS[name], the schema HANDLERS[name] expects */
+interface AnyHandler {
+  prepare?(ctx: PrepareContext, batch: PendingMutation<unknown>[]): Promise<unknown>;
+  apply(ctx: ApplyContext, batch: PendingMutation<unknown>[], prepared?: unknown): Promise<RejectionDraft[]>;
 }
 
 const REJECTION_COLUMNS = `mutation_id AS "mutationId", name, code, reason, rejected_at AS "rejectedAt"`;
@@ -58,7 +69,28 @@ async function rejectionsBetween(tx: Queryable, clientId: string, from: number, 
   );
 }
 
+/** A unique violation: a row another transaction committed after this one's reads (see below). */
+const isUniqueViolation = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === '23505';
+
+/**
+ * Applies the push. A case (or contact) that another client committed between this push's reads
+ * and its insert (two workstations pushing one re-queued case at once) fails the insert with a
+ * unique violation; the transaction is rolled back whole (no version, official number or
+ * lastMutationId was kept) and run again, and the second run finds the row and skips it.
+ */
 export async function push(deps: SyncDeps, caller: Caller, input: PushInput): Promise<PushResponse> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pushOnce(deps, caller, input);
+    } catch (e) {
+      if (attempt >= 3 || !isUniqueViolation(e)) throw e;
+    }
+  }
+}
+
+type Run = { name: MutationName; items: PendingMutation<unknown>[]; prepared?: unknown } | { refused: RejectionDraft & { name: string } };
+
+async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promise<PushResponse> {
   const { clientId, mutations } = input;
   return deps.db.transaction(async (tx) => {
     const { lastMutationId } = await requireClient(tx, caller.id, clientId, { forUpdate: true });
@@ -81,25 +113,43 @@ export async function push(deps: SyncDeps, caller: Caller, input: PushInput): Pr
     const ruleCtx: RuleContext = { now, config: deps.config };
     const checked = pending.map((m) => checkMutation(m, ruleCtx));
 
-    const versions = await lockHead(tx);
-    const ctx = { ...ruleCtx, tx, versions, caller, clientId };
-    const refused: (RejectionDraft & { name: string })[] = [];
+    // runs of same-name mutations, in order, each prepared (its reads) before the head lock
+    const runs: Run[] = [];
     for (let i = 0; i < checked.length; ) {
       const first = checked[i]!;
       if (!('id' in first)) {
-        refused.push(first);
+        runs.push({ refused: first });
         i++;
         continue;
       }
-      const run: PendingMutation<unknown>[] = [];
+      const items: PendingMutation<unknown>[] = [];
       for (; i < checked.length; i++) {
         const c = checked[i]!;
         if (!('id' in c) || c.name !== first.name) break;
-        run.push({ id: c.id, args: c.args });
+        items.push({ id: c.id, args: c.args });
       }
-      // the run holds args parsed by MUTATIONS[first.name], the schema HANDLERS[first.name] expects
-      const handler = HANDLERS[first.name] as { apply(c: typeof ctx, b: PendingMutation<unknown>[]): Promise<RejectionDraft[]> };
-      for (const r of await handler.apply(ctx, run)) refused.push({ ...r, name: first.name });
+      runs.push({ name: first.name, items });
+    }
+    const prepareCtx: PrepareContext = { ...ruleCtx, tx, caller, clientId, pushState: new Map() };
+    for (const run of runs) {
+      if (!('name' in run)) continue;
+      const handler = HANDLERS[run.name] as AnyHandler;
+      if (handler.prepare) run.prepared = await handler.prepare(prepareCtx, run.items);
+    }
+    // the client row is locked since requireClient: its new lastMutationId commits with the rest
+    await tx.query('UPDATE clients SET last_mutation_id = $1, last_push_at = now() WHERE client_id = $2', [batchLast, clientId]);
+
+    // from here to COMMIT, pushes (of every process) run one at a time: only writes below
+    const versions = await lockHead(tx);
+    const ctx = { ...ruleCtx, tx, versions, caller, clientId };
+    const refused: (RejectionDraft & { name: string })[] = [];
+    for (const run of runs) {
+      if (!('name' in run)) {
+        refused.push(run.refused);
+        continue;
+      }
+      const handler = HANDLERS[run.name] as AnyHandler;
+      for (const r of await handler.apply(ctx, run.items, run.prepared)) refused.push({ ...r, name: run.name });
     }
 
     const rejections: Rejection[] = refused
@@ -126,7 +176,6 @@ export async function push(deps: SyncDeps, caller: Caller, input: PushInput): Pr
       );
     }
     await versions.save();
-    await tx.query('UPDATE clients SET last_mutation_id = $1, last_push_at = now() WHERE client_id = $2', [batchLast, clientId]);
     return { lastMutationId: batchLast, rejections: [...replayed, ...rejections] };
   });
 }

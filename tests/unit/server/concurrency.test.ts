@@ -84,4 +84,21 @@ describe.each(BACKENDS)('concurrent pushes on $name', (backend) => {
     const [row] = await t.db.query<{ n: number }>('SELECT count(*) AS n FROM cases WHERE origin_client_id = $1', [ws.clientId]);
     expect(row!.n).toBe(30);
   });
+
+  it('applies the same cases pushed by two clients at once exactly once, and answers both with 200', async () => {
+    // a push reads which cases it already holds before it takes the version head; a second client
+    // committing the same case in between must neither duplicate it nor fail the push
+    for (let round = 0; round < 5; round++) {
+      const [a, b] = [await workstation(s), await workstation(s)];
+      const args = Array.from({ length: 10 }, () => caseArgs());
+      const results = await Promise.all([a, b].map((ws) => s.call('POST', '/api/push', pushBody(ws, mutations(ws, args)), ws.token)));
+      for (const r of results) expect(r.status, JSON.stringify(r.body)).toBe(200);
+      for (const r of results) expect(r.body).toEqual({ lastMutationId: 10, rejections: [] });
+      const [row] = await t.db.query<{ n: number; numbers: number }>(
+        'SELECT count(*)::int AS n, count(DISTINCT official_no)::int AS numbers FROM cases WHERE uuid = ANY($1::uuid[])',
+        [args.map((x) => x.case.uuid)],
+      );
+      expect(row).toEqual({ n: 10, numbers: 10 });
+    }
+  });
 });

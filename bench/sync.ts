@@ -459,6 +459,7 @@ async function snapshotBench(kind: DbKind, n: number, withOrders: boolean, modes
       fresh.sync.stop();
       fresh.store.close();
       if (held !== n || orders !== server.orders || history !== server.history || status.lastError) {
+        for (const l of logs) console.error(`sync job: ${l.message} ${JSON.stringify(l.fields)}`);
         throw new Error(`${mode}: ${held}/${n} cases, ${orders}/${server.orders} orders, ${history}/${server.history} history, ${JSON.stringify(status.lastError)}`);
       }
       const installed = logs.find((l) => l.message === 'first sync: snapshot installed');

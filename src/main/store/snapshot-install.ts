@@ -54,7 +54,13 @@ export type SnapshotCheck = { ok: true; cases: number } | { ok: false; reason: s
  * not read through again (quick_check: 7 s of a 1,000,000-case first sync): the builder ran
  * quick_check on this file, and the download matched its sha256, so these are the checked bytes.
  */
-export function checkSnapshotFile(file: string, expect: { storeSchemaVersion: number; cases: number }): SnapshotCheck {
+/** rows of a table counted on its own b-tree, not on an index (an index can hold rows its table lost) */
+const tableRows = (db: Db, table: string): number => db.prepare(`SELECT count(*) FROM ${table} NOT INDEXED`).pluck().get() as number;
+
+export function checkSnapshotFile(
+  file: string,
+  expect: { storeSchemaVersion: number; cases: number; orders?: number; history?: number },
+): SnapshotCheck {
   let snap: Db | null = null;
   try {
     snap = new Database(file, { readonly: true, fileMustExist: true });
@@ -67,8 +73,13 @@ export function checkSnapshotFile(file: string, expect: { storeSchemaVersion: nu
       if (n > 0) return { ok: false, reason: `it holds workstation state (${table})` };
     }
     if ((snap.prepare('SELECT count(*) FROM meta').pluck().get() as number) > 0) return { ok: false, reason: 'it holds workstation state (meta)' };
-    const cases = snap.prepare('SELECT count(*) FROM cases').pluck().get() as number;
+    const cases = tableRows(snap, 'cases');
     if (cases !== expect.cases) return { ok: false, reason: `${cases} cases, the manifest says ${expect.cases}` };
+    for (const [table, n] of [['orders', expect.orders], ['order_history', expect.history]] as const) {
+      if (n === undefined) continue;
+      const held = tableRows(snap, table);
+      if (held !== n) return { ok: false, reason: `${held} rows in ${table}, the manifest says ${n}` };
+    }
     return { ok: true, cases };
   } catch (e) {
     return { ok: false, reason: (e as Error).message };
@@ -89,7 +100,11 @@ export interface InstallResult {
  * one transaction: a process killed meanwhile leaves the store as it was (and the file, to try
  * again). Throws (the store unchanged) if the store is no longer eligible.
  */
-export function installSnapshot(db: Db, file: string, opts: { clientId: string; cursor: string }): InstallResult {
+export function installSnapshot(
+  db: Db,
+  file: string,
+  opts: { clientId: string; cursor: string; expect?: { cases: number; orders: number; history: number } },
+): InstallResult {
   const started = performance.now();
   const indexer = createCaseIndexer(db);
   // the transfer optimisation is off while foreign keys are enforced (contacts → cases), and
@@ -120,6 +135,15 @@ export function installSnapshot(db: Db, file: string, opts: { clientId: string; 
           DELETE FROM main.orders;
           DELETE FROM main.order_history;`);
         for (const table of COPIED) db.exec(`INSERT INTO main.${table} SELECT * FROM snap.${table}`);
+        // what arrived is what the manifest announced, or nothing is installed (the transaction
+        // rolls back and the first sync pulls page by page): a short copy would set the cursor
+        // past cases this store never got
+        if (opts.expect) {
+          for (const [table, n] of [['cases', opts.expect.cases], ['orders', opts.expect.orders], ['order_history', opts.expect.history]] as const) {
+            const held = tableRows(db, `main.${table}`);
+            if (held !== n) throw new Error(`the copy holds ${held} rows of ${table}, the snapshot announced ${n}`);
+          }
+        }
         copySideIndex(db, 'snap');
         // the local cases back, after the snapshot's
         const columns = (db.prepare("SELECT name FROM pragma_table_info('cases') WHERE name <> 'id'").pluck().all() as string[]).join(', ');

@@ -726,8 +726,8 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
      */
     snapshotTarget: (): string | null => (snapshotEligible(db) ? db.name : null),
     /** Copies a checked snapshot in and sets the client's cursor to its (one transaction). */
-    installSnapshot(file: string, clientId: string, cursor: string): InstallResult {
-      const result = installSnapshot(db, file, { clientId, cursor });
+    installSnapshot(file: string, clientId: string, cursor: string, expect?: { cases: number; orders: number; history: number }): InstallResult {
+      const result = installSnapshot(db, file, { clientId, cursor, expect });
       wrote();
       return result;
     },

@@ -523,7 +523,7 @@ export class SyncJob {
         const check = checkSnapshotFile(file, manifest);
         const checkMs = this.now() - downloadedAt;
         if (!check.ok) return fallback(`the snapshot file fails its check: ${check.reason}`);
-        const installed = this.store.installSnapshot(file, clientId, manifest.cursor);
+        const installed = this.store.installSnapshot(file, clientId, manifest.cursor, { cases: manifest.cases, orders: manifest.orders, history: manifest.history });
         log('first sync: snapshot installed', {
           cases: installed.cases,
           keptLocal: installed.keptLocal,

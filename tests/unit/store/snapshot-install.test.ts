@@ -11,7 +11,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyStoreFile } from '../../../src/main/store/backup';
-import { installSnapshot } from '../../../src/main/store/snapshot-install';
+import { LATEST_VERSION } from '../../../src/main/store/migrations';
+import { checkSnapshotFile, installSnapshot } from '../../../src/main/store/snapshot-install';
 import { openStore } from '../../../src/main/store/store';
 import { intake, tempDir } from './helpers';
 
@@ -101,6 +102,42 @@ describe('snapshot install, killed half way', () => {
         expect(store.search('第2999次反映', 50).results).toHaveLength(1);
         expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
         store.db.exec("INSERT INTO case_search (case_search, rank) VALUES ('integrity-check', 0)");
+      } finally {
+        store.close();
+      }
+    } finally {
+      cleanup();
+    }
+  }, 120_000);
+
+  it('a copy short of what the snapshot announced installs nothing (the first sync then pulls page by page)', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const snapshot = join(dir, 'snapshot.sqlite');
+      const built = spawnSync(process.execPath, ['--import', 'tsx', FIXTURE, 'build', snapshot, '2000'], { encoding: 'utf8' });
+      expect(built.status, built.stderr).toBe(0);
+      expect(checkSnapshotFile(snapshot, { storeSchemaVersion: LATEST_VERSION, cases: 2000, orders: 0, history: 0 })).toEqual({ ok: true, cases: 2000 });
+      expect(checkSnapshotFile(snapshot, { storeSchemaVersion: LATEST_VERSION, cases: 2000, orders: 5, history: 0 })).toEqual({
+        ok: false,
+        reason: '0 rows in orders, the manifest says 5',
+      });
+      const store = openStore({ file: join(dir, 'hotline.sqlite'), workstation: 'W001' });
+      try {
+        store.db
+          .prepare("INSERT INTO sync_accounts (username, account_id, display_name, role, client_id, created_at) VALUES ('op001', 1, 'op001', 'operator', 'c1', 0)")
+          .run();
+        store.saveIntake(intake({ content: '本机登记的来电' }), 'op001');
+        expect(() => installSnapshot(store.db, snapshot, { clientId: 'c1', cursor: '9', expect: { cases: 2001, orders: 0, history: 0 } })).toThrow(
+          'the copy holds 2000 rows of cases, the snapshot announced 2001',
+        );
+        // rolled back: the local case alone, no cursor, and the store as usable as before
+        expect(store.db.prepare('SELECT content FROM cases').pluck().all()).toEqual(['本机登记的来电']);
+        expect(store.db.prepare("SELECT cursor FROM sync_accounts WHERE client_id = 'c1'").pluck().get()).toBeNull();
+        expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+        expect(installSnapshot(store.db, snapshot, { clientId: 'c1', cursor: '9', expect: { cases: 2000, orders: 0, history: 0 } })).toMatchObject({
+          cases: 2001,
+          keptLocal: 1,
+        });
       } finally {
         store.close();
       }

@@ -87,20 +87,33 @@ export async function buildSnapshot(opts: BuildSnapshotOptions): Promise<BuiltSn
       DELETE FROM sync_rejections; DELETE FROM order_acked; DELETE FROM units_cache; DELETE FROM dispatch_rules_cache;
       DELETE FROM meta; DELETE FROM categories; DELETE FROM regions;`);
     db.pragma('optimize');
-    // checked once, here: a workstation then checks that its download is this very file (sha256)
-    // instead of reading the whole file again
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    // one self-contained file: everything checkpointed into it, no WAL left beside it
+    const mode = db.pragma('journal_mode = DELETE', { simple: true }) as string;
+    if (mode !== 'delete') throw new Error(`the snapshot being built could not leave WAL mode (journal_mode ${mode})`);
+    // checked once, here, on the file as it will be served: a workstation then checks that its
+    // download is this very file (sha256) instead of reading the whole file again
     const check = db.pragma('quick_check', { simple: true }) as string;
     if (check !== 'ok') throw new Error(`the snapshot being built fails quick_check: ${check}`);
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    // one self-contained file
-    db.pragma('journal_mode = DELETE');
   } catch (e) {
     db.close();
     for (const f of [work, `${work}-wal`, `${work}-shm`, `${work}.search-load`]) rmSync(f, { force: true });
     throw e;
   }
   const count = (sql: string) => db.prepare(sql).pluck().get() as number;
-  const counts = { cases: count('SELECT count(*) FROM cases'), orders: count('SELECT count(*) FROM orders'), history: count('SELECT count(*) FROM order_history') };
+  // counted on the tables themselves (NOT INDEXED), as the workstation counts them: an index's
+  // count could announce rows the table does not hold
+  const counts = {
+    cases: count('SELECT count(*) FROM cases NOT INDEXED'),
+    orders: count('SELECT count(*) FROM orders NOT INDEXED'),
+    history: count('SELECT count(*) FROM order_history NOT INDEXED'),
+  };
+  const indexed = count('SELECT count(*) FROM cases INDEXED BY cases_by_uuid');
+  if (indexed !== counts.cases) {
+    db.close();
+    for (const f of [work, `${work}-wal`, `${work}-shm`]) rmSync(f, { force: true });
+    throw new Error(`the snapshot being built holds ${counts.cases} cases but its uuid index ${indexed}`);
+  }
   db.close();
   if (cursor === null) throw new Error('the server answered no page');
   const sha256 = await sha256File(work);

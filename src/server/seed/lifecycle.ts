@@ -362,12 +362,17 @@ export class OrderSimulator {
     const street = this.o.streets.get(input.regionCode);
     if (this.unitKind.get(suggested) === 'district' && street && target - t > 8 * HOUR && r.chance(p.subdispatchShare)) {
       const tPass = t + this.between(20 * MIN, 3 * HOUR);
-      act('subdispatch', lead, { unitId: street, note: '请街道核实处理，按时反馈。' }, tPass);
-      const tStreetSign = tPass + this.between(10 * MIN, 3 * HOUR);
-      act('sign', this.unitActor(street), { note: '' }, tStreetSign);
-      const tStreetReply = tStreetSign + this.between(0.3, 0.8) * Math.max(MIN, target - tStreetSign - HOUR);
-      act('reply', this.unitActor(street), this.replyArgs(true), tStreetReply);
-      t = tStreetReply;
+      // 下派 only while the district's own deadline has not passed: the table refuses it after
+      // (subdispatch_beyond_parent_deadline), which stopped the seed for an order answered late
+      // whose pass-on fell after its deadline. Other draws are unchanged, so seeds stay the same.
+      if (tPass < deadline) {
+        act('subdispatch', lead, { unitId: street, note: '请街道核实处理，按时反馈。' }, tPass);
+        const tStreetSign = tPass + this.between(10 * MIN, 3 * HOUR);
+        act('sign', this.unitActor(street), { note: '' }, tStreetSign);
+        const tStreetReply = tStreetSign + this.between(0.3, 0.8) * Math.max(MIN, target - tStreetSign - HOUR);
+        act('reply', this.unitActor(street), this.replyArgs(true), tStreetReply);
+        t = tStreetReply;
+      }
     }
     act('reply', lead, this.replyArgs(), Math.max(target, t + MIN));
     t = Math.max(target, t + MIN);

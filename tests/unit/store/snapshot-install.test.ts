@@ -19,6 +19,21 @@ import { intake, tempDir } from './helpers';
 const FIXTURE = join(import.meta.dirname, 'fixtures/snapshot-installer.ts');
 const CASES = 60_000;
 
+/** A plain snapshot of `cases` cases in `dir`, as the centre builds one (the fixture, in its own process). */
+function buildSnapshot(dir: string, cases: number): string {
+  const snapshot = join(dir, 'snapshot.sqlite');
+  const built = spawnSync(process.execPath, ['--import', 'tsx', FIXTURE, 'build', snapshot, String(cases)], { encoding: 'utf8' });
+  expect(built.status, built.stderr).toBe(0);
+  return snapshot;
+}
+
+/** The signed-in account whose client id (c1) the install sets the cursor of. */
+function addAccount(store: ReturnType<typeof openStore>): void {
+  store.db
+    .prepare("INSERT INTO sync_accounts (username, account_id, display_name, role, client_id, created_at) VALUES ('op001', 1, 'op001', 'operator', 'c1', 0)")
+    .run();
+}
+
 /** Runs the installer and SIGKILLs it once the store file has grown by `grownBy` bytes. */
 function killMidInstall(store: string, snapshot: string, grownBy: number): Promise<{ killed: boolean; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -47,9 +62,7 @@ describe('snapshot install, killed half way', () => {
   it('rolls back at the next open: the store is intact, in WAL mode, with its local case; installing again works', async () => {
     const { dir, cleanup } = tempDir();
     try {
-      const snapshot = join(dir, 'snapshot.sqlite');
-      const built = spawnSync(process.execPath, ['--import', 'tsx', FIXTURE, 'build', snapshot, String(CASES)], { encoding: 'utf8' });
-      expect(built.status, built.stderr).toBe(0);
+      const snapshot = buildSnapshot(dir, CASES);
       const file = join(dir, 'hotline.sqlite');
       const run = await killMidInstall(file, snapshot, 4 << 20);
       // the kill must have landed inside the install, or this test shows nothing
@@ -84,16 +97,12 @@ describe('snapshot install, killed half way', () => {
   it('into a store already searched: later cases are indexed and found with the snapshot\'s', () => {
     const { dir, cleanup } = tempDir();
     try {
-      const snapshot = join(dir, 'snapshot.sqlite');
-      const built = spawnSync(process.execPath, ['--import', 'tsx', FIXTURE, 'build', snapshot, '3000'], { encoding: 'utf8' });
-      expect(built.status, built.stderr).toBe(0);
+      const snapshot = buildSnapshot(dir, 3000);
       const store = openStore({ file: join(dir, 'hotline.sqlite'), workstation: 'W001' });
       try {
-        store.db
-          .prepare("INSERT INTO sync_accounts (username, account_id, display_name, role, client_id, created_at) VALUES ('op001', 1, 'op001', 'operator', 'c1', 0)")
-          .run();
+        addAccount(store);
         store.saveIntake(intake({ content: '首次同步前登记的路灯不亮' }), 'op001');
-        // the operator searches while the first sync runs: the search index's structure is now cached
+        // the operator searches while the first sync runs
         expect(store.search('路灯不亮', 50).results).toHaveLength(1);
         expect(installSnapshot(store.db, snapshot, { clientId: 'c1', cursor: '1' })).toMatchObject({ cases: 3001, keptLocal: 1 });
         store.saveIntake(intake({ content: '首次同步后登记的井盖缺失' }), 'op001');
@@ -113,9 +122,7 @@ describe('snapshot install, killed half way', () => {
   it('a copy short of what the snapshot announced installs nothing (the first sync then pulls page by page)', () => {
     const { dir, cleanup } = tempDir();
     try {
-      const snapshot = join(dir, 'snapshot.sqlite');
-      const built = spawnSync(process.execPath, ['--import', 'tsx', FIXTURE, 'build', snapshot, '2000'], { encoding: 'utf8' });
-      expect(built.status, built.stderr).toBe(0);
+      const snapshot = buildSnapshot(dir, 2000);
       expect(checkSnapshotFile(snapshot, { storeSchemaVersion: LATEST_VERSION, cases: 2000, orders: 0, history: 0 })).toEqual({ ok: true, cases: 2000 });
       expect(checkSnapshotFile(snapshot, { storeSchemaVersion: LATEST_VERSION, cases: 2000, orders: 5, history: 0 })).toEqual({
         ok: false,
@@ -123,9 +130,7 @@ describe('snapshot install, killed half way', () => {
       });
       const store = openStore({ file: join(dir, 'hotline.sqlite'), workstation: 'W001' });
       try {
-        store.db
-          .prepare("INSERT INTO sync_accounts (username, account_id, display_name, role, client_id, created_at) VALUES ('op001', 1, 'op001', 'operator', 'c1', 0)")
-          .run();
+        addAccount(store);
         store.saveIntake(intake({ content: '本机登记的来电' }), 'op001');
         expect(() => installSnapshot(store.db, snapshot, { clientId: 'c1', cursor: '9', expect: { cases: 2001, orders: 0, history: 0 } })).toThrow(
           'the copy holds 2000 rows of cases, the snapshot announced 2001',

@@ -25,7 +25,7 @@
  * watermark need indexing again.
  */
 import { createRequire } from 'node:module';
-import { existsSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { keyOf, openKeyed, type Db } from './db';
 import { STORE_CIPHER, type StoreKey } from './key';
@@ -205,6 +205,13 @@ export function startBulkIndex(storeDb: Db, sideFile: string, opts: BulkIndexOpt
   const durable = opts.durable === true;
   if (!durable) removeSideIndex(sideFile);
   const ddl = storeDb.prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'case_search'").get()!.sql;
+  // it holds the cases' words (names, addresses): created 0600 before SQLite would create it
+  // 0644 under the usual umask (its -wal takes the file's mode)
+  try {
+    closeSync(openSync(sideFile, 'wx', 0o600));
+  } catch {
+    // exists already (a resumed load), or the worker reports why it cannot be opened
+  }
   const state = new Int32Array(new SharedArrayBuffer(3 * 4));
   const error = new SharedArrayBuffer(4096);
   const worker = new Worker(WORKER_SOURCE, {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../../src/main/store/store';
 import { createSyncStore } from '../../../src/main/store/sync-store';
@@ -162,6 +162,8 @@ describe('a workstation process killed during sync', () => {
     const killed = await runChild({ ...base, dieAt: { step: 'pull:applied', occurrence: 3 } });
     expect(killed.signal).toBe('SIGKILL');
     expect(killed.progress.map((p) => p.loaded)).toEqual([2, 4, 6]);
+    // the side search index it left holds the cases' words: private like the store
+    expect(statSync(`${file}.search-load`).mode & 0o777).toBe(0o600);
 
     const resumed = await runChild({ ...base, dieAt: null });
     expect(resumed).toMatchObject({ code: 0, stderr: '' });

@@ -52,7 +52,7 @@ export type SnapshotCheck = { ok: true; cases: number } | { ok: false; reason: s
  * A downloaded file, before it goes anywhere near the store: a SQLite file of this app's schema
  * version, carrying no workstation's state, with the cases the manifest announced. Its pages are
  * not read through again (quick_check: 7 s of a 1,000,000-case first sync): the builder ran
- * quick_check on this file, and the download matched its sha256, so these are the checked bytes.
+ * integrity_check on this file, and the download matched its sha256, so these are the checked bytes.
  */
 /** rows of a table counted on its own b-tree, not on an index (an index can hold rows its table lost) */
 const tableRows = (db: Db, table: string): number => db.prepare(`SELECT count(*) FROM ${table} NOT INDEXED`).pluck().get() as number;

@@ -93,8 +93,7 @@ export async function buildSnapshot(opts: BuildSnapshotOptions): Promise<BuiltSn
     if (mode !== 'delete') throw new Error(`the snapshot being built could not leave WAL mode (journal_mode ${mode})`);
     // checked once, here, on the file as it will be served: a workstation then checks that its
     // download is this very file (sha256) instead of reading the whole file again. integrity_check,
-    // not quick_check: it also checks every index against its table (a 1,000,000-case build with
-    // orders installed as a store whose count(*) saw 836,665 cases while its table held them all)
+    // not quick_check: it also checks every index against its table (offline, once per build)
     const problems = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
     if (problems.join() !== 'ok') throw new Error(`the snapshot being built fails integrity_check: ${problems.slice(0, 5).join('; ')}`);
   } catch (e) {

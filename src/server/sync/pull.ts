@@ -62,8 +62,8 @@ const CASE_JSON = `json_build_object(
     'order', (SELECT o.snapshot FROM work_orders o WHERE o.case_id = c.id),
     'history', (SELECT coalesce(json_agg(h.entry ORDER BY h.seq), '[]'::json) FROM order_history h WHERE h.case_id = c.id))`;
 
-/** the window: created in it, or of a phone number that called in it */
-const IN_WINDOW = '(c.created_at >= $2 OR EXISTS (SELECT 1 FROM cases w WHERE w.phone = c.phone AND w.created_at >= $2))';
+/** the window: created in it, or of a phone number that called in it ($2: the window's start) */
+export const IN_WINDOW = '(c.created_at >= $2 OR EXISTS (SELECT 1 FROM cases w WHERE w.phone = c.phone AND w.created_at >= $2))';
 
 interface PageRow {
   rows: number;

@@ -48,7 +48,22 @@ const levels = `ARRAY[${SATISFIED_LEVELS.map((l) => `'${l}'`).join(', ')}]::text
 
 /** The facts of every case that `where` (on cases c) selects. */
 export function factsSql(where: string): string {
+  // the history of the chosen cases aggregated in one pass, then joined: a per-case (lateral)
+  // subquery was planned as a scan of order_history per case while the table's statistics still
+  // said it was small (10,000 dispatches pushed into a fresh table: 1.7 s a batch instead of 0.02)
   return `
+  WITH hist AS (
+    SELECT e.case_id,
+      (array_agg(e.entry #>> '{actor,unitId}' ORDER BY e.seq DESC) FILTER (WHERE e.entry ->> 'action' = 'return'))[1] AS returned_unit,
+      bool_or(e.entry ->> 'action' = 'review' AND e.entry #>> '{details,decision}' = 'send_back') AS sent_back,
+      bool_or(e.entry ->> 'action' = 'link_call') AS repeat_called,
+      bool_or(e.entry ->> 'action' = 'follow_up' AND e.entry #>> '{details,result}' = 'rehandle') AS rehandled,
+      bool_or(e.entry ->> 'action' = 'follow_up' AND e.entry #>> '{details,outcome}' = 'reached') AS followed_up,
+      (array_agg(coalesce((e.entry #>> '{details,satisfied}')::boolean, (e.entry #>> '{details,satisfaction}') = ANY(${levels})) ORDER BY e.seq DESC)
+        FILTER (WHERE e.entry ->> 'action' = 'follow_up' AND e.entry #>> '{details,outcome}' = 'reached'
+                AND (e.entry #>> '{details,satisfied}' IS NOT NULL OR e.entry #>> '{details,satisfaction}' IS NOT NULL)))[1] AS satisfied
+    FROM order_history e WHERE e.case_id IN (SELECT c.id FROM cases c WHERE ${where})
+    GROUP BY e.case_id)
   SELECT c.id AS case_id,
     ${dayExpr('c.created_at')} AS rday,
     c.channel, c.category_code AS category, left(c.region_code, 6) AS region,
@@ -72,18 +87,7 @@ export function factsSql(where: string): string {
     coalesce(h.satisfied, false) AS satisfied
   FROM cases c
   LEFT JOIN work_orders w ON w.case_id = c.id
-  LEFT JOIN LATERAL (
-    SELECT
-      (array_agg(e.entry #>> '{actor,unitId}' ORDER BY e.seq DESC) FILTER (WHERE e.entry ->> 'action' = 'return'))[1] AS returned_unit,
-      bool_or(e.entry ->> 'action' = 'review' AND e.entry #>> '{details,decision}' = 'send_back') AS sent_back,
-      bool_or(e.entry ->> 'action' = 'link_call') AS repeat_called,
-      bool_or(e.entry ->> 'action' = 'follow_up' AND e.entry #>> '{details,result}' = 'rehandle') AS rehandled,
-      bool_or(e.entry ->> 'action' = 'follow_up' AND e.entry #>> '{details,outcome}' = 'reached') AS followed_up,
-      (array_agg(coalesce((e.entry #>> '{details,satisfied}')::boolean, (e.entry #>> '{details,satisfaction}') = ANY(${levels})) ORDER BY e.seq DESC)
-        FILTER (WHERE e.entry ->> 'action' = 'follow_up' AND e.entry #>> '{details,outcome}' = 'reached'
-                AND (e.entry #>> '{details,satisfied}' IS NOT NULL OR e.entry #>> '{details,satisfaction}' IS NOT NULL)))[1] AS satisfied
-    FROM order_history e WHERE e.case_id = c.id
-  ) h ON w.case_id IS NOT NULL
+  LEFT JOIN hist h ON h.case_id = c.id AND w.case_id IS NOT NULL
   WHERE ${where}`;
 }
 

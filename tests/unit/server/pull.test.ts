@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SYNC_SCHEMA_VERSION, type CaseChange } from '../../../src/shared/sync';
-import { BACKENDS, caseArgs, DAY, mutations, newPhone, pullAll, pushBody, serverPerSuite, startServer, workstation, type TestDb, type TestServer } from './helpers';
+import { CaseJsonCache, pullCacheOf, pullForSnapshot } from '../../../src/server/sync/pull';
+import { BACKENDS, caseArgs, DAY, directCaseArgs, mutations, newPhone, pullAll, pushBody, serverPerSuite, startServer, workstation, type TestDb, type TestServer } from './helpers';
 
 describe.each(BACKENDS)('pull on $name', (backend) => {
   let t: TestDb;
@@ -176,5 +177,90 @@ describe.each(BACKENDS)('pull on $name', (backend) => {
     expect(got.contacts[0]!.content).toBe(tricky);
     expect(typeof got.createdAt).toBe('number');
     expect(typeof got.version).toBe('number');
+  });
+
+  it("serves a floor keeping up from the process's cache: every page the same as one the database builds whole", async () => {
+    const [row] = await t.db.query<{ value: string }>("SELECT value FROM server_settings WHERE key = 'server_id'");
+    const whole = (cursor: string | null, limit: number) =>
+      pullForSnapshot({ db: t.db, now: s.clock.now, serverId: row!.value, windowDays: 365 }, cursor, limit).then((p) => JSON.parse(p.json));
+    const sup = await s.account('supervisor');
+    await t.db.query(`INSERT INTO units (code, name, kind, parent_code) VALUES ('PC', '缓存测试单位', 'department', NULL) ON CONFLICT DO NOTHING`);
+    const floor = await Promise.all([workstation(s), workstation(s), workstation(s)]);
+    const cursors = await Promise.all(floor.map(async (ws) => (await pullAll(s, ws)).cursor));
+    let earlier: string | null = null;
+    for (let round = 0; round < 6; round++) {
+      // new cases from two workstations, and an order changed by the centre (a new version of an older case)
+      const logged = [caseArgs(), caseArgs(), directCaseArgs()];
+      await s.call('POST', '/api/push', pushBody(floor[round % 3]!, mutations(floor[round % 3]!, logged.slice(0, 2))), floor[round % 3]!.token);
+      await s.call('POST', '/api/push', pushBody(floor[(round + 1) % 3]!, mutations(floor[(round + 1) % 3]!, logged.slice(2))), floor[(round + 1) % 3]!.token);
+      if (earlier) {
+        const res = await s.call('POST', `/api/orders/${earlier}/actions`, { action: 'dispatch', args: { leadUnitId: 'PC' }, expectedVersion: 0 }, sup.token);
+        expect(res.status).toBe(200);
+      }
+      earlier = logged[1]!.case.uuid;
+      for (const [i, ws] of floor.entries()) {
+        // small pages (2) so that a pull spans several, each compared with the page built whole
+        for (;;) {
+          const res = await pull(ws, cursors[i]!, 2);
+          expect(res.status).toBe(200);
+          const reference = await whole(cursors[i]!, 2);
+          expect(res.body.changes).toEqual(reference.changes);
+          expect(res.body.cursor).toBe(reference.cursor);
+          expect(res.body.more).toBe(reference.more);
+          cursors[i] = res.body.cursor;
+          if (!res.body.more) break;
+        }
+      }
+    }
+    const cache = pullCacheOf(t.db);
+    const head = Number(cursors[0]!.split('.')[1]);
+    expect(cursors.every((c) => c === cursors[0])).toBe(true);
+    expect(cache.size).toBeGreaterThan(0);
+    expect(cache.coveredThrough(head - 1)).toBe(head);
+  });
+
+  it('reads a page whole again when a version the cache claims to cover is not in it', async () => {
+    const ws = await workstation(s);
+    const { cursor } = await pullAll(s, ws);
+    const since = Number(cursor.split('.')[1]);
+    const args = caseArgs();
+    await s.call('POST', '/api/push', pushBody(ws, mutations(ws, [args])), ws.token);
+    // a span claimed without its texts (as if evicted between two reads)
+    pullCacheOf(t.db).covered(since, since + 10, []);
+    const res = await pull(ws, cursor);
+    expect(res.status).toBe(200);
+    expect(res.body.changes.map((c: CaseChange) => c.uuid)).toEqual([args.case.uuid]);
+    expect(res.body.changes[0]).toMatchObject({ content: args.case.content, phone: args.case.phone });
+  });
+});
+
+describe('CaseJsonCache', () => {
+  it('merges the spans it covers and answers how far a cursor is covered', () => {
+    const cache = new CaseJsonCache();
+    cache.covered(10, 20, [[12, 'a'], [20, 'b']]);
+    expect(cache.coveredThrough(10)).toBe(20);
+    expect(cache.coveredThrough(15)).toBe(20);
+    expect(cache.coveredThrough(9)).toBe(9);
+    expect(cache.coveredThrough(21)).toBe(21);
+    cache.covered(20, 30, [[25, 'c']]);
+    cache.covered(40, 50, [[45, 'd']]);
+    expect(cache.coveredThrough(12)).toBe(30);
+    expect(cache.coveredThrough(30)).toBe(30);
+    expect(cache.coveredThrough(35)).toBe(35);
+    expect(cache.coveredThrough(40)).toBe(50);
+    cache.covered(5, 45, []);
+    expect(cache.coveredThrough(5)).toBe(50);
+    expect(cache.get(25)).toBe('c');
+  });
+
+  it('drops the oldest versions past its size, and the coverage below them', () => {
+    const cache = new CaseJsonCache(8);
+    cache.covered(0, 10, Array.from({ length: 10 }, (_, i) => [i + 1, `t${i + 1}`] as [number, string]));
+    // down to three quarters of 8: versions 5…10 stay
+    expect(cache.size).toBe(6);
+    expect(cache.get(4)).toBeUndefined();
+    expect(cache.get(5)).toBe('t5');
+    expect(cache.coveredThrough(2)).toBe(2);
+    expect(cache.coveredThrough(4)).toBe(10);
   });
 });

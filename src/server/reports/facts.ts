@@ -156,7 +156,8 @@ export async function refreshReport(tx: Queryable, caseIds: readonly number[]): 
 
 /** Stores the facts of cases never counted (the seed, the migration) and adds them to the rollup. */
 export async function insertFacts(tx: Queryable, where: string, params: unknown[]): Promise<void> {
-  await tx.query(insertFactsSql(where), params);
+  // a fixed set of texts (the callers' where clauses): planned once per connection
+  await tx.query(insertFactsSql(where), params, { prepared: true });
 }
 
 export const insertFactsSql = (where: string): string =>

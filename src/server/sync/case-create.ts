@@ -90,6 +90,7 @@ async function historyComingBack(ctx: PrepareContext, fresh: Item[], seen: Set<s
        AND NOT EXISTS (SELECT 1 FROM cases w WHERE w.phone = o.phone AND w.created_at >= $2)
      ORDER BY id`,
     [phones, windowStart],
+    { prepared: true },
   );
   return old.map((r) => r.id);
 }
@@ -119,6 +120,7 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
       `SELECT 'case' AS t, uuid::text AS uuid FROM cases WHERE uuid = ANY($1::uuid[])
        UNION ALL SELECT 'contact', uuid::text FROM contacts WHERE uuid = ANY($2::uuid[])`,
       [batch.map((m) => m.args.case.uuid), batch.map((m) => m.args.contact.uuid)],
+      { prepared: true },
     );
     const cases = new Set([...seen.cases, ...rows.filter((r) => r.t === 'case').map((r) => r.uuid)]);
     const contacts = new Set([...seen.contacts, ...rows.filter((r) => r.t === 'contact').map((r) => r.uuid)]);
@@ -179,6 +181,7 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
          JOIN ins ON ins.uuid = u.case_uuid)
        SELECT id FROM ins`,
       [...insertCases.params, ...contactCols.map(([, , get]) => rows.map(get))],
+      { prepared: true },
     );
     // a 转办 case gets its work order, waiting in 待派单; a sampled 直接答复 one waiting in 待回访
     // (src/server/workorders/service.ts)

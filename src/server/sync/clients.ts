@@ -37,6 +37,7 @@ export async function requireClient(
     `SELECT account_id AS "accountId", last_mutation_id AS "lastMutationId" FROM clients WHERE client_id = $1
      ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
     [clientId],
+    { prepared: true },
   );
   if (!row) {
     throw new HttpError(403, 'client_not_registered', `client id ${clientId} is not registered: POST /api/clients/register first`);

@@ -26,6 +26,7 @@ export async function allocateOfficialNos(tx: Queryable, prefix: string, day: st
      ON CONFLICT (day) DO UPDATE SET last = official_no_days.last + EXCLUDED.last
      RETURNING last`,
     [day, n],
+    { prepared: true },
   );
   const first = row!.last - n + 1;
   return Array.from({ length: n }, (_, i) => formatOfficialNo(prefix, day, first + i));

@@ -245,6 +245,8 @@ async function readPage(
           AND r.version <= CASE WHEN cur.more THEN cur.last ELSE cur.head END) AS rejections
      FROM cur`,
     [since, windowStart, limit, client?.clientId ?? null, client?.accountId ?? null, ...(cache ? [through] : [])],
+    // every pull, every few seconds from every workstation: planned once per connection
+    { prepared: true },
   );
   const p = page!;
   if (client) {

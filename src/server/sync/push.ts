@@ -137,7 +137,7 @@ async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promi
       if (handler.prepare) run.prepared = await handler.prepare(prepareCtx, run.items);
     }
     // the client row is locked since requireClient: its new lastMutationId commits with the rest
-    await tx.query('UPDATE clients SET last_mutation_id = $1, last_push_at = now() WHERE client_id = $2', [batchLast, clientId]);
+    await tx.query('UPDATE clients SET last_mutation_id = $1, last_push_at = now() WHERE client_id = $2', [batchLast, clientId], { prepared: true });
 
     // from here to COMMIT, pushes (of every process) run one at a time: only writes below
     const versions = await lockHead(tx);

@@ -19,7 +19,7 @@ export interface VersionAllocator {
 }
 
 export async function lockHead(tx: Queryable): Promise<VersionAllocator> {
-  const [row] = await tx.query<{ version: number }>('SELECT version FROM sync_head FOR UPDATE');
+  const [row] = await tx.query<{ version: number }>('SELECT version FROM sync_head FOR UPDATE', [], { prepared: true });
   if (!row) throw new Error('sync_head row missing: the database was not migrated');
   const start = row.version;
   let head = start;
@@ -30,7 +30,7 @@ export async function lockHead(tx: Queryable): Promise<VersionAllocator> {
       return first;
     },
     async save() {
-      if (head !== start) await tx.query('UPDATE sync_head SET version = $1', [head]);
+      if (head !== start) await tx.query('UPDATE sync_head SET version = $1', [head], { prepared: true });
     },
   };
 }

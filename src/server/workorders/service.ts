@@ -215,6 +215,7 @@ export async function createOrders(
         dispatch.map((c) => c.uuid),
         dispatch.map((c) => jsonbText(newWorkOrder({ id: c.uuid, urgency: c.urgency, categoryCode: c.categoryCode }))),
       ],
+      { prepared: true },
     );
   }
   if (sampled.length > 0) {

@@ -159,11 +159,13 @@ async function runOne(
   });
 
   // the same queries as the LIKE scan a naive implementation would run; it reads every row,
-  // so only a subset (every fifth query) is timed
+  // so only a subset (every fifth query) is timed. Ordered as search orders (newest first, then
+  // the higher id): cases logged in the same millisecond, as intake_save writes them into a
+  // reused store, would otherwise compare as different results
   const likeQueries = queries.filter((_, i) => i % 5 === 0);
   const like = store.db.prepare<[string, string, string, string], { id: number }>(`
     SELECT id FROM cases WHERE content LIKE ? OR address LIKE ? OR caller_name LIKE ? OR answer LIKE ?
-    ORDER BY created_at DESC LIMIT 50`);
+    ORDER BY created_at DESC, id DESC LIMIT 50`);
   const likeIds: number[][] = [];
   const likeTimes = timeEach(likeQueries, (q) => {
     const p = `%${q}%`;

@@ -128,15 +128,17 @@ async function startUpdates(ctx: AppContext): Promise<void> {
   }
 }
 
-function shutdown(): void {
+/** resolves once the store is closed and the data folder released (a first sync's index worker stopped) */
+function shutdown(): Promise<void> {
   updates?.stop();
   updates = null;
   void telephony?.close();
   telephony = null;
   if (networkWatch) clearInterval(networkWatch);
   networkWatch = null;
-  context?.close();
+  const closed = context?.close() ?? Promise.resolve();
   context = null;
+  return closed;
 }
 
 function createWindow(): void {
@@ -212,9 +214,15 @@ if (!app.requestSingleInstanceLock()) {
     void startPhone(context);
     void startUpdates(context);
   });
-  app.on('before-quit', shutdown);
-  app.on('window-all-closed', () => {
-    shutdown();
-    app.quit();
+  // quitting waits (milliseconds) for the store to close and the data folder to be released
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    void shutdown().finally(() => {
+      closed = true;
+      app.quit();
+    });
   });
+  app.on('window-all-closed', () => app.quit());
 }

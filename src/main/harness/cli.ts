@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     stopping = true;
     await telephony.close();
     await harness.close();
-    app.close();
+    await app.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);

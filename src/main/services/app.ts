@@ -38,8 +38,11 @@ export interface AppContext {
   updates: UpdateHandle | null;
   /** the masked, rotating log in <data dir>/logs (src/main/log.ts) */
   log: MainLog;
-  /** stops the sync job (aborting its request in flight) and closes the store */
-  close(): void;
+  /**
+   * stops the sync job (aborting its request in flight) and backups, closes the store; resolves
+   * once nothing of this process writes in the data folder and it is released
+   */
+  close(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -152,9 +155,10 @@ export function startApp(opts: StartOptions): AppContext {
     close: () => {
       log.info('stopping');
       backups?.stop();
-      sync.stop();
+      const stopped = sync.stop();
       store.close();
-      releaseStore();
+      // the data folder is released once nothing of this process writes in it any more
+      return stopped.finally(releaseStore);
     },
   };
   return ctx;

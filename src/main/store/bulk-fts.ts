@@ -162,6 +162,11 @@ export interface BulkIndexBuilder {
   finishInto(db: Db): number;
   /** stops the worker and removes its file, after a failure */
   abort(): void;
+  /**
+   * the process is closing: stops the worker and keeps its file (a durable one is resumed by the
+   * next start); resolves once the worker has exited and no longer writes the file
+   */
+  stop(): Promise<void>;
 }
 
 export interface BulkIndexOptions {
@@ -320,6 +325,10 @@ export function startBulkIndex(storeDb: Db, sideFile: string, opts: BulkIndexOpt
     abort() {
       void worker.terminate();
       removeSideIndex(sideFile);
+    },
+
+    async stop() {
+      await worker.terminate();
     },
   };
 }

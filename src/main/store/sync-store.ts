@@ -773,6 +773,16 @@ export function createSyncStore(db: Db, opts: SyncStoreOptions) {
         })
         .immediate();
     },
+    /**
+     * The process is closing: a first sync's search-index worker stops and keeps its side file,
+     * which the next start resumes from (as after a kill). Resolves once the worker no longer
+     * writes, so the data folder can be released (or, in tests, removed).
+     */
+    async stop(): Promise<void> {
+      const live = loadIndex;
+      loadIndex = null;
+      await live?.stop();
+    },
     /** The load is over (done, failed, or interrupted by a crash): indexes back, callers derived — one transaction. */
     finishInitialLoad(): void {
       const live = loadIndex;

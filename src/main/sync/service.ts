@@ -46,7 +46,8 @@ export interface SyncService {
   kick(): void;
   /** after sleep or a network change */
   resume(): void;
-  stop(): void;
+  /** stops for good; resolves once nothing started here still writes (a first sync's index worker) */
+  stop(): Promise<void>;
 }
 
 const DISABLED: Omit<SyncStatus, 'pending'> = {
@@ -86,6 +87,9 @@ export function startSync(opts: SyncServiceOptions): SyncService {
     status: () => job?.status() ?? { ...DISABLED, pending: store.pendingCount() },
     kick: () => job?.kick(),
     resume: () => job?.resume(),
-    stop: () => job?.stop(),
+    stop: async () => {
+      job?.stop();
+      await store.stop();
+    },
   };
 }

@@ -26,8 +26,8 @@ beforeAll(() => {
   // the usual desktop umask, under which SQLite and mkdir made everything world-readable
   oldUmask = process.umask(0o022);
 });
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   app = null;
 });
 afterAll(() => {
@@ -63,10 +63,10 @@ describe.skipIf(!posix)('workstation data folder modes (POSIX)', () => {
     }
   });
 
-  it('keeps the -wal and -shm files SQLite creates again after a restart 0600', () => {
+  it('keeps the -wal and -shm files SQLite creates again after a restart 0600', async () => {
     const dataDir = join(root, 'restart');
     start(dataDir);
-    app!.close();
+    await app!.close();
     app = null;
     // a clean close checkpoints and deletes the WAL: the next start creates it anew
     expect(existsSync(join(dataDir, `${STORE_FILE}-wal`))).toBe(false);
@@ -75,7 +75,7 @@ describe.skipIf(!posix)('workstation data folder modes (POSIX)', () => {
     for (const suffix of ['-wal', '-shm']) expect(mode(join(dataDir, STORE_FILE + suffix)).toString(8)).toBe('600');
   });
 
-  it('narrows a folder and files left open to others by an older version, and says so', () => {
+  it('narrows a folder and files left open to others by an older version, and says so', async () => {
     const dataDir = join(root, 'old');
     start(dataDir);
     logOneCase(app!);
@@ -83,7 +83,7 @@ describe.skipIf(!posix)('workstation data folder modes (POSIX)', () => {
     writeFileSync(join(dataDir, 'config.json'), '{"locale":"en"}');
     chmodSync(dataDir, 0o755);
     for (const f of [STORE_FILE, `${STORE_FILE}-wal`, `${STORE_FILE}-shm`, 'config.json']) chmodSync(join(dataDir, f), 0o644);
-    app!.close();
+    await app!.close();
     app = null;
 
     const warnings: string[] = [];

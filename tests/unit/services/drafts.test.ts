@@ -22,8 +22,8 @@ const draft = (content: string): IntakeDraft => IntakeDraft.parse({ phone: '1380
 beforeAll(async () => {
   server = await startTestServer(clock);
 });
-afterEach(() => {
-  for (const ws of open.splice(0)) ws.close();
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((ws) => ws.close()));
 });
 afterAll(async () => {
   await server.close();

@@ -24,8 +24,8 @@ beforeAll(async () => {
   server = await startTestServer(clock);
   proxy = await startFaultProxy(server.url);
 });
-afterEach(() => {
-  for (const ws of open.splice(0)) ws.close();
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((ws) => ws.close()));
   proxy.down = false;
 });
 afterAll(async () => {
@@ -269,7 +269,7 @@ describe('cases logged before anyone signed in (standalone)', () => {
       const file = join(own, 'ws.sqlite');
       const standalone = workstation({ serverUrl: null, file });
       const logged = [await standalone.log(), await standalone.log(), await standalone.log()];
-      standalone.close();
+      await standalone.close();
       open.pop();
 
       const first = await server.account();

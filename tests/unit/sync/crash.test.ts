@@ -3,11 +3,13 @@
  * itself exactly there, mid-transaction for 'pull:applying'), then started again on the same
  * file: no case lost, none duplicated, and the workstation converges to the server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../../src/main/store/store';
+import { sideIndexWatermark } from '../../../src/main/store/bulk-fts';
+import { keyOf } from '../../../src/main/store/db';
 import { createSyncStore } from '../../../src/main/store/sync-store';
 import type { SyncStep } from '../../../src/main/sync/job';
 import { Clock, startTestServer, tempDir, type TestServer } from './helpers';
@@ -221,6 +223,27 @@ describe('a workstation process killed during sync', () => {
       expect(store.db.prepare('SELECT id FROM case_search_docsize WHERE id > 0 ORDER BY id').pluck().all()).toEqual(ids);
       const some = store.db.prepare('SELECT id, content FROM cases ORDER BY id DESC LIMIT 1').get() as { id: number; content: string };
       expect(store.search(some.content, 50).results.map((r) => r.id)).toContain(some.id);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('a workstation closed during a first sync', () => {
+  it('stops the search-index worker before its stop resolves, and keeps the side file for the next start', async () => {
+    const file = join(dir, 'closing.sqlite');
+    const side = `${file}.search-load`;
+    const store = openStore({ file, workstation: 'W015' });
+    try {
+      const sync = createSyncStore(store.db, { now: Date.now });
+      expect(sync.beginInitialLoad()).toBe(true);
+      // while its worker runs, the side file is the worker's alone (locking_mode EXCLUSIVE)
+      await vi.waitFor(() => expect(statSync(`${side}-wal`).size).toBeGreaterThan(0), { timeout: 10_000 });
+      expect(sideIndexWatermark(side, keyOf(store.db))).toBeNull();
+      await sync.stop();
+      // the worker is gone: the file is readable, with its watermark, for the load to resume from
+      expect(sideIndexWatermark(side, keyOf(store.db))).toBe(0);
+      expect(statSync(side).mode & 0o777).toBe(0o600);
     } finally {
       store.close();
     }

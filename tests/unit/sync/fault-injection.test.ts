@@ -113,7 +113,7 @@ class Station {
   }
 
   async restart(): Promise<void> {
-    this.ws.close();
+    await this.ws.close();
     this.open();
     this.crashed = false;
     this.counts.restarts++;
@@ -201,7 +201,7 @@ describe('sync under injected faults', () => {
             expect(s.ws.sync.status()).toMatchObject({ pending: 0, rejections: 0, lastError: null });
           }
         } finally {
-          for (const s of stations) s.ws.close();
+          await Promise.all(stations.map((s) => s.ws.close()));
         }
       }),
       { numRuns: Number(process.env.SYNC_FAULT_RUNS ?? 8), endOnFailure: true },

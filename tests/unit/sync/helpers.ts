@@ -117,7 +117,8 @@ export interface TestWorkstation {
   log(i?: number): Promise<string>;
   /** the cases held here: uuid → official number (null until the server gave one) */
   cases(): Map<string, string | null>;
-  close(): void;
+  /** stops sync and closes the store; resolves once nothing of it writes in the folder (a first sync's index worker) */
+  close(): Promise<void>;
 }
 
 export interface WorkstationOptions {
@@ -169,8 +170,9 @@ export function openWorkstation(opts: WorkstationOptions): TestWorkstation {
       return new Map(rows.map((r) => [r.uuid, r.officialNo]));
     },
     close() {
-      sync.stop();
+      const stopped = sync.stop();
       store.close();
+      return stopped;
     },
   };
 }

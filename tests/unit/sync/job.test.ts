@@ -39,8 +39,8 @@ beforeAll(async () => {
   server = await startTestServer(clock);
   proxy = await startFaultProxy(server.url);
 });
-afterEach(() => {
-  for (const ws of open.splice(0)) ws.close();
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((ws) => ws.close()));
   proxy.down = false;
 });
 afterAll(async () => {
@@ -83,7 +83,7 @@ describe('the sync job', () => {
     const syncedAt = clock.now();
     expect(ws.sync.status().lastSuccessAt).toBe(syncedAt);
     const file = ws.file;
-    ws.close();
+    await ws.close();
     open.splice(open.indexOf(ws), 1);
 
     clock.advance(3_600_000);
@@ -100,7 +100,7 @@ describe('the sync job', () => {
     restarted.timers.fireAll();
     await restarted.sync.job!.idle();
     expect(restarted.sync.status().lastSuccessAt).toBe(clock.now());
-    restarted.close();
+    await restarted.close();
     open.splice(open.indexOf(restarted), 1);
     expect(workstation({ file }).sync.status().lastSuccessAt).toBe(clock.now());
   });
@@ -146,7 +146,7 @@ describe('the sync job', () => {
     const before = ws.cases();
     expect([...before.values()].every((no) => no !== null)).toBe(true);
     const file = ws.file;
-    ws.close();
+    await ws.close();
     open.splice(open.indexOf(ws), 1);
 
     const fresh = await startTestServer(clock);

@@ -84,7 +84,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const ws of [a, b, op]) ws?.close();
+  await Promise.all([a, b, op].map((ws) => ws?.close()));
   await proxy?.close();
   await proxyB?.close();
   await server?.close();
@@ -279,7 +279,7 @@ describe('work orders on the workstation', () => {
       await expect(unitWs.call('orders.act', { orderId: uuid, ...dispatchTo('RC') })).rejects.toThrow(/unauthorized/);
       await expect(unitWs.call('orders.queue', { queue: 'pending_dispatch' })).rejects.toThrow(/unauthorized/);
     } finally {
-      unitWs.close();
+      await unitWs.close();
     }
   });
 
@@ -468,7 +468,7 @@ describe('work orders when the server lets operators dispatch', () => {
       expect(await ws.call('sync.rejections', {})).toEqual([]);
       expect((await ws.call('orders.get', { orderId: uuid }))!.order.state).toBe('pending_sign');
     } finally {
-      ws.close();
+      await ws.close();
       await s.close();
       c2();
     }

@@ -18,8 +18,7 @@ beforeAll(async () => {
   await b.call('auth.login', await server.account());
 });
 afterAll(async () => {
-  a.close();
-  b.close();
+  await Promise.all([a.close(), b.close()]);
   await server.close();
   cleanup();
 });
@@ -146,7 +145,7 @@ describe('cases pulled from the centre', () => {
       const phone = [...a.store.db.prepare('SELECT phone FROM contacts').pluck().all()][0] as string;
       expect(c.store.callerHistory(phone)).toMatchObject({ known: true, totalCalls: a.store.callerHistory(phone).totalCalls });
     } finally {
-      c.close();
+      await c.close();
     }
   });
 
@@ -192,7 +191,7 @@ describe('cases pulled from the centre', () => {
       await syncUntilQuiet(d);
       expect(seen).toEqual([]);
     } finally {
-      d.close();
+      await d.close();
     }
   });
 });

@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const ws of [sup, op]) ws?.close();
+  await Promise.all([sup, op].map((ws) => ws?.close()));
   await proxy?.close();
   await server?.close();
   cleanup();

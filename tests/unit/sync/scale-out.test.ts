@@ -193,7 +193,7 @@ describe.skipIf(!databaseUrl)('sync under injected faults, two server processes 
       // every process served the floor: A before its death, B, A's successor
       for (const p of processes) expect(balancer.forwarded.get(p.url) ?? 0).toBeGreaterThan(0);
     } finally {
-      for (const s of stations) s.ws.close();
+      await Promise.all(stations.map((s) => s.ws.close()));
     }
   }, 120_000);
 });

@@ -35,7 +35,7 @@ describe('a workstation pulls a seeded central server', () => {
     ws = openWorkstation({ file: join(dir, 'ws.sqlite'), serverUrl: url, clock, workstation: 'W900' });
   }, 120_000);
   afterAll(async () => {
-    ws?.close();
+    await ws?.close();
     await app?.close();
     await db?.close();
     cleanup();

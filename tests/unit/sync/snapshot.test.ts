@@ -94,7 +94,7 @@ describe('first sync from a snapshot', () => {
     manifest = await build();
   }, 180_000);
   afterAll(async () => {
-    for (const ws of open) ws.close();
+    await Promise.all(open.map((ws) => ws.close()));
     await app?.close();
     await db?.close();
     cleanup();

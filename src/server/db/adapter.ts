@@ -30,13 +30,24 @@ export interface TransactionOptions {
   readOnly?: boolean;
 }
 
+/** A transaction's connection. */
+export interface Tx extends Queryable {
+  /**
+   * A statement without parameters to run just before COMMIT, sent with it in one round trip
+   * on PostgreSQL (the simple protocol runs both): the last write of a transaction that holds a
+   * lock every writer waits for (the version head, versions.ts) then costs no round trip of its
+   * own. A failing statement rolls the whole transaction back, and the transaction rejects.
+   */
+  atCommit(sql: string): void;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /**
    * Runs fn in one transaction: COMMIT when it resolves, ROLLBACK when it throws (the error is
    * rethrown). Statements inside must use `tx`, never the Db itself.
    */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -4,7 +4,7 @@
  * requests are serialised rather than interleaved — correct, just not parallel.
  */
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { INT8_OID, parseInt8, type Db, type Queryable, type TransactionOptions } from './adapter';
+import { INT8_OID, parseInt8, type Db, type Queryable, type TransactionOptions, type Tx } from './adapter';
 
 const wrap = (q: PGlite | Transaction): Queryable => ({
   async query<R>(sql: string, params?: unknown[]): Promise<R[]> {
@@ -23,12 +23,16 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     kind: 'pglite',
     query: self.query,
     exec: self.exec,
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
       return pg.transaction(async (tx) => {
         // PGlite has already sent BEGIN; the level is set by the transaction's first statement
         const level = (opts.isolation ?? 'read committed').toUpperCase();
         await tx.query(`SET TRANSACTION ISOLATION LEVEL ${level}${opts.readOnly ? ' READ ONLY' : ''}`);
-        return fn(wrap(tx));
+        const last: string[] = [];
+        const result = await fn({ ...wrap(tx), atCommit: (sql) => void last.push(sql) });
+        // one connection in this process: no round trip to save, only the order to keep
+        for (const sql of last) await tx.exec(sql);
+        return result;
       });
     },
     async close(): Promise<void> {

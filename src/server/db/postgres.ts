@@ -1,7 +1,7 @@
 /** PostgreSQL through a pg connection pool: the server for a real deployment (DATABASE_URL). */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { beginStatement, INT8_OID, parseInt8, type Db, type Queryable, type QueryOptions, type TransactionOptions } from './adapter';
+import { beginStatement, INT8_OID, parseInt8, type Db, type Queryable, type QueryOptions, type TransactionOptions, type Tx } from './adapter';
 
 /** a prepared statement's name: its text's hash (the same text is the same statement on every connection) */
 const names = new Map<string, string>();
@@ -55,13 +55,15 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     kind: 'postgres',
     query: self.query,
     exec: self.exec,
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>, topts: TransactionOptions = {}): Promise<T> {
+    async transaction<T>(fn: (tx: Tx) => Promise<T>, topts: TransactionOptions = {}): Promise<T> {
       const client = await pool.connect();
       let broken = false;
       try {
         await client.query(beginStatement(topts));
-        const result = await fn(wrap(client));
-        await client.query('COMMIT');
+        const last: string[] = [];
+        const result = await fn({ ...wrap(client), atCommit: (sql) => void last.push(sql) });
+        // without parameters pg uses the simple protocol: the statements and COMMIT in one round trip
+        await client.query([...last, 'COMMIT'].join(';\n'));
         return result;
       } catch (e) {
         try {

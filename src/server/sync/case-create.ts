@@ -14,9 +14,10 @@
  */
 import type { CaseCreateArgs } from '../../shared/sync';
 import { insertFacts } from '../reports/facts';
-import { createOrders } from '../workorders/service';
+import { createOrders, dispatchOrders } from '../workorders/service';
 import { columnsOf, SERVER_CASE_COLUMNS, SERVER_CONTACT_COLUMNS, type ServerCaseRow, type ServerColumn } from './case-row';
-import { allocateOfficialNos, centreDay } from './official-no';
+import { centreDay } from './official-no';
+import { HEAD_LOCK_SQL } from './versions';
 import type { ApplyContext, MutationHandler, PendingMutation, PrepareContext, RejectionDraft } from './mutations';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -25,38 +26,74 @@ type Item = PendingMutation<CaseCreateArgs>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Columns written per row, with their PostgreSQL types: rows go in as one unnest() per column. */
-function unnestInsert<T>(table: string, columns: readonly ServerColumn<T>[], rows: T[]) {
-  const names = columns.map(([name]) => name).join(', ');
-  const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-  return {
-    sql: `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`,
-    params: columns.map(([, , get]) => rows.map(get)),
-  };
-}
-
 interface NewCase {
   item: Item;
-  officialNo: string;
-  version: number;
 }
 
-/** The case row (case-row.ts, from the shared record): the author is the account that pushed, whatever the workstation wrote. */
+/**
+ * The case row (case-row.ts, from the shared record): the author is the account that pushed,
+ * whatever the workstation wrote. Its official number and version are given in SQL (below).
+ */
 const caseColumns = (ctx: ApplyContext) =>
   columnsOf(SERVER_CASE_COLUMNS, (r: NewCase): ServerCaseRow => ({
     record: { ...r.item.args.case, operator: ctx.caller.username },
-    officialNo: r.officialNo,
-    version: r.version,
+    officialNo: '',
+    version: 0,
     accountId: ctx.caller.id,
     originClientId: ctx.clientId,
     originMutationId: r.item.id,
-  }));
+  })).filter(([name]) => name !== 'official_no' && name !== 'version');
 
 /** The contact row, linked to its case by the case's uuid (joined to its id on insert). */
 const contactColumns = (ctx: ApplyContext): ServerColumn<NewCase>[] => [
   ['case_uuid', 'uuid', (r) => r.item.args.case.uuid],
   ...columnsOf(SERVER_CONTACT_COLUMNS, (r: NewCase) => ({ ...r.item.args.contact, operator: ctx.caller.username })),
 ];
+
+/**
+ * The cases, their first contacts and the 待派单 orders of the 转办 ones, in ONE statement that
+ * also locks the version head (unless this push holds it already, `held`) and reserves the
+ * day's official numbers: the head is held for one round trip fewer per step. `hd` is read
+ * before the numbers are reserved (their INSERT selects from it), so every push takes the head
+ * lock first and the day's row second, and no two wait on each other.
+ */
+const insertCasesSqlText = new Map<boolean, string>();
+function insertCasesSql(ctx: ApplyContext, held: boolean) {
+  const caseCols = caseColumns(ctx);
+  const contactCols = contactColumns(ctx);
+  const cached = insertCasesSqlText.get(held);
+  if (cached !== undefined) return { sql: cached, caseCols, contactCols };
+  let n = 0;
+  const param = (type: string) => `$${++n}::${type}`;
+  const caseArrays = caseCols.map(([, type]) => param(`${type}[]`)).join(', ');
+  const contactArrays = contactCols.map(([, type]) => param(`${type}[]`)).join(', ');
+  const [count, day, prefix, orderUuids, orderSnapshots] = ['int', 'text', 'text', 'uuid[]', 'text[]'].map(param);
+  const head = held ? `SELECT ${param('bigint')} AS version` : HEAD_LOCK_SQL;
+  const caseNames = caseCols.map(([name]) => name);
+  const contactNames = SERVER_CONTACT_COLUMNS.map(([name]) => name);
+  const seq = `(no.last - ${count} + u.ord)`;
+  const sql = `WITH hd AS (${head}),
+     no AS (INSERT INTO official_no_days (day, last) SELECT ${day}, ${count} FROM hd
+            ON CONFLICT (day) DO UPDATE SET last = official_no_days.last + EXCLUDED.last RETURNING last),
+     u AS (SELECT * FROM unnest(${caseArrays}) WITH ORDINALITY AS u(${caseNames.join(', ')}, ord)),
+     ins AS (INSERT INTO cases (${caseNames.join(', ')}, official_no, version)
+             SELECT ${caseNames.map((c) => `u.${c}`).join(', ')},
+               ${prefix} || ${day} || '-' || CASE WHEN ${seq} < 1000000 THEN lpad(${seq}::text, 6, '0') ELSE ${seq}::text END,
+               hd.version + u.ord
+             FROM u, no, hd ORDER BY u.ord
+             RETURNING id, uuid, version),
+     k AS (INSERT INTO contacts (case_id, ${contactNames.join(', ')})
+           SELECT ins.id, ${contactNames.map((c) => `k.${c}`).join(', ')}
+           FROM unnest(${contactArrays}) AS k(${contactCols.map(([name]) => name).join(', ')})
+           JOIN ins ON ins.uuid = k.case_uuid),
+     wo AS (INSERT INTO work_orders (case_id, snapshot, state, version, updated_version)
+            SELECT ins.id, w.snapshot::jsonb, 'pending_dispatch', 0, ins.version
+            FROM unnest(${orderUuids}, ${orderSnapshots}) AS w(uuid, snapshot) JOIN ins ON ins.uuid = w.uuid
+            ON CONFLICT (case_id) DO NOTHING)
+     SELECT ins.id, hd.version AS head FROM ins, hd ORDER BY ins.version`;
+  insertCasesSqlText.set(held, sql);
+  return { sql, caseCols, contactCols };
+}
 
 interface Prepared {
   fresh: Item[];
@@ -146,49 +183,46 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
     return { fresh, rejections, history };
   },
 
-  /** Under the head lock: versions, official numbers and the inserts, in as few statements as possible. */
+  /** Under the head lock (taken here): versions, official numbers and the inserts, in as few statements as possible. */
   async apply(ctx, _batch, prepared) {
     const { fresh, rejections, history } = prepared as Prepared;
     if (fresh.length === 0) return rejections;
 
     if (history.length > 0) {
+      await ctx.versions.lock();
       const first = ctx.versions.take(history.length);
       await ctx.tx.query(
         `UPDATE cases SET version = v.version FROM unnest($1::bigint[], $2::bigint[]) AS v(id, version) WHERE cases.id = v.id`,
         [history, history.map((_, i) => first + i)],
       );
     }
-    const numbers = await allocateOfficialNos(
-      ctx.tx,
-      ctx.config.officialNoPrefix,
-      centreDay(ctx.now, ctx.config.timeZone),
-      fresh.length,
-    );
-    const firstVersion = ctx.versions.take(fresh.length);
-    const rows: NewCase[] = fresh.map((item, i) => ({ item, officialNo: numbers[i]!, version: firstVersion + i }));
-
-    // the cases and their first contacts in one statement (the contacts join the inserted ids)
-    const insertCases = unnestInsert('cases', caseColumns(ctx), rows);
-    const contactCols = contactColumns(ctx);
-    const offset = insertCases.params.length;
-    const contactArrays = contactCols.map(([, type], i) => `$${offset + i + 1}::${type}[]`).join(', ');
-    const contactNames = SERVER_CONTACT_COLUMNS.map(([name]) => name);
-    const inserted = await ctx.tx.query<{ id: number }>(
-      `WITH ins AS (${insertCases.sql} RETURNING id, uuid),
-       k AS (INSERT INTO contacts (case_id, ${contactNames.join(', ')})
-         SELECT ins.id, ${contactNames.map((n) => `u.${n}`).join(', ')}
-         FROM unnest(${contactArrays}) AS u(${contactCols.map(([name]) => name).join(', ')})
-         JOIN ins ON ins.uuid = u.case_uuid)
-       SELECT id FROM ins`,
-      [...insertCases.params, ...contactCols.map(([, , get]) => rows.map(get))],
+    const held = ctx.versions.locked;
+    const { sql, caseCols, contactCols } = insertCasesSql(ctx, held);
+    const rows: NewCase[] = fresh.map((item) => ({ item }));
+    const orders = dispatchOrders(fresh.map((m) => m.args.case));
+    const inserted = await ctx.tx.query<{ id: number; head: number }>(
+      sql,
+      [
+        ...caseCols.map(([, , get]) => rows.map(get)),
+        ...contactCols.map(([, , get]) => rows.map(get)),
+        fresh.length,
+        centreDay(ctx.now, ctx.config.timeZone),
+        ctx.config.officialNoPrefix,
+        orders.uuids,
+        orders.snapshots,
+        ...(held ? [ctx.versions.last()] : []),
+      ],
       { prepared: true },
     );
-    // a 转办 case gets its work order, waiting in 待派单; a sampled 直接答复 one waiting in 待回访
-    // (src/server/workorders/service.ts)
-    await createOrders(ctx.tx, fresh.map((m) => m.args.case), ctx.config.workOrders);
+    if (inserted.length !== fresh.length) throw new Error(`case.create inserted ${inserted.length} of ${fresh.length} cases`);
+    ctx.versions.adopt(inserted[0]!.head, fresh.length);
+    // a sampled 直接答复 case gets its order waiting in 待回访 (src/server/workorders/service.ts)
+    await createOrders(ctx.tx, fresh.map((m) => m.args.case), ctx.config.workOrders, { dispatch: false });
     // the report rollup counts the new cases in this transaction (src/server/reports/facts.ts):
     // they are new, so they have no old facts to take out first (refreshReport's other half)
     await insertFacts(ctx.tx, 'c.id = ANY($1::bigint[])', [inserted.map((r) => r.id)]);
     return rejections;
   },
+
+  locksHead: true,
 };

@@ -10,7 +10,7 @@ import type { MutationName, MUTATIONS, RejectionCode } from '../../shared/sync';
 import type { Queryable } from '../db/adapter';
 import type { ServerConfig } from '../config';
 import type { Caller } from '../auth/service';
-import type { VersionAllocator } from './versions';
+import type { HeadLock } from './versions';
 import { caseCreate } from './case-create';
 import { orderAction } from './mutations/order-action';
 
@@ -42,7 +42,8 @@ export interface PrepareContext extends RuleContext {
 
 export interface ApplyContext extends RuleContext {
   tx: Queryable;
-  versions: VersionAllocator;
+  /** locked before apply(), unless the handler says it locks it itself (locksHead) */
+  versions: HeadLock;
   caller: Caller;
   clientId: string;
 }
@@ -65,6 +66,11 @@ export interface MutationHandler<A> {
    * `prepared` is what prepare() returned for this run (undefined without prepare()).
    */
   apply(ctx: ApplyContext, batch: PendingMutation<A>[], prepared?: unknown): Promise<RejectionDraft[]>;
+  /**
+   * apply() locks the version head itself before it writes (ctx.versions.lock(), or in its first
+   * statement, reported with adopt()): the push does not lock it for this handler's run
+   */
+  locksHead?: boolean;
 }
 
 type Handlers = { [N in MutationName]: MutationHandler<z.output<(typeof MUTATIONS)[N]>> };

@@ -20,7 +20,7 @@ import { HttpError } from '../errors';
 import { boundedJson, boundedReason, MAX_ARGS_DEPTH, nestsDeeperThan } from './bounded';
 import { requireClient } from './clients';
 import { HANDLERS, type ApplyContext, type PendingMutation, type PrepareContext, type RejectionDraft, type RuleContext } from './mutations';
-import { lockHead } from './versions';
+import { openHead } from './versions';
 
 export interface SyncDeps {
   db: Db;
@@ -58,6 +58,7 @@ function checkMutation(m: PushInput['mutations'][number], ctx: RuleContext): Che
 interface AnyHandler {
   prepare?(ctx: PrepareContext, batch: PendingMutation<unknown>[]): Promise<unknown>;
   apply(ctx: ApplyContext, batch: PendingMutation<unknown>[], prepared?: unknown): Promise<RejectionDraft[]>;
+  locksHead?: boolean;
 }
 
 const REJECTION_COLUMNS = `mutation_id AS "mutationId", name, code, reason, rejected_at AS "rejectedAt"`;
@@ -139,8 +140,10 @@ async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promi
     // the client row is locked since requireClient: its new lastMutationId commits with the rest
     await tx.query('UPDATE clients SET last_mutation_id = $1, last_push_at = now() WHERE client_id = $2', [batchLast, clientId], { prepared: true });
 
-    // from here to COMMIT, pushes (of every process) run one at a time: only writes below
-    const versions = await lockHead(tx);
+    // from the head lock to COMMIT, pushes (of every process) run one at a time: only writes
+    // below. The lock is taken by the first run's handler: a run of cases takes it in its
+    // first statement (case-create.ts), others before they apply.
+    const versions = openHead(tx);
     const ctx = { ...ruleCtx, tx, versions, caller, clientId };
     const refused: (RejectionDraft & { name: string })[] = [];
     for (const run of runs) {
@@ -149,6 +152,7 @@ async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promi
         continue;
       }
       const handler = HANDLERS[run.name] as AnyHandler;
+      if (!handler.locksHead) await versions.lock();
       for (const r of await handler.apply(ctx, run.items, run.prepared)) refused.push({ ...r, name: run.name });
     }
 
@@ -156,6 +160,7 @@ async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promi
       .sort((a, b) => a.mutationId - b.mutationId)
       .map((r) => ({ mutationId: r.mutationId, name: r.name, code: r.code, reason: boundedReason(r.reason), rejectedAt: now }));
     if (rejections.length > 0) {
+      await versions.lock();
       const byId = new Map(pending.map((m) => [m.id, m.args]));
       const firstVersion = versions.take(rejections.length);
       await tx.query(

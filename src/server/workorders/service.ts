@@ -196,25 +196,38 @@ export function sampledForFollowUp(uuid: string, share: number): boolean {
  * starts in 待回访, due from the case's creation, and the case's status becomes 回访. Run once
  * per new case (case-create skips cases already stored), and ON CONFLICT keeps a retry harmless.
  */
-export async function createOrders(
-  tx: Queryable,
-  cases: { uuid: string; urgency: Urgency; categoryCode: string; handlingMode: string; createdAt?: number; repeatOf?: string | null }[],
-  cfg?: WorkOrderConfig,
-): Promise<void> {
+type NewCaseOrder = { uuid: string; urgency: Urgency; categoryCode: string; handlingMode: string; createdAt?: number; repeatOf?: string | null };
+
+/**
+ * The 待派单 orders of new 转办 cases, as arrays (uuids, snapshot JSON texts): case-create
+ * inserts them in its own statement, joined to the cases it inserts.
+ */
+export function dispatchOrders(cases: NewCaseOrder[]): { uuids: string[]; snapshots: string[] } {
   // a repeat call (重复件) joined an open order: no order of its own
   const dispatch = cases.filter((c) => c.handlingMode === 'dispatch' && !c.repeatOf);
+  return {
+    uuids: dispatch.map((c) => c.uuid),
+    snapshots: dispatch.map((c) => jsonbText(newWorkOrder({ id: c.uuid, urgency: c.urgency, categoryCode: c.categoryCode }))),
+  };
+}
+
+export async function createOrders(
+  tx: Queryable,
+  cases: NewCaseOrder[],
+  cfg?: WorkOrderConfig,
+  /** false: the 转办 orders are inserted already (dispatchOrders) */
+  opts: { dispatch?: boolean } = {},
+): Promise<void> {
+  const dispatch = opts.dispatch === false ? { uuids: [], snapshots: [] } : dispatchOrders(cases);
   const share = cfg ? followUpSettings(cfg.settings).directAnswerSample : 0;
   const sampled = cases.filter((c) => c.handlingMode === 'direct' && sampledForFollowUp(c.uuid, share));
-  if (dispatch.length > 0) {
+  if (dispatch.uuids.length > 0) {
     await tx.query(
       `INSERT INTO work_orders (case_id, snapshot, state, version, updated_version)
        SELECT c.id, u.snapshot::jsonb, 'pending_dispatch', 0, c.version
        FROM unnest($1::uuid[], $2::text[]) AS u(uuid, snapshot) JOIN cases c ON c.uuid = u.uuid
        ON CONFLICT (case_id) DO NOTHING`,
-      [
-        dispatch.map((c) => c.uuid),
-        dispatch.map((c) => jsonbText(newWorkOrder({ id: c.uuid, urgency: c.urgency, categoryCode: c.categoryCode }))),
-      ],
+      [dispatch.uuids, dispatch.snapshots],
       { prepared: true },
     );
   }

@@ -168,6 +168,20 @@ describe.each(BACKENDS)('push on $name', (backend) => {
     }
   });
 
+  it('keeps counting past 999999 cases in a day: the sequence widens, it is never cut', async () => {
+    const clock = s.clock;
+    const saved = clock.t;
+    clock.t = Date.parse('2027-04-01T02:00:00Z');
+    try {
+      await t.db.query(`INSERT INTO official_no_days (day, last) VALUES ('20270401', 999998)`);
+      const ws = await workstation(s);
+      await s.call('POST', '/api/push', pushBody(ws, mutations(ws, [caseArgs(), caseArgs(), caseArgs()])), ws.token);
+      expect((await casesOf(t, ws.clientId)).map((r) => r.officialNo)).toEqual(['JN20270401-999999', 'JN20270401-1000000', 'JN20270401-1000001']);
+    } finally {
+      clock.t = saved;
+    }
+  });
+
   it('uses the configured official number prefix', async () => {
     const other = await startServer(t.db, { config: { officialNoPrefix: 'ZB' }, clock: s.clock });
     try {

@@ -31,6 +31,10 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: opts.connectionString,
     max: opts.max ?? 10,
+    // pg closes a connection idle for 10 s by default: under a floor's uneven load that closed
+    // and reopened backends all the time, each new one planning every prepared statement again
+    // (seen as young backends every few seconds and push p99 outliers in \`bench -- load\`)
+    idleTimeoutMillis: 5 * 60_000,
     types,
     ...(opts.searchPath ? { options: `-c search_path=${opts.searchPath}` } : {}),
   });

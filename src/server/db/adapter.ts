@@ -11,6 +11,11 @@ export interface QueryOptions {
    * it prepared on each pooled connection, named after its text, and plans it once instead of
    * on every request (the unit queue's plan took as long as running it). Only for SQL texts
    * from a fixed set, never text built from input. PGlite ignores it.
+   *
+   * Outside a transaction it runs on a connection that plans prepared statements generically
+   * (plan_cache_mode = force_generic_plan, see postgres.ts): left to choose, PostgreSQL kept
+   * planning the pull and the report facts anew for their every run, because a plan for the
+   * values at hand always looks cheaper than one for any values.
    */
   prepared?: boolean;
 }
@@ -28,6 +33,12 @@ export interface TransactionOptions {
   /** default 'read committed' */
   isolation?: Isolation;
   readOnly?: boolean;
+  /**
+   * every statement of the transaction is planned once per connection and text, for any values
+   * (plan_cache_mode = force_generic_plan, set with the BEGIN): for hot transactions of fixed
+   * statements (a push), where planning each run cost more than running it. PGlite ignores it.
+   */
+  genericPlans?: boolean;
 }
 
 /** A transaction's connection. */
@@ -53,7 +64,9 @@ export interface Db extends Queryable {
 
 export function beginStatement(opts: TransactionOptions = {}): string {
   const isolation = (opts.isolation ?? 'read committed').toUpperCase();
-  return `BEGIN ISOLATION LEVEL ${isolation}${opts.readOnly ? ' READ ONLY' : ''}`;
+  const begin = `BEGIN ISOLATION LEVEL ${isolation}${opts.readOnly ? ' READ ONLY' : ''}`;
+  // the simple protocol runs both in one round trip
+  return opts.genericPlans ? `${begin}; SET LOCAL plan_cache_mode = force_generic_plan` : begin;
 }
 
 /** PostgreSQL's type oid of int8, parsed to a number by both adapters. */

@@ -39,3 +39,32 @@ describe.each(BACKENDS)('transactions on $name', (backend) => {
     expect((await rows()).map((r) => r.id)).toEqual([1, 2, 4]);
   });
 });
+
+describe.each(BACKENDS.filter((b) => b.name === 'postgres'))('plans on $name', (backend) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await backend.open();
+    await t.db.exec('CREATE TABLE plan_probe (id int PRIMARY KEY)');
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+  const mode = async (q: { query: TestDb['db']['query'] }, prepared: boolean) =>
+    (await q.query<{ m: string }>(`SELECT current_setting('plan_cache_mode') AS m, $1::int AS n`, [1], { prepared }))[0]!.m;
+
+  it('plans prepared statements generically outside transactions, and leaves the others to PostgreSQL', async () => {
+    // the pool's connections for prepared statements keep the schema of the test (search_path)
+    expect(await t.db.query('SELECT count(*)::int AS n FROM plan_probe', [], { prepared: true })).toEqual([{ n: 0 }]);
+    for (let i = 0; i < 3; i++) {
+      expect(await mode(t.db, true)).toBe('force_generic_plan');
+      expect(await mode(t.db, false)).toBe('auto');
+    }
+  });
+
+  it('plans a genericPlans transaction generically, and only that transaction', async () => {
+    expect(await t.db.transaction((tx) => mode(tx, false), { genericPlans: true })).toBe('force_generic_plan');
+    expect(await t.db.transaction((tx) => mode(tx, true), { genericPlans: true })).toBe('force_generic_plan');
+    expect(await t.db.transaction((tx) => mode(tx, true))).toBe('auto');
+    expect(await t.db.transaction((tx) => mode(tx, false))).toBe('auto');
+  });
+});

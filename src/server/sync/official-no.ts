@@ -17,5 +17,10 @@ export function centreDay(epochMs: number, timeZone: string): string {
   return `${get('year')}${get('month')}${get('day')}`;
 }
 
+/** the number: the sequence zero-padded to 6 digits, and never cut past 999999 (it widens) */
 export const formatOfficialNo = (prefix: string, day: string, seq: number): string =>
   `${prefix}${day}-${String(seq).padStart(6, '0')}`;
+
+/** formatOfficialNo as a SQL expression over three SQL expressions (text, text, integer) */
+export const officialNoSql = (prefix: string, day: string, seq: string): string =>
+  `${prefix} || ${day} || '-' || CASE WHEN ${seq} < 1000000 THEN lpad(${seq}::text, 6, '0') ELSE ${seq}::text END`;

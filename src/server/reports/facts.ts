@@ -46,8 +46,19 @@ const DAYMS = 86_400_000;
 const dayExpr = (ms: string) => `floor((${ms} + ${OFF})::numeric / ${DAYMS})::int`;
 const levels = `ARRAY[${SATISFIED_LEVELS.map((l) => `'${l}'`).join(', ')}]::text[]`;
 
+/**
+ * Where the facts read a case's rows: the tables, or (for cases a statement inserts) the names of
+ * its CTEs that return the inserted rows whole (case-create.ts counts a push's new cases in the
+ * statement that inserts them).
+ */
+export interface FactSources {
+  cases: string;
+  orders: string;
+}
+const TABLES: FactSources = { cases: 'cases', orders: 'work_orders' };
+
 /** The facts of every case that `where` (on cases c) selects. */
-export function factsSql(where: string): string {
+export function factsSql(where: string, src: FactSources = TABLES): string {
   // the history of the chosen cases aggregated in one pass, then joined: a per-case (lateral)
   // subquery was planned as a scan of order_history per case while the table's statistics still
   // said it was small (10,000 dispatches pushed into a fresh table: 1.7 s a batch instead of 0.02)
@@ -62,7 +73,7 @@ export function factsSql(where: string): string {
       (array_agg(coalesce((e.entry #>> '{details,satisfied}')::boolean, (e.entry #>> '{details,satisfaction}') = ANY(${levels})) ORDER BY e.seq DESC)
         FILTER (WHERE e.entry ->> 'action' = 'follow_up' AND e.entry #>> '{details,outcome}' = 'reached'
                 AND (e.entry #>> '{details,satisfied}' IS NOT NULL OR e.entry #>> '{details,satisfaction}' IS NOT NULL)))[1] AS satisfied
-    FROM order_history e WHERE e.case_id IN (SELECT c.id FROM cases c WHERE ${where})
+    FROM order_history e WHERE e.case_id IN (SELECT c.id FROM ${src.cases} c WHERE ${where})
     GROUP BY e.case_id)
   SELECT c.id AS case_id,
     ${dayExpr('c.created_at')} AS rday,
@@ -85,8 +96,8 @@ export function factsSql(where: string): string {
     coalesce(h.followed_up, false) AS followed_up,
     h.satisfied IS NOT NULL AS rated,
     coalesce(h.satisfied, false) AS satisfied
-  FROM cases c
-  LEFT JOIN work_orders w ON w.case_id = c.id
+  FROM ${src.cases} c
+  LEFT JOIN ${src.orders} w ON w.case_id = c.id
   LEFT JOIN hist h ON h.case_id = c.id AND w.case_id IS NOT NULL
   WHERE ${where}`;
 }
@@ -122,6 +133,16 @@ export function contributionsSql(f: string, sign: '+' | '-' = '+'): string {
   GROUP BY ${KEY.join(', ')}`;
 }
 
+/** the rollups' upserts, adding the contributions of a WITH item `c` */
+const dailyUpsert = `
+    INSERT INTO report_daily (${KEY.join(', ')}, ${STORED.join(', ')})
+    SELECT * FROM c ORDER BY ${KEY.join(', ')}
+    ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET ${STORED.map((s) => `${s} = report_daily.${s} + excluded.${s}`).join(', ')}`;
+const channelUpsert = `
+  INSERT INTO report_channel_daily (day, channel, ${STORED.join(', ')})
+  SELECT day, channel, ${STORED.map((s) => `sum(${s})`).join(', ')} FROM c GROUP BY day, channel ORDER BY day, channel
+  ON CONFLICT (day, channel) DO UPDATE SET ${STORED.map((s) => `${s} = report_channel_daily.${s} + excluded.${s}`).join(', ')}`;
+
 /**
  * Adds contributions to both rollups: report_daily (every dimension) and report_channel_daily
  * (day × channel only: the totals and the channel split of a period read a few hundred rows).
@@ -129,15 +150,20 @@ export function contributionsSql(f: string, sign: '+' | '-' = '+'): string {
  */
 const upsertRollup = (contribs: string, prefix = 'WITH') => `
   ${prefix} c AS (${contribs}),
-  d AS (
-    INSERT INTO report_daily (${KEY.join(', ')}, ${STORED.join(', ')})
-    SELECT * FROM c ORDER BY ${KEY.join(', ')}
-    ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET ${STORED.map((s) => `${s} = report_daily.${s} + excluded.${s}`).join(', ')}
+  d AS (${dailyUpsert}
     RETURNING 1
-  )
-  INSERT INTO report_channel_daily (day, channel, ${STORED.join(', ')})
-  SELECT day, channel, ${STORED.map((s) => `sum(${s})`).join(', ')} FROM c GROUP BY day, channel ORDER BY day, channel
-  ON CONFLICT (day, channel) DO UPDATE SET ${STORED.map((s) => `${s} = report_channel_daily.${s} + excluded.${s}`).join(', ')}`;
+  )${channelUpsert}`;
+
+/**
+ * insertFacts as items of a WITH list (n, c, d, dc) that follow the CTEs `src` names: the facts
+ * of the cases src.cases returns, stored and added to both rollups in the statement that inserts
+ * them. Those cases are new, so they have no history and no facts counted before.
+ */
+export const newCaseFactsItems = (src: FactSources): string => `
+  n AS (INSERT INTO report_facts (${FACT_COLUMNS.join(', ')}) ${factsSql('true', src)} RETURNING *),
+  c AS (${contributionsSql('SELECT * FROM n')}),
+  d AS (${dailyUpsert} RETURNING 1),
+  dc AS (${channelUpsert} RETURNING 1)`;
 
 /**
  * Re-counts the given cases: takes their previous facts out of the rollup, stores their current

@@ -13,10 +13,10 @@
  *   delivered.)
  */
 import type { CaseCreateArgs } from '../../shared/sync';
-import { insertFacts } from '../reports/facts';
-import { createOrders, dispatchOrders } from '../workorders/service';
+import { insertFacts, newCaseFactsItems } from '../reports/facts';
+import { createOrders, dispatchOrders, sampledDirect } from '../workorders/service';
 import { columnsOf, SERVER_CASE_COLUMNS, SERVER_CONTACT_COLUMNS, type ServerCaseRow, type ServerColumn } from './case-row';
-import { centreDay } from './official-no';
+import { centreDay, officialNoSql } from './official-no';
 import { HEAD_LOCK_SQL } from './versions';
 import type { ApplyContext, MutationHandler, PendingMutation, PrepareContext, RejectionDraft } from './mutations';
 
@@ -56,12 +56,17 @@ const contactColumns = (ctx: ApplyContext): ServerColumn<NewCase>[] => [
  * day's official numbers: the head is held for one round trip fewer per step. `hd` is read
  * before the numbers are reserved (their INSERT selects from it), so every push takes the head
  * lock first and the day's row second, and no two wait on each other.
+ *
+ * With `facts`, the same statement also counts the new cases into the reports (facts.ts): one
+ * round trip fewer under the head again. Not when a case of the batch is sampled for follow-up:
+ * its 待回访 order, which its facts read, is inserted after this statement (createOrders).
  */
-const insertCasesSqlText = new Map<boolean, string>();
-function insertCasesSql(ctx: ApplyContext, held: boolean) {
+const insertCasesSqlText = new Map<string, string>();
+function insertCasesSql(ctx: ApplyContext, held: boolean, facts: boolean) {
   const caseCols = caseColumns(ctx);
   const contactCols = contactColumns(ctx);
-  const cached = insertCasesSqlText.get(held);
+  const key = `${held}:${facts}`;
+  const cached = insertCasesSqlText.get(key);
   if (cached !== undefined) return { sql: cached, caseCols, contactCols };
   let n = 0;
   const param = (type: string) => `$${++n}::${type}`;
@@ -78,10 +83,10 @@ function insertCasesSql(ctx: ApplyContext, held: boolean) {
      u AS (SELECT * FROM unnest(${caseArrays}) WITH ORDINALITY AS u(${caseNames.join(', ')}, ord)),
      ins AS (INSERT INTO cases (${caseNames.join(', ')}, official_no, version)
              SELECT ${caseNames.map((c) => `u.${c}`).join(', ')},
-               ${prefix} || ${day} || '-' || CASE WHEN ${seq} < 1000000 THEN lpad(${seq}::text, 6, '0') ELSE ${seq}::text END,
+               ${officialNoSql(prefix!, day!, seq)},
                hd.version + u.ord
              FROM u, no, hd ORDER BY u.ord
-             RETURNING id, uuid, version),
+             RETURNING *),
      k AS (INSERT INTO contacts (case_id, ${contactNames.join(', ')})
            SELECT ins.id, ${contactNames.map((c) => `k.${c}`).join(', ')}
            FROM unnest(${contactArrays}) AS k(${contactCols.map(([name]) => name).join(', ')})
@@ -89,9 +94,10 @@ function insertCasesSql(ctx: ApplyContext, held: boolean) {
      wo AS (INSERT INTO work_orders (case_id, snapshot, state, version, updated_version)
             SELECT ins.id, w.snapshot::jsonb, 'pending_dispatch', 0, ins.version
             FROM unnest(${orderUuids}, ${orderSnapshots}) AS w(uuid, snapshot) JOIN ins ON ins.uuid = w.uuid
-            ON CONFLICT (case_id) DO NOTHING)
+            ON CONFLICT (case_id) DO NOTHING
+            RETURNING *)${facts ? `,${newCaseFactsItems({ cases: 'ins', orders: 'wo' })}` : ''}
      SELECT ins.id, hd.version AS head FROM ins, hd ORDER BY ins.version`;
-  insertCasesSqlText.set(held, sql);
+  insertCasesSqlText.set(key, sql);
   return { sql, caseCols, contactCols };
 }
 
@@ -110,27 +116,19 @@ function claimed(ctx: PrepareContext): { cases: Set<string>; contacts: Set<strin
 }
 
 /**
- * The out-of-window history of numbers that are calling again after a long silence: it gets
- * fresh versions in apply(), so it reaches every workstation's next pull.
+ * Before the head lock, in ONE statement: which of the batch's case and contact uuids the server
+ * already holds, and the out-of-window history of the batch's numbers that call again after a
+ * long silence (no case in the window). The history is asked for every in-window number of the
+ * batch not claimed earlier in the push; prepare() keeps the rows of the numbers whose case is
+ * new. A number's rows depend on that number alone, so this is what asking for the new cases'
+ * numbers only would return.
  */
-async function historyComingBack(ctx: PrepareContext, fresh: Item[], seen: Set<string>): Promise<number[]> {
-  const windowStart = ctx.now - ctx.config.windowDays * DAY_MS;
-  const phones = [...new Set(fresh.filter((m) => m.args.case.createdAt >= windowStart).map((m) => m.args.case.phone))].filter(
-    (p) => !seen.has(p),
-  );
-  for (const p of phones) seen.add(p);
-  if (phones.length === 0) return [];
-  // one statement: the numbers without a case in the window, and their older cases
-  const old = await ctx.tx.query<{ id: number }>(
-    `SELECT id FROM cases o
-     WHERE o.phone = ANY($1::text[]) AND o.created_at < $2
-       AND NOT EXISTS (SELECT 1 FROM cases w WHERE w.phone = o.phone AND w.created_at >= $2)
-     ORDER BY id`,
-    [phones, windowStart],
-    { prepared: true },
-  );
-  return old.map((r) => r.id);
-}
+const PREPARE_SQL = `
+  SELECT 'case' AS t, uuid::text AS uuid, NULL::bigint AS id, NULL::text AS phone FROM cases WHERE uuid = ANY($1::uuid[])
+  UNION ALL SELECT 'contact', uuid::text, NULL, NULL FROM contacts WHERE uuid = ANY($2::uuid[])
+  UNION ALL SELECT 'history', NULL, o.id, o.phone FROM cases o
+    WHERE o.phone = ANY($3::text[]) AND o.created_at < $4
+      AND NOT EXISTS (SELECT 1 FROM cases w WHERE w.phone = o.phone AND w.created_at >= $4)`;
 
 export const caseCreate: MutationHandler<CaseCreateArgs> = {
   check(args, { now, config }) {
@@ -153,10 +151,16 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
    */
   async prepare(ctx, batch): Promise<Prepared> {
     const seen = claimed(ctx);
-    const rows = await ctx.tx.query<{ t: string; uuid: string }>(
-      `SELECT 'case' AS t, uuid::text AS uuid FROM cases WHERE uuid = ANY($1::uuid[])
-       UNION ALL SELECT 'contact', uuid::text FROM contacts WHERE uuid = ANY($2::uuid[])`,
-      [batch.map((m) => m.args.case.uuid), batch.map((m) => m.args.contact.uuid)],
+    const windowStart = ctx.now - ctx.config.windowDays * DAY_MS;
+    const inWindow = (m: Item) => m.args.case.createdAt >= windowStart && !seen.phones.has(m.args.case.phone);
+    const rows = await ctx.tx.query<{ t: string; uuid: string | null; id: number | null; phone: string | null }>(
+      PREPARE_SQL,
+      [
+        batch.map((m) => m.args.case.uuid),
+        batch.map((m) => m.args.contact.uuid),
+        [...new Set(batch.filter(inWindow).map((m) => m.args.case.phone))],
+        windowStart,
+      ],
       { prepared: true },
     );
     const cases = new Set([...seen.cases, ...rows.filter((r) => r.t === 'case').map((r) => r.uuid)]);
@@ -179,7 +183,10 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
       seen.contacts.add(m.args.contact.uuid);
       fresh.push(m);
     }
-    const history = fresh.length === 0 ? [] : await historyComingBack(ctx, fresh, seen.phones);
+    // the history of the new cases' numbers (each number once per push)
+    const phones = new Set(fresh.filter(inWindow).map((m) => m.args.case.phone));
+    for (const p of phones) seen.phones.add(p);
+    const history = rows.filter((r) => r.t === 'history' && phones.has(r.phone!)).map((r) => r.id!).sort((x, y) => x - y);
     return { fresh, rejections, history };
   },
 
@@ -197,9 +204,12 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
       );
     }
     const held = ctx.versions.locked;
-    const { sql, caseCols, contactCols } = insertCasesSql(ctx, held);
+    const cases = fresh.map((m) => m.args.case);
+    // a case sampled for follow-up gets its order after the insert, so its facts are counted after it
+    const factsInInsert = sampledDirect(cases, ctx.config.workOrders).length === 0;
+    const { sql, caseCols, contactCols } = insertCasesSql(ctx, held, factsInInsert);
     const rows: NewCase[] = fresh.map((item) => ({ item }));
-    const orders = dispatchOrders(fresh.map((m) => m.args.case));
+    const orders = dispatchOrders(cases);
     const inserted = await ctx.tx.query<{ id: number; head: number }>(
       sql,
       [
@@ -216,8 +226,10 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
     );
     if (inserted.length !== fresh.length) throw new Error(`case.create inserted ${inserted.length} of ${fresh.length} cases`);
     ctx.versions.adopt(inserted[0]!.head, fresh.length);
-    // a sampled 直接答复 case gets its order waiting in 待回访 (src/server/workorders/service.ts)
-    await createOrders(ctx.tx, fresh.map((m) => m.args.case), ctx.config.workOrders, { dispatch: false });
+    // the insert counted the new cases into the reports, unless one is sampled for follow-up:
+    if (factsInInsert) return rejections;
+    // its order waits in 待回访 (src/server/workorders/service.ts), and its facts read that order
+    await createOrders(ctx.tx, cases, ctx.config.workOrders, { dispatch: false });
     // the report rollup counts the new cases in this transaction (src/server/reports/facts.ts):
     // they are new, so they have no old facts to take out first (refreshReport's other half)
     await insertFacts(ctx.tx, 'c.id = ANY($1::bigint[])', [inserted.map((r) => r.id)]);

@@ -1,11 +1,11 @@
 /**
  * POST /api/push: a client's mutations, in order, applied in ONE transaction.
  *
- * 1. lock the client row (pushes of one client never interleave) and read lastMutationId;
+ * 1. lock the client row (pushes of one client never interleave), read lastMutationId and write
+ *    the batch's last id in its place, in one statement (claimClientForPush);
  * 2. skip ids ≤ lastMutationId (replays after a lost response); refuse a gap (409, nothing
  *    applied); parse and check the rest — a mutation that can never apply becomes a rejection;
- * 3. let each run of same-name mutations do its reads (handler.prepare: idempotency lookups …)
- *    and write the client's lastMutationId (its row is locked already);
+ * 3. let each run of same-name mutations do its reads (handler.prepare: idempotency lookups …);
  * 4. lock the version head, apply the runs through their handlers (writes only), record
  *    rejections, advance the head, commit — all or nothing.
  *
@@ -18,7 +18,7 @@ import type { ServerConfig } from '../config';
 import type { Caller } from '../auth/service';
 import { HttpError } from '../errors';
 import { boundedJson, boundedReason, MAX_ARGS_DEPTH, nestsDeeperThan } from './bounded';
-import { requireClient } from './clients';
+import { claimClientForPush } from './clients';
 import { HANDLERS, type ApplyContext, type PendingMutation, type PrepareContext, type RejectionDraft, type RuleContext } from './mutations';
 import { openHead } from './versions';
 
@@ -94,9 +94,10 @@ type Run = { name: MutationName; items: PendingMutation<unknown>[]; prepared?: u
 async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promise<PushResponse> {
   const { clientId, mutations } = input;
   return deps.db.transaction(async (tx) => {
-    const { lastMutationId } = await requireClient(tx, caller.id, clientId, { forUpdate: true });
     const batchFirst = mutations[0]!.id;
     const batchLast = mutations.at(-1)!.id;
+    // the client row, locked, with its new lastMutationId (kept only if this push commits)
+    const { lastMutationId } = await claimClientForPush(tx, caller.id, clientId, batchLast);
     // rejections of replayed mutations: the response that carried them may be the one that was lost
     const replayed = batchFirst <= lastMutationId ? await rejectionsBetween(tx, clientId, batchFirst, lastMutationId) : [];
     const pending = mutations.filter((m) => m.id > lastMutationId);
@@ -137,8 +138,6 @@ async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promi
       const handler = HANDLERS[run.name] as AnyHandler;
       if (handler.prepare) run.prepared = await handler.prepare(prepareCtx, run.items);
     }
-    // the client row is locked since requireClient: its new lastMutationId commits with the rest
-    await tx.query('UPDATE clients SET last_mutation_id = $1, last_push_at = now() WHERE client_id = $2', [batchLast, clientId], { prepared: true });
 
     // from the head lock to COMMIT, pushes (of every process) run one at a time: only writes
     // below. The lock is taken by the first run's handler: a run of cases takes it in its
@@ -182,5 +181,5 @@ async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promi
     }
     await versions.save();
     return { lastMutationId: batchLast, rejections: [...replayed, ...rejections] };
-  });
+  }, { genericPlans: true }); // the same statements at every push: planned once per connection (adapter.ts)
 }

@@ -211,6 +211,12 @@ export function dispatchOrders(cases: NewCaseOrder[]): { uuids: string[]; snapsh
   };
 }
 
+/** the 直接答复 cases among `cases` that the follow-up sample picks (they get a 待回访 order) */
+export function sampledDirect<C extends NewCaseOrder>(cases: C[], cfg?: WorkOrderConfig): C[] {
+  const share = cfg ? followUpSettings(cfg.settings).directAnswerSample : 0;
+  return cases.filter((c) => c.handlingMode === 'direct' && sampledForFollowUp(c.uuid, share));
+}
+
 export async function createOrders(
   tx: Queryable,
   cases: NewCaseOrder[],
@@ -219,8 +225,7 @@ export async function createOrders(
   opts: { dispatch?: boolean } = {},
 ): Promise<void> {
   const dispatch = opts.dispatch === false ? { uuids: [], snapshots: [] } : dispatchOrders(cases);
-  const share = cfg ? followUpSettings(cfg.settings).directAnswerSample : 0;
-  const sampled = cases.filter((c) => c.handlingMode === 'direct' && sampledForFollowUp(c.uuid, share));
+  const sampled = sampledDirect(cases, cfg);
   if (dispatch.uuids.length > 0) {
     await tx.query(
       `INSERT INTO work_orders (case_id, snapshot, state, version, updated_version)

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { rebuildReport } from '../../../src/server/reports/facts';
+import { sampledForFollowUp } from '../../../src/server/workorders/service';
 import { BACKENDS, caseArgs, DAY, mutations, pullAll, pushBody, serverPerSuite, startServer, workstation, type TestDb, type TestServer } from './helpers';
 
 async function casesOf(t: TestDb, clientId: string) {
@@ -199,5 +201,48 @@ describe.each(BACKENDS)('push on $name', (backend) => {
     const res = await s.call('POST', '/api/push', pushBody(ws, muts), ws.token);
     expect(res.status).toBe(400);
     expect(res.body.field).toBe('mutations');
+  });
+
+  it('counts pushed cases into the reports exactly as a rebuild from scratch does, a follow-up sample or not', async () => {
+    const ws = await workstation(s);
+    const channels = ['hotline', 'website', 'wechat'] as const;
+    const direct = (i: number) =>
+      caseArgs({ case: { handlingMode: 'direct', status: 'closed', answer: '已答复来电人。', channel: channels[i % 3], categoryCode: i % 2 ? '0501' : '0302' } });
+    const dispatched = (i: number) => caseArgs({ case: { channel: channels[i % 3], regionCode: i % 2 ? '370811' : '370812', createdAt: s.clock.t - i * DAY } });
+    // batches of 1, 3 and 12 cases; the direct ones of some batches are sampled for 回访 (10 %)
+    const batches = [[direct(0)], [dispatched(1)], [direct(2), dispatched(3), direct(4)], Array.from({ length: 12 }, (_, i) => (i % 2 ? direct(i) : dispatched(i)))];
+    for (const b of batches) {
+      const res = await s.call('POST', '/api/push', pushBody(ws, mutations(ws, b)), ws.token);
+      expect(res.body.rejections).toEqual([]);
+    }
+    // both ways of counting ran: batches without a sampled case (counted by the insert itself) and with one
+    const sampled = batches.map((b) => b.some((a) => a.case.handlingMode === 'direct' && sampledForFollowUp(a.case.uuid, 0.1)));
+    expect(sampled).toContain(false);
+    if (!sampled.includes(true)) {
+      // the uuids are random: make sure one batch holds a sampled direct case
+      let a = direct(20);
+      while (!sampledForFollowUp(a.case.uuid, 0.1)) a = direct(20);
+      await s.call('POST', '/api/push', pushBody(ws, mutations(ws, [a, dispatched(21)])), ws.token);
+    }
+    const [orders] = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM work_orders w JOIN cases c ON c.id = w.case_id WHERE c.origin_client_id = $1 AND w.state = 'pending_follow_up'`,
+      [ws.clientId],
+    );
+    expect(orders!.n).toBeGreaterThan(0);
+
+    const read = () =>
+      Promise.all([
+        t.db.query('SELECT * FROM report_facts ORDER BY case_id'),
+        t.db.query('SELECT * FROM report_daily WHERE received <> 0 OR due <> 0 OR completed <> 0 OR returned <> 0 ORDER BY day, channel, category, region, unit'),
+        t.db.query('SELECT * FROM report_channel_daily WHERE received <> 0 OR due <> 0 OR completed <> 0 OR returned <> 0 ORDER BY day, channel'),
+      ]);
+    const counted = await read();
+    const [facts] = await t.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM report_facts f JOIN cases c ON c.id = f.case_id WHERE c.origin_client_id = $1',
+      [ws.clientId],
+    );
+    expect(facts!.n).toBe((await casesOf(t, ws.clientId)).length);
+    await t.db.transaction((tx) => rebuildReport(tx));
+    expect(await read()).toEqual(counted);
   });
 });

@@ -208,7 +208,7 @@ export class AuthService {
     const [row] = await this.deps.db.query<{ username: string; role: Role; disabled: boolean; epoch: number; mustChange: boolean }>(
       `SELECT username, role, disabled, token_epoch AS epoch, must_change_password AS "mustChange" FROM accounts WHERE id = $1`,
       [result.claims.sub],
-      { prepared: true },
+      { generic: true },
     );
     if (!row) throw new HttpError(401, 'invalid_token', 'the account of this access token no longer exists');
     if (row.disabled) throw new HttpError(403, 'account_disabled', 'this account is disabled');

@@ -40,17 +40,12 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
       ...(opts.searchPath ? { options: `-c search_path=${opts.searchPath}` } : {}),
     });
   const pool = poolOf();
-  // The prepared statements run outside a transaction (the pull, the account check of every
-  // request, the unit queue) get connections of their own, which plan them once for any values.
-  // On the default setting PostgreSQL compares a generic plan's estimate with plans for the
-  // values at hand, finds the latter cheaper every time (a cursor near the head, one case id),
-  // and so planned the pull anew for each of 250 pulls a second: at 500 workstations
-  // (`bench -- load`) the pull took 3.1 ms at p50 on the server, 2.0 ms planned once. Statements
-  // built per request keep the default, where a plan for their values is worth its planning (a
-  // LIKE prefix, a range). Opened on first use: a process holds up to 2 × max connections. A
-  // transaction asks for generic plans with its BEGIN instead (TransactionOptions.genericPlans).
-  // The setting is made at a connection's first use, not in `options`: a connection string's
-  // own options and these would replace each other.
+  // Statements asked for with `generic` (adapter.ts: the account check of every request, the
+  // queues) run on connections of their own, set to plan once per connection for any values:
+  // one pool, one setting per connection, no SET round trip per statement. Opened on first
+  // use, so a process holds up to 2 × max connections. The setting is made at a connection's
+  // first use, not in `options`: a connection string's own options and these would replace
+  // each other.
   const genericPool = poolOf();
   const planned = new WeakSet<pg.PoolClient>();
   const onGeneric = async <R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> => {
@@ -78,9 +73,9 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
 
   const wrap = (q: pg.Pool | pg.PoolClient, onPool = false): Queryable => ({
     async query<R>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<R[]> {
-      if (opts?.prepared) {
+      if (opts?.prepared || opts?.generic) {
         const config = { name: statementName(sql), text: sql, values: params };
-        return (onPool ? await onGeneric((c) => c.query(config)) : await q.query(config)).rows as R[];
+        return (onPool && opts.generic ? await onGeneric((c) => c.query(config)) : await q.query(config)).rows as R[];
       }
       return (await q.query(sql, params)).rows as R[];
     },

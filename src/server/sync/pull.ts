@@ -245,7 +245,8 @@ async function readPage(
           AND r.version <= CASE WHEN cur.more THEN cur.last ELSE cur.head END) AS rejections
      FROM cur`,
     [since, windowStart, limit, client?.clientId ?? null, client?.accountId ?? null, ...(cache ? [through] : [])],
-    // every pull, every few seconds from every workstation: planned once per connection
+    // every pull, every few seconds from every workstation: parsed once per connection, but
+    // planned for its values (a plan for any values walks the whole window: QueryOptions.generic)
     { prepared: true },
   );
   const p = page!;

@@ -93,6 +93,10 @@ type Run = { name: MutationName; items: PendingMutation<unknown>[]; prepared?: u
 
 async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promise<PushResponse> {
   const { clientId, mutations } = input;
+  // a push of cases only, the floor's every push, runs the same few statements: planned once per
+  // connection (adapter.ts; at 600,000 cases 4 ms a push against 9). Other mutations keep
+  // PostgreSQL's choice.
+  const genericPlans = mutations.every((m) => m.name === 'case.create');
   return deps.db.transaction(async (tx) => {
     const batchFirst = mutations[0]!.id;
     const batchLast = mutations.at(-1)!.id;
@@ -181,5 +185,5 @@ async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promi
     }
     await versions.save();
     return { lastMutationId: batchLast, rejections: [...replayed, ...rejections] };
-  }, { genericPlans: true }); // the same statements at every push: planned once per connection (adapter.ts)
+  }, { genericPlans });
 }

@@ -199,7 +199,7 @@ export async function readQueue(
        JOIN cases c ON c.id = w.case_id LEFT JOIN units u ON u.code = w.unit_code
      ORDER BY p.r DESC, p.k NULLS LAST, p.case_id`,
     [limit + 1, ...q.params],
-    { prepared: true },
+    { generic: true },
   );
   const more = rows.length > limit;
   return { queue, orders: rows.slice(0, limit).map((r) => toSummary(r, viewer, cfg, now)), more };

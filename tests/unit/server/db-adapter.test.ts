@@ -49,22 +49,24 @@ describe.each(BACKENDS.filter((b) => b.name === 'postgres'))('plans on $name', (
   afterAll(async () => {
     await t.drop();
   });
-  const mode = async (q: { query: TestDb['db']['query'] }, prepared: boolean) =>
-    (await q.query<{ m: string }>(`SELECT current_setting('plan_cache_mode') AS m, $1::int AS n`, [1], { prepared }))[0]!.m;
+  type Plan = { prepared?: boolean; generic?: boolean };
+  const mode = async (q: { query: TestDb['db']['query'] }, opts: Plan) =>
+    (await q.query<{ m: string }>(`SELECT current_setting('plan_cache_mode') AS m, $1::int AS n`, [1], opts))[0]!.m;
 
-  it('plans prepared statements generically outside transactions, and leaves the others to PostgreSQL', async () => {
-    // the pool's connections for prepared statements keep the schema of the test (search_path)
-    expect(await t.db.query('SELECT count(*)::int AS n FROM plan_probe', [], { prepared: true })).toEqual([{ n: 0 }]);
+  it('plans a `generic` statement once for any values, and leaves prepared and plain ones to PostgreSQL', async () => {
+    // the connections kept for generic plans keep the schema of the test (search_path)
+    expect(await t.db.query('SELECT count(*)::int AS n FROM plan_probe', [], { generic: true })).toEqual([{ n: 0 }]);
     for (let i = 0; i < 3; i++) {
-      expect(await mode(t.db, true)).toBe('force_generic_plan');
-      expect(await mode(t.db, false)).toBe('auto');
+      expect(await mode(t.db, { generic: true })).toBe('force_generic_plan');
+      expect(await mode(t.db, { prepared: true })).toBe('auto');
+      expect(await mode(t.db, {})).toBe('auto');
     }
   });
 
   it('plans a genericPlans transaction generically, and only that transaction', async () => {
-    expect(await t.db.transaction((tx) => mode(tx, false), { genericPlans: true })).toBe('force_generic_plan');
-    expect(await t.db.transaction((tx) => mode(tx, true), { genericPlans: true })).toBe('force_generic_plan');
-    expect(await t.db.transaction((tx) => mode(tx, true))).toBe('auto');
-    expect(await t.db.transaction((tx) => mode(tx, false))).toBe('auto');
+    expect(await t.db.transaction((tx) => mode(tx, {}), { genericPlans: true })).toBe('force_generic_plan');
+    expect(await t.db.transaction((tx) => mode(tx, { prepared: true }), { genericPlans: true })).toBe('force_generic_plan');
+    expect(await t.db.transaction((tx) => mode(tx, { prepared: true }))).toBe('auto');
+    expect(await t.db.transaction((tx) => mode(tx, { generic: true }))).toBe('auto');
   });
 });

@@ -19,9 +19,9 @@ export interface QueryOptions {
    * force_generic_plan, on connections kept for it: postgres.ts). Left to choose, PostgreSQL
    * plans such a statement anew for the values of each run whenever that plan looks cheaper,
    * which for a small, hot statement costs more than running it. Only where a benchmark at
-   * scale shows the generic plan as good: for the pull it was not (an index walk over the whole
-   * window, 1.3 s instead of 3 ms at 600,000 cases). Outside a transaction only; inside one, the
-   * transaction's setting applies (TransactionOptions.genericPlans).
+   * scale shows the generic plan as good as the others (the pull, the account check, the unit
+   * queues). Outside a transaction only; inside one, the transaction's setting applies
+   * (TransactionOptions.genericPlans).
    */
   generic?: boolean;
 }

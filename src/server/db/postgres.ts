@@ -27,6 +27,19 @@ const types = {
     oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * What every server connection sets once, at its first use (not in `options`: a connection
+ * string's own options and these would replace each other):
+ *   - jit = off. The server runs statements of milliseconds; a plan estimated as expensive (a
+ *     pull page's estimate covers the whole window) made PostgreSQL JIT-compile it at each run,
+ *     for 0.5 to 2 s: at 600,000 cases a first pull page took 964 ms with JIT, 290 ms without,
+ *     and a pull near the head 1.9 s instead of 10 ms once planned for any values.
+ *   - on the connections kept for `generic` statements (adapter.ts), plan_cache_mode =
+ *     force_generic_plan: one setting per connection, no SET round trip per statement.
+ */
+const SESSION = 'SET jit = off';
+const GENERIC_SESSION = `${SESSION}; SET plan_cache_mode = force_generic_plan`;
+
 export async function openPostgres(opts: PostgresOptions): Promise<Db> {
   const poolOf = () =>
     new pg.Pool({
@@ -39,23 +52,31 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
       types,
       ...(opts.searchPath ? { options: `-c search_path=${opts.searchPath}` } : {}),
     });
-  const pool = poolOf();
-  // Statements asked for with `generic` (adapter.ts: the account check of every request, the
-  // queues) run on connections of their own, set to plan once per connection for any values:
-  // one pool, one setting per connection, no SET round trip per statement. Opened on first
-  // use, so a process holds up to 2 × max connections. The setting is made at a connection's
-  // first use, not in `options`: a connection string's own options and these would replace
-  // each other.
-  const genericPool = poolOf();
-  const planned = new WeakSet<pg.PoolClient>();
-  const onGeneric = async <R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> => {
-    const client = await genericPool.connect();
+  // The generic pool is opened on first use: a process holds up to 2 × max connections.
+  const pools = [
+    { pool: poolOf(), session: SESSION },
+    { pool: poolOf(), session: GENERIC_SESSION },
+  ] as const;
+  const [main, generic] = pools;
+  const ready = new WeakSet<pg.PoolClient>();
+  const checkout = async (from: (typeof pools)[number]): Promise<pg.PoolClient> => {
+    const client = await from.pool.connect();
+    if (!ready.has(client)) {
+      try {
+        await client.query(from.session);
+      } catch (e) {
+        client.release(true);
+        throw e;
+      }
+      ready.add(client);
+    }
+    return client;
+  };
+  /** one statement on a connection of the pool, handed back after it */
+  const once = async <R>(from: (typeof pools)[number], fn: (client: pg.PoolClient) => Promise<R>): Promise<R> => {
+    const client = await checkout(from);
     let lost = false;
     try {
-      if (!planned.has(client)) {
-        await client.query('SET plan_cache_mode = force_generic_plan');
-        planned.add(client);
-      }
       return await fn(client);
     } catch (e) {
       // an error the server answered leaves the connection usable; any other may not have
@@ -66,37 +87,38 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
     }
   };
   // an idle client losing its connection (server restart) must not crash the process
-  pool.on('error', () => undefined);
-  genericPool.on('error', () => undefined);
+  for (const { pool } of pools) pool.on('error', () => undefined);
   // fail at start, with the driver's reason, rather than at the first request
-  await pool.query('SELECT 1');
+  await once(main, (c) => c.query('SELECT 1'));
 
-  const wrap = (q: pg.Pool | pg.PoolClient, onPool = false): Queryable => ({
+  type Run = <R>(fn: (client: pg.PoolClient) => Promise<R>, generic?: boolean) => Promise<R>;
+  const wrap = (run: Run): Queryable => ({
     async query<R>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<R[]> {
       if (opts?.prepared || opts?.generic) {
         const config = { name: statementName(sql), text: sql, values: params };
-        return (onPool && opts.generic ? await onGeneric((c) => c.query(config)) : await q.query(config)).rows as R[];
+        return (await run((c) => c.query(config), opts.generic)).rows as R[];
       }
-      return (await q.query(sql, params)).rows as R[];
+      return (await run((c) => c.query(sql, params))).rows as R[];
     },
     async exec(sql: string): Promise<void> {
       // without parameters pg uses the simple protocol, which runs several statements
-      await q.query(sql);
+      await run((c) => c.query(sql));
     },
   });
-  const self = wrap(pool, true);
+  const self = wrap((fn, isGeneric) => once(isGeneric ? generic : main, fn));
 
   return {
     kind: 'postgres',
     query: self.query,
     exec: self.exec,
     async transaction<T>(fn: (tx: Tx) => Promise<T>, topts: TransactionOptions = {}): Promise<T> {
-      const client = await pool.connect();
+      const client = await checkout(main);
       let broken = false;
       try {
         await client.query(beginStatement(topts));
         const last: string[] = [];
-        const result = await fn({ ...wrap(client), atCommit: (sql) => void last.push(sql) });
+        // inside, every statement runs on the transaction's connection, with its plan setting
+        const result = await fn({ ...wrap((f) => f(client)), atCommit: (sql) => void last.push(sql) });
         // without parameters pg uses the simple protocol: the statements and COMMIT in one round trip
         await client.query([...last, 'COMMIT'].join(';\n'));
         return result;
@@ -113,7 +135,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Db> {
       }
     },
     async close(): Promise<void> {
-      await Promise.all([pool.end(), genericPool.end()]);
+      await Promise.all(pools.map(({ pool }) => pool.end()));
     },
   };
 }

@@ -63,6 +63,14 @@ describe.each(BACKENDS.filter((b) => b.name === 'postgres'))('plans on $name', (
     }
   });
 
+  it('never JIT-compiles: not on either pool, not in a transaction', async () => {
+    const jit = async (q: { query: TestDb['db']['query'] }, opts: Plan) =>
+      (await q.query<{ j: string }>(`SELECT current_setting('jit') AS j, $1::int AS n`, [1], opts))[0]!.j;
+    expect([await jit(t.db, {}), await jit(t.db, { prepared: true }), await jit(t.db, { generic: true })]).toEqual(['off', 'off', 'off']);
+    expect(await t.db.transaction((tx) => jit(tx, {}))).toBe('off');
+    expect(await t.db.transaction((tx) => jit(tx, {}), { genericPlans: true })).toBe('off');
+  });
+
   it('plans a genericPlans transaction generically, and only that transaction', async () => {
     expect(await t.db.transaction((tx) => mode(tx, {}), { genericPlans: true })).toBe('force_generic_plan');
     expect(await t.db.transaction((tx) => mode(tx, { prepared: true }), { genericPlans: true })).toBe('force_generic_plan');

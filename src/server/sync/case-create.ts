@@ -237,4 +237,6 @@ export const caseCreate: MutationHandler<CaseCreateArgs> = {
   },
 
   locksHead: true,
+  // the floor's every push: at 600,000 cases 4 ms a push planned once, against 9 (adapter.ts)
+  plansOnce: true,
 };

@@ -71,6 +71,12 @@ export interface MutationHandler<A> {
    * statement, reported with adopt()): the push does not lock it for this handler's run
    */
   locksHead?: boolean;
+  /**
+   * the handler's statements are few and fixed, and measured better planned once per connection
+   * for any values (TransactionOptions.genericPlans): a push whose every mutation's handler says
+   * so runs that way; any other push keeps PostgreSQL's choice
+   */
+  plansOnce?: boolean;
 }
 
 type Handlers = { [N in MutationName]: MutationHandler<z.output<(typeof MUTATIONS)[N]>> };

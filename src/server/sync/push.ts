@@ -59,6 +59,7 @@ interface AnyHandler {
   prepare?(ctx: PrepareContext, batch: PendingMutation<unknown>[]): Promise<unknown>;
   apply(ctx: ApplyContext, batch: PendingMutation<unknown>[], prepared?: unknown): Promise<RejectionDraft[]>;
   locksHead?: boolean;
+  plansOnce?: boolean;
 }
 
 const REJECTION_COLUMNS = `mutation_id AS "mutationId", name, code, reason, rejected_at AS "rejectedAt"`;
@@ -93,10 +94,8 @@ type Run = { name: MutationName; items: PendingMutation<unknown>[]; prepared?: u
 
 async function pushOnce(deps: SyncDeps, caller: Caller, input: PushInput): Promise<PushResponse> {
   const { clientId, mutations } = input;
-  // a push of cases only, the floor's every push, runs the same few statements: planned once per
-  // connection (adapter.ts; at 600,000 cases 4 ms a push against 9). Other mutations keep
-  // PostgreSQL's choice.
-  const genericPlans = mutations.every((m) => m.name === 'case.create');
+  // planned once per connection when every handler says its statements may be (plansOnce)
+  const genericPlans = mutations.every((m) => isMutationName(m.name) && (HANDLERS[m.name] as AnyHandler).plansOnce === true);
   return deps.db.transaction(async (tx) => {
     const batchFirst = mutations[0]!.id;
     const batchLast = mutations.at(-1)!.id;

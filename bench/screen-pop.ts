@@ -30,6 +30,7 @@ import { STORE_FILE } from '../src/main/store/paths';
 import { ENDPOINT_FILE, type EndpointInfo } from '../src/main/telephony/http-endpoint';
 import type { TelephonyPush } from '../src/shared/telephony';
 import { percentiles, printLine } from './stats';
+import { stopGroup } from '../tests/e2e/process-group';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const READY = /Hotline Desk \(browser harness\) ready: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/;
@@ -66,22 +67,6 @@ async function startHarness(dataDir: string, plain: boolean): Promise<{ url: str
   });
   child.stdout!.resume();
   return { url, child };
-}
-
-function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const kill = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      done();
-    });
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      done();
-    }
-  });
 }
 
 /** Numbers with history: drawn from the cases (frequent callers ring more often), plus the heaviest callers. */
@@ -180,7 +165,8 @@ export async function measureScreenPop(opts: { dataDir: string; n: number; rings
   } finally {
     socket?.close();
     await browser.close();
-    await stopGroup(child);
+    // the whole process group: npx exits before the harness has closed its store
+    await stopGroup(child, 5_000);
   }
 }
 

@@ -1,13 +1,15 @@
 /**
  * Starts the browser harness (`src/main/harness/cli.ts`) on a data folder, as a developer would,
  * and waits for its ready line. The process runs in its own process group so that stop() ends
- * npx, tsx and node together; crash() kills it the way a power cut would (SIGKILL).
+ * npx, tsx and node together, and waits for all of them (process-group.ts); crash() kills it
+ * the way a power cut would (SIGKILL).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './paths';
+import { killGroup, signalGroup, stopGroup } from './process-group';
 
 export interface RunningHarness {
   url: string;
@@ -24,18 +26,6 @@ export function tempDataDir(prefix = 'hotline-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid) process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
 
 export interface HarnessOptions {
   /** default: a new temporary folder */
@@ -93,15 +83,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<RunningHa
     url,
     dataDir,
     stop: async () => {
-      signalGroup(child, 'SIGTERM');
-      const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000);
-      await exited(child);
-      clearTimeout(killer);
+      // the whole group: npx exits at once, the harness itself only after closing its store
+      await stopGroup(child, 5_000);
       if (removeDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
     crash: async () => {
-      signalGroup(child, 'SIGKILL');
-      await exited(child);
+      await killGroup(child);
     },
   };
 }

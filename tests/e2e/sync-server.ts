@@ -2,9 +2,10 @@
  * The central server for the sync e2e test: the real one (src/server/cli.ts on embedded
  * PGlite), started and stopped as IT would, with its accounts made through its own API.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { ROOT } from './paths';
+import { signalGroup, stopGroup } from './process-group';
 
 export interface RunningServer {
   url: string;
@@ -51,13 +52,6 @@ export function createAdmin(dataDir: string, username: string, password: string)
   if (run.status !== 0) throw new Error(`create-admin failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
 }
 
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid) process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
 
 async function healthy(url: string): Promise<boolean> {
   try {
@@ -95,10 +89,8 @@ export async function startServer(dataDir: string, port: number, timeoutMs = 60_
   return {
     url,
     stop: async () => {
-      signalGroup(child, 'SIGTERM');
-      const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
+      // the whole group: the server closes its database after npx has already gone
+      await stopGroup(child, 10_000);
     },
   };
 }

@@ -18,8 +18,14 @@
  * 20; signing in 500 accounts would spend minutes of scrypt before the run); the access token is
  * refreshed before it expires. Runs in a schema of its own (hl_load_…), dropped afterwards.
  *
+ * `--preload N` first writes N cases of the last 300 days into the database (bench/sync.ts's
+ * seedServer, in SQL) and starts every workstation's cursor at the head after them, as a floor
+ * that synced before the run: without it the tables hold only the run's own ~10,000 cases, and
+ * a plan that degrades with the table's size (a generic pull plan compiled by JIT took 1.9 s at
+ * 600,000 cases, session 8) cannot show here.
+ *
  *   DATABASE_URL=postgres://… npm run bench -- load [--workstations 500] [--minutes 10]
- *     [--accounts 20] [--db-pool 10] [--push-every-s 30] [--pull-every-s 2]
+ *     [--accounts 20] [--db-pool 10] [--push-every-s 30] [--pull-every-s 2] [--preload 0]
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
@@ -31,6 +37,7 @@ import { SYNC_SCHEMA_VERSION } from '../src/shared/sync';
 import { spawnServer, type ServerProcess } from './cluster';
 import { percentiles, printLine } from './stats';
 import { caseArgs } from './sync-server';
+import { seedServer } from './sync';
 
 interface Session {
   username: string;
@@ -104,6 +111,7 @@ export async function run(args: string[]): Promise<void> {
       'db-pool': { type: 'string' },
       'push-every-s': { type: 'string' },
       'pull-every-s': { type: 'string' },
+      preload: { type: 'string' },
     },
   });
   const databaseUrl = process.env.DATABASE_URL;
@@ -114,6 +122,7 @@ export async function run(args: string[]): Promise<void> {
   const pool = Math.floor(num('db-pool', values['db-pool'], 10));
   const pushEveryMs = num('push-every-s', values['push-every-s'], 30, 0.1) * 1000;
   const pullEveryMs = num('pull-every-s', values['pull-every-s'], 2, 0.1) * 1000;
+  const preload = Math.floor(num('preload', values.preload, 0, 0));
 
   const schema = `hl_load_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
@@ -155,6 +164,18 @@ export async function run(args: string[]): Promise<void> {
       await createAccount(dbReal, { username, displayName: `话务员 ${i}`, role: 'operator', password }, { N: 1024, r: 8, p: 1, keyLength: 32 });
       sessions.push({ username, password, accessToken: '', expiresAt: 0, refreshToken: '', refreshing: null });
     }
+    // the centre's past: N cases, and every workstation already synced up to them
+    let startCursor: string | null = null;
+    let preloadS = 0;
+    if (preload > 0) {
+      const started = performance.now();
+      const [owner] = await dbReal.query<{ id: number }>("SELECT id FROM accounts WHERE username = 'load000'");
+      await seedServer(dbReal, preload, owner!.id);
+      const [id] = await dbReal.query<{ value: string }>("SELECT value FROM server_settings WHERE key = 'server_id'");
+      const [head] = await dbReal.query<{ version: string }>('SELECT version::text AS version FROM sync_head');
+      startCursor = `${id!.value}.${head!.version}`;
+      preloadS = Math.round((performance.now() - started) / 100) / 10;
+    }
     await Promise.all(
       sessions.map(async (s) => {
         const r = await post('/api/login', { username: s.username, password: s.password });
@@ -182,7 +203,7 @@ export async function run(args: string[]): Promise<void> {
       session: sessions[n % sessions.length]!,
       nextId: 1,
       pending: [],
-      cursor: null,
+      cursor: startCursor,
       pushing: false,
       pulling: false,
       cases: 0,
@@ -318,6 +339,8 @@ export async function run(args: string[]): Promise<void> {
       pulls: pullMs.length,
       pulls_per_s: Math.round(pullMs.length / elapsedS),
       cases: uuids.length,
+      preloaded: preload,
+      ...(preload > 0 ? { preload_s: preloadS } : {}),
       official_numbers_unique: all!.n === all!.distinct,
       changes_pulled: pulledChanges,
       processes: servers.length,

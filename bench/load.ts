@@ -24,11 +24,19 @@
  * a plan that degrades with the table's size (a generic pull plan compiled by JIT took 1.9 s at
  * 600,000 cases, session 8) cannot show here.
  *
+ * `--log-level info` runs the servers as production does (a few masked lines per request), each
+ * writing to a --log-file of its own in a temporary folder; the default, warn, leaves the
+ * request log out of the figures.
+ *
  *   DATABASE_URL=postgres://… npm run bench -- load [--workstations 500] [--minutes 10]
  *     [--accounts 20] [--db-pool 10] [--push-every-s 30] [--pull-every-s 2] [--preload 0]
+ *     [--log-level warn]
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createAccount } from '../src/server/accounts/service';
@@ -112,6 +120,7 @@ export async function run(args: string[]): Promise<void> {
       'push-every-s': { type: 'string' },
       'pull-every-s': { type: 'string' },
       preload: { type: 'string' },
+      'log-level': { type: 'string' },
     },
   });
   const databaseUrl = process.env.DATABASE_URL;
@@ -123,6 +132,9 @@ export async function run(args: string[]): Promise<void> {
   const pushEveryMs = num('push-every-s', values['push-every-s'], 30, 0.1) * 1000;
   const pullEveryMs = num('pull-every-s', values['pull-every-s'], 2, 0.1) * 1000;
   const preload = Math.floor(num('preload', values.preload, 0, 0));
+  const logLevel = values['log-level'] ?? 'warn';
+  if (!['fatal', 'error', 'warn', 'info', 'debug'].includes(logLevel)) throw new Error(`server_load: --log-level must be fatal, error, warn, info or debug, got "${logLevel}"`);
+  const logDir = mkdtempSync(join(tmpdir(), 'hotline-load-log-'));
 
   const schema = `hl_load_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
@@ -131,8 +143,22 @@ export async function run(args: string[]): Promise<void> {
   const tokenSecret = randomBytes(32).toString('base64');
   const servers: ServerProcess[] = [];
   let dbReal: Awaited<ReturnType<typeof openPostgres>> | null = null;
+  // the servers' logs say why a run failed: removed only after a run without errors
+  let keepLogs = true;
   try {
-    servers.push(...(await Promise.all([0, 1].map(() => spawnServer({ databaseUrl, tokenSecret, schema, args: ['--db-pool', String(pool)] })))));
+    servers.push(
+      ...(await Promise.all(
+        [0, 1].map((i) =>
+          spawnServer({
+            databaseUrl,
+            tokenSecret,
+            schema,
+            args: ['--db-pool', String(pool), '--log-file', join(logDir, `server-${i}.log`)],
+            env: { LOG_LEVEL: logLevel },
+          }),
+        ),
+      )),
+    );
     dbReal = await openPostgres({ connectionString: databaseUrl, searchPath: schema, max: 2 });
     const urls = servers.map((s) => s.url);
     let turn = 0;
@@ -320,6 +346,7 @@ export async function run(args: string[]): Promise<void> {
       if (left.length === 0) break;
       await Promise.all(left.map((s) => push(s, false)));
     }
+    keepLogs = errors > 0;
     const uuids = [...pushed];
     const [found] = await dbReal.query<{ n: number }>('SELECT count(*)::int AS n FROM cases WHERE uuid = ANY($1::uuid[])', [uuids]);
     const [all] = await dbReal.query<{ n: number; distinct: number }>('SELECT count(*)::int AS n, count(DISTINCT official_no)::int AS distinct FROM cases');
@@ -344,12 +371,16 @@ export async function run(args: string[]): Promise<void> {
       official_numbers_unique: all!.n === all!.distinct,
       changes_pulled: pulledChanges,
       processes: servers.length,
+      log_level: logLevel,
+      log_mb: Math.round(readdirSync(logDir).reduce((sum, f) => sum + statSync(join(logDir, f)).size, 0) / 1e5) / 10,
       db_pool: pool,
       accounts: accountCount,
-      ...(errorKinds.size > 0 ? { error_kinds: Object.fromEntries(errorKinds) } : {}),
+      // the servers' logs say why: kept when anything failed
+      ...(errorKinds.size > 0 ? { error_kinds: Object.fromEntries(errorKinds), log_dir: logDir } : {}),
     });
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
+    if (!keepLogs) rmSync(logDir, { recursive: true, force: true });
     await dbReal?.close();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();

@@ -3,9 +3,10 @@
  * leader, exits within milliseconds of a SIGTERM while the node process it started is still
  * shutting down (closing its store, writing its last log lines) for a second or two. Waiting
  * for the leader alone is therefore not waiting for the program: stopGroup() waits until no
- * process of the group is left.
+ * process of the group is left running.
  */
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
@@ -15,9 +16,29 @@ export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function groupAlive(pid: number): boolean {
+/**
+ * A member of the group that has not exited. A member that exited but is not yet reaped (a
+ * zombie: tsx's launcher, reparented to a PID 1 that reaps it only now and then, ~1.5 s here)
+ * holds nothing, so on Linux the states in /proc decide; elsewhere a signal 0 to the group.
+ */
+function groupAlive(pgid: number): boolean {
+  if (process.platform === 'linux') {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // exited while we looked
+      }
+      // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+    }
+    return false;
+  }
   try {
-    process.kill(-pid, 0);
+    process.kill(-pgid, 0);
     return true;
   } catch {
     return false;
@@ -29,7 +50,7 @@ function leaderExited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Resolves once the leader has exited and no member of its group is left. */
+/** Resolves once the leader has exited and no member of its group is left running. */
 export async function groupGone(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   await leaderExited(child);
   const deadline = Date.now() + timeoutMs;

@@ -24,7 +24,22 @@ const PHONE_KEY_PARTS = ['phone', 'caller', 'mobile', 'tel', 'number'];
 /** keys that contain a word above but are safe and useful in a log */
 const ALLOWED_KEYS = new Set(['contentlength', 'contenttype', 'hostname', 'username', 'pathname', 'level', 'msg', 'time', 'pid', 'reqid', 'responsetime', 'statuscode', 'method', 'url', 'err', 'type', 'stack', 'code', 'name_of_route', 'officialno', 'localno']);
 
-const keyKind = (key: string): 'secret' | 'personal' | 'phone' | null => {
+type KeyKind = 'secret' | 'personal' | 'phone' | null;
+
+/** the keys of log records are few (the server's lines have a dozen): each is judged once */
+const keyKinds = new Map<string, KeyKind>();
+const keyKind = (key: string): KeyKind => {
+  let kind = keyKinds.get(key);
+  if (kind === undefined) {
+    kind = judgeKey(key);
+    // a record with ever new keys (ids as keys) cannot grow the cache without bound
+    if (keyKinds.size > 2_000) keyKinds.clear();
+    keyKinds.set(key, kind);
+  }
+  return kind;
+};
+
+const judgeKey = (key: string): KeyKind => {
   const k = key.toLowerCase().replace(/[-_\s]/g, '');
   if (ALLOWED_KEYS.has(k)) return null;
   if (SECRET_KEY_PARTS.some((p) => k.includes(p))) return 'secret';
@@ -47,8 +62,14 @@ const PHONE_IN_TEXT = /(?<![\w.-])(?:(?:\+|00)86[\s-]?)?\d(?:[\s.-]?\d){6,}(?![\
 // ISO dates and times (2026-11-27, 2026-11-27 10:00:05, 2026-11-27T02:00:00.000Z) are left alone
 const ISO_DATE = /(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)/;
 
+// PHONE_IN_TEXT's digits alone, without its guards: a string without them holds no number
+const MAY_HOLD_PHONE = /\d(?:[\s.-]?\d){6}/;
+
 /** Stars phone-like digit runs inside free text, keeping their last 4 digits. */
 export function maskPhonesInText(text: string): string {
+  // most strings of a log line (a method, a path, a host, a message) have no 7 digits in a row:
+  // they are returned as they are, without the split and the replace below
+  if (!MAY_HOLD_PHONE.test(text)) return text;
   return text
     .split(ISO_DATE)
     .map((part, i) =>

@@ -15,6 +15,11 @@ export interface LogFs {
 
 export interface RotatingLog {
   write(line: string): void;
+  /**
+   * The lines in order, as write() would put them (the same rotations), in one append per file
+   * rather than one per line.
+   */
+  writeLines(lines: readonly string[]): void;
   /** the files, newest first (file, file.1 …) */
   readonly files: string[];
 }
@@ -29,14 +34,24 @@ export function createRotatingLog(fs: LogFs, opts: { file: string; maxBytes: num
     size = 0;
   };
   const byteLength = (text: string) => new TextEncoder().encode(text).length;
-  return {
-    files,
-    write(line: string) {
+  const writeLines = (lines: readonly string[]) => {
+    let chunk = '';
+    for (const line of lines) {
       const text = line.endsWith('\n') ? line : `${line}\n`;
       const bytes = byteLength(text);
-      if (size > 0 && size + bytes > opts.maxBytes) rotate();
-      fs.append(opts.file, text);
+      if (size > 0 && size + bytes > opts.maxBytes) {
+        if (chunk) fs.append(opts.file, chunk);
+        chunk = '';
+        rotate();
+      }
+      chunk += text;
       size += bytes;
-    },
+    }
+    if (chunk) fs.append(opts.file, chunk);
+  };
+  return {
+    files,
+    write: (line: string) => writeLines([line]),
+    writeLines,
   };
 }

@@ -79,6 +79,21 @@ describe('createRotatingLog', () => {
     return { fs, files };
   }
 
+  it('writeLines rotates exactly as write does, with one append per file', () => {
+    const one = memoryFs();
+    const many = memoryFs();
+    let appends = 0;
+    const counted: LogFs = { ...many.fs, append: (f, t) => (appends++, many.fs.append(f, t)) };
+    const lines = Array.from({ length: 10 }, (_, i) => `line-${i}-${'x'.repeat(i % 4)}`);
+    const a = createRotatingLog(one.fs, { file: 'a.log', maxBytes: 30, keep: 3 });
+    for (const line of lines) a.write(line);
+    createRotatingLog(counted, { file: 'a.log', maxBytes: 30, keep: 3 }).writeLines(lines);
+    expect([...many.files.entries()].sort()).toEqual([...one.files.entries()].sort());
+    // a.log and the three it rotated: each written in one piece
+    expect(appends).toBe(one.files.size);
+    expect(one.files.size).toBe(4);
+  });
+
   it('rotates before a line would pass maxBytes, keeping `keep` older files', () => {
     const { fs, files } = memoryFs();
     const log = createRotatingLog(fs, { file: 'a.log', maxBytes: 20, keep: 2 });

@@ -41,6 +41,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createAccount } from '../src/server/accounts/service';
 import { openPostgres } from '../src/server/db/postgres';
+import { formatCursor } from '../src/server/sync/pull';
 import { SYNC_SCHEMA_VERSION } from '../src/shared/sync';
 import { spawnServer, type ServerProcess } from './cluster';
 import { percentiles, printLine } from './stats';
@@ -198,8 +199,8 @@ export async function run(args: string[]): Promise<void> {
       const [owner] = await dbReal.query<{ id: number }>("SELECT id FROM accounts WHERE username = 'load000'");
       await seedServer(dbReal, preload, owner!.id);
       const [id] = await dbReal.query<{ value: string }>("SELECT value FROM server_settings WHERE key = 'server_id'");
-      const [head] = await dbReal.query<{ version: string }>('SELECT version::text AS version FROM sync_head');
-      startCursor = `${id!.value}.${head!.version}`;
+      const [head] = await dbReal.query<{ version: number }>('SELECT version FROM sync_head');
+      startCursor = formatCursor(id!.value, head!.version);
       preloadS = Math.round((performance.now() - started) / 100) / 10;
     }
     await Promise.all(

@@ -11,7 +11,6 @@ export interface QueryOptions {
    * it prepared on each pooled connection, named after its text, and plans it once instead of
    * on every request (the unit queue's plan took as long as running it). Only for SQL texts
    * from a fixed set, never text built from input. PGlite ignores it.
-   *
    */
   prepared?: boolean;
   /**
